@@ -1,0 +1,32 @@
+"""Every tunable, label set, base IRI and path of paperkg, typed, in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The sample corpus shipped with the package: what `kg build` reads with no input.
+SAMPLE_CORPUS_DIR = PACKAGE_DIR / "data" / "corpus"
+LEXICON_DIR = PACKAGE_DIR / "data" / "lexicon"
+PATTERN_DIR = PACKAGE_DIR / "extract" / "patterns"
+QUERY_DIR = PACKAGE_DIR / "queries"
+DEFAULT_OUT_DIR = Path("outputs")
+
+#: Base of every IRI paperkg mints; the ontology lives at ONTOLOGY_NS.
+RESOURCE_BASE = "https://w3id.org/paperkg/resource/"
+ONTOLOGY_NS = "https://w3id.org/paperkg/ontology#"
+
+#: Node kinds of the graph, in the order the legend and summaries list them.
+NODE_KINDS = ("paper", "method", "dataset", "task", "metric", "repo")
+#: Edge relations of the graph (names of the kg: properties).
+RELATIONS = ("proposes", "mentions", "hasCode", "evaluatesOn", "improvesOver")
+
+#: Default threshold below which extracted entities are dropped (`kg build --min-confidence`).
+MIN_CONFIDENCE: float = 0.0
+
+#: Centrality defaults.
+PAGERANK_ALPHA: float = 0.85
+DEFAULT_TOP: int = 20
+
+#: HTML map defaults.
+HTML_MAX_NODES: int = 300

@@ -1,0 +1,44 @@
+"""Extraction: papers in, mentions, claims and repository links out (see kg.nlp for the pipeline)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.components import TITLE_SEPARATOR
+from kg.extract.lexicon import norm_key
+from kg.extract.roles import to_mentions
+from kg.records import Extraction, Paper
+
+__all__ = ["extract", "extract_all", "doc_to_extraction"]
+
+
+def doc_to_extraction(paper_key: str, doc: Doc, *, min_confidence: float = 0.0) -> Extraction:
+    """Collect what the pipeline's components set on the Doc into one Extraction."""
+    cands = [c for c in doc._.candidates if c.kind != "task"]
+    links = {}
+    for c in cands:
+        for a in c.aliases:
+            links.setdefault(norm_key(a), norm_key(c.text))
+    mentions = to_mentions(cands, links) + list(doc._.tasks)
+    mentions = [m for m in mentions if m.confidence >= min_confidence]
+    kept = {m.text for m in mentions} | {a for m in mentions for a in m.aliases}
+    claims = [c for c in doc._.claims
+              if c.confidence >= min_confidence and c.subject in kept and c.object in kept]
+    return Extraction(paper_key, mentions, claims, list(doc._.repos))
+
+
+def extract_all(papers: Iterable[Paper], nlp: Language, *, min_confidence: float = 0.0,
+                batch_size: int = 64) -> Iterator[Extraction]:
+    """Run the pipeline over papers, streaming, in input order."""
+    papers = iter(papers)
+    keyed = ((f"{p.title}{TITLE_SEPARATOR}{p.abstract}", p.key) for p in papers)
+    for doc, key in nlp.pipe(keyed, as_tuples=True, batch_size=batch_size):
+        yield doc_to_extraction(key, doc, min_confidence=min_confidence)
+
+
+def extract(paper: Paper, nlp: Language, *, min_confidence: float = 0.0) -> Extraction:
+    """Extract one paper."""
+    return next(extract_all([paper], nlp, min_confidence=min_confidence))

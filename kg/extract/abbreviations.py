@@ -1,0 +1,97 @@
+"""Acronym definitions `long form (SF)` and `SF (long form)`: Schwartz & Hearst (2003).
+
+A. S. Schwartz and M. A. Hearst, "A simple algorithm for identifying abbreviation definitions
+in biomedical text", PSB 2003. The short form must start with a letter or digit, hold a letter,
+and every one of its characters must match, right to left, a character of the long form; the
+first must start a word of the long form. The long form spans at most min(|SF|+5, 2|SF|) words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Abbreviation", "find_abbreviations", "match_long_form"]
+
+_PAREN = re.compile(r"\(([^()]{1,40})\)")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class Abbreviation:
+    short: str
+    long: str
+    short_start: int  # character offsets in the text
+    long_start: int
+
+
+def _is_short_form(s: str) -> bool:
+    return (
+        2 <= len(s) <= 12
+        and len(s.split()) <= 2
+        and s[0].isalnum()
+        and any(c.isalpha() for c in s)
+        and any(c.isupper() for c in s)  # "(e.g.", "(see" and lower-case asides are not acronyms
+    )
+
+
+def match_long_form(short: str, candidate: str) -> str | None:
+    """The shortest tail of `candidate` whose characters spell `short` (S&H's backward match).
+
+    >>> match_long_form("SAA", "we call it Sample adaptive augmentation")
+    'Sample adaptive augmentation'
+    >>> match_long_form("RL", "offline-to-online reinforcement learning") is not None
+    True
+    """
+    s, l = short.lower(), candidate.lower()
+    si, li = len(s) - 1, len(l) - 1
+    while si >= 0:
+        c = s[si]
+        if not c.isalnum():
+            si -= 1
+            continue
+        # The first character of the short form must start a word of the long form.
+        while li >= 0 and (l[li] != c or (si == 0 and li > 0 and l[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+        si -= 1
+    start = li + 1
+    # Extend to the start of the word the match begins in.
+    while start > 0 and not candidate[start - 1].isspace():
+        start -= 1
+    long = candidate[start:].strip()
+    return long if len(long) > len(short) else None
+
+
+def find_abbreviations(text: str) -> list[Abbreviation]:
+    """Every `long form (SF)` definition in `text` (and `SF (long form)` when the first fails)."""
+    found: list[Abbreviation] = []
+    for m in _PAREN.finditer(text):
+        inner = m.group(1).strip()
+        inner = re.split(r"[;,]\s", inner)[0].strip()  # "(SAA; ours)" -> "SAA"
+        before = text[: m.start()].rstrip()
+        if _is_short_form(inner):
+            words = list(_WORD.finditer(before))
+            n = min(len(inner) + 5, 2 * len(inner))
+            window = words[-n:]
+            if not window:
+                continue
+            cand_start = window[0].start()
+            # A long form never crosses a sentence or clause boundary.
+            for sep in (". ", "; ", ": ", ", "):
+                k = before.rfind(sep, cand_start)
+                if k >= 0:
+                    cand_start = max(cand_start, k + len(sep))
+            long = match_long_form(inner, before[cand_start:])
+            if long and len(long.split()) > 1 or (long and "-" in long):
+                found.append(Abbreviation(inner, long, m.start(1), before.rfind(long)))
+        else:
+            # SF (long form): the token before the parenthesis is the short form.
+            prev = re.search(r"(\S+)$", before)
+            if prev and _is_short_form(prev.group(1)) and len(inner.split()) > 1:
+                long = match_long_form(prev.group(1), inner)
+                if long == inner:
+                    found.append(Abbreviation(prev.group(1), inner, prev.start(1), m.start(1)))
+    return found

@@ -1,0 +1,45 @@
+"""The cue-word lists of the rule families, read once from patterns/ (data, not code)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.defaults import PATTERN_DIR
+from kg.extract.lexicon import load_wordlist
+
+__all__ = ["Cues", "load_cues"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    propose_verbs: frozenset[str]
+    naming_cues: tuple[str, ...]
+    dataset_nouns: frozenset[str]
+    dataset_suffixes: tuple[str, ...]
+    eval_cues: frozenset[str]
+    improve_cues: tuple[str, ...]
+    inverse_cues: tuple[str, ...]
+    negations: tuple[str, ...]
+    self_refs: tuple[str, ...]
+    task_heads: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    raw = json.loads((PATTERN_DIR / "cues.json").read_text(encoding="utf-8"))
+    # Longest phrases first, so "improves over" is tried before "improves".
+    by_len = lambda xs: tuple(sorted(set(xs), key=lambda s: (-len(s), s)))  # noqa: E731
+    return Cues(
+        propose_verbs=frozenset(raw["propose_verbs"]),
+        naming_cues=by_len(raw["naming_cues"]),
+        dataset_nouns=frozenset(raw["dataset_nouns"]),
+        dataset_suffixes=tuple(raw["dataset_suffixes"]),
+        eval_cues=frozenset(raw["eval_cues"]),
+        improve_cues=by_len(raw["improve_cues"]),
+        inverse_cues=by_len(raw["inverse_cues"]),
+        negations=by_len(raw["negations"]),
+        self_refs=by_len(raw["self_refs"]),
+        task_heads=frozenset(load_wordlist(PATTERN_DIR / "task_heads.txt")),
+    )

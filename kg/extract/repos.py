@@ -1,0 +1,38 @@
+"""Find code-repository URLs in text and normalise them to https://host/owner/repo."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["find_repos", "normalise_repo"]
+
+# Hosts whose owner/repo path names a code repository (project pages and model hubs do not).
+_REPO_URL = re.compile(
+    r"(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org)/"
+    r"([A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)/([A-Za-z0-9_.-]+)",
+    re.IGNORECASE,
+)
+# GitHub paths that are site pages, not owners.
+_NOT_OWNERS = {"orgs", "topics", "features", "about", "marketplace", "sponsors", "settings", "login"}
+
+
+def normalise_repo(host: str, owner: str, repo: str) -> str | None:
+    """`https://github.com/owner/repo` without `.git`, trailing dots or a sub-path; None if not a repo."""
+    repo = re.sub(r"\.git$", "", repo.rstrip("."), flags=re.IGNORECASE).rstrip(".")
+    if not repo or owner.lower() in _NOT_OWNERS:
+        return None
+    return f"https://{host.lower()}/{owner}/{repo}"
+
+
+def find_repos(text: str) -> list[str]:
+    """Repository URLs in `text`, normalised, deduplicated, in order of appearance.
+
+    >>> find_repos("Code: https://github.com/org/Repo.git/tree/main). Also github.com/org/repo.")
+    ['https://github.com/org/Repo']
+    """
+    seen: dict[str, str] = {}
+    for m in _REPO_URL.finditer(text):
+        url = normalise_repo(*m.groups())
+        if url and url.lower() not in seen:
+            seen[url.lower()] = url
+    return list(seen.values())

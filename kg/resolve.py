@@ -1,0 +1,124 @@
+"""Cross-paper entity resolution: one node per entity, other surface forms kept as aliases.
+
+Two mentions of one kind are one entity when they share a normalised form (letters and digits,
+lower case: `Stable-Diffusion` = `Stable Diffusion`, `GPT4` = `GPT-4`, but `GPT-4o` stays apart),
+when the lexicon lists them as one entry, or when one paper defines one as the acronym of the
+other (`Sample Adaptive Augmentation (SAA)`). The id of an entity is derived from its canonical
+name, so it is stable across builds and two different names never share one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg.extract.lexicon import Lexicon, load_lexicon, norm_key
+from kg.records import Entity, Extraction
+
+__all__ = ["Resolution", "resolve", "entity_slug"]
+
+
+def entity_slug(key: str) -> str:
+    """An IRI-safe slug for a normalised key; non-ASCII keys are hashed so none collide.
+
+    >>> entity_slug("gpt4"), entity_slug("tülu3")[:2]
+    ('gpt4', 'u-')
+    """
+    if key.isascii() and key.isalnum():
+        return key
+    return "u-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _task_key(text: str) -> str:
+    # Tasks are noun phrases: "image classifications" and "image classification" are one.
+    k = norm_key(text)
+    return k[:-1] if k.endswith("s") and not k.endswith("ss") else k
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # The smaller key becomes the root so the result does not depend on input order.
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+@dataclass(slots=True)
+class Resolution:
+    entities: dict[str, Entity] = field(default_factory=dict)  # id -> Entity
+    _index: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (paper, key) -> kind -> id
+
+    def entity_for(self, paper_key: str, text: str, kind: str | None) -> Entity | None:
+        """The entity a surface form of one paper resolved to (any kind if `kind` is None)."""
+        by_kind = self._index.get((paper_key, norm_key(text)), {})
+        if kind is not None:
+            eid = by_kind.get(kind)
+        else:
+            eid = next((by_kind[k] for k in ("method", "dataset", "metric", "task") if k in by_kind), None)
+        return self.entities.get(eid) if eid else None
+
+
+def resolve(extractions: Iterable[Extraction], lexicon: Lexicon | None = None) -> Resolution:
+    """Merge the mentions of all papers into entities."""
+    lex = lexicon or load_lexicon()
+    uf: dict[str, _UnionFind] = defaultdict(_UnionFind)
+    keyfn = lambda kind, t: _task_key(t) if kind == "task" else norm_key(t)  # noqa: E731
+    seen: list[tuple[str, str, str, list[str], float]] = []  # paper, kind, key, forms, confidence
+    for ex in extractions:
+        for m in ex.mentions:
+            forms = [f for f in (m.text, *m.aliases) if norm_key(f)]
+            if not forms:
+                continue
+            u = uf[m.kind]
+            root = keyfn(m.kind, m.text) or keyfn(m.kind, forms[0])
+            u.find(root)
+            for f in forms:
+                u.union(root, keyfn(m.kind, f))
+                entry = lex.lookup(f)
+                if entry is not None and entry.kind == m.kind:
+                    u.union(root, keyfn(m.kind, entry.label))
+            seen.append((ex.paper_key, m.kind, root, forms, m.confidence))
+
+    surface: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    conf: dict[tuple[str, str], float] = defaultdict(float)
+    for _paper, kind, key, forms, c in seen:
+        comp = (kind, uf[kind].find(key))
+        surface[comp].update(forms[:1])
+        surface[comp].update({f: 0 for f in forms[1:]})
+        conf[comp] = max(conf[comp], c)
+
+    res = Resolution()
+    comp_id: dict[tuple[str, str], str] = {}
+    for comp in sorted(surface):
+        kind, root = comp
+        forms = surface[comp]
+        entry = next((lex.lookup(f) for f in sorted(forms) if lex.lookup(f) and lex.lookup(f).kind == kind), None)
+        if entry is not None:
+            label = entry.label
+            aliases = set(forms) | set(entry.aliases)
+        else:
+            # The most used first form; ties go to the alphabetically first, for stable output.
+            label = sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            aliases = set(forms)
+        aliases.discard(label)
+        eid = f"{kind}/{entity_slug(keyfn(kind, label) or root)}"
+        res.entities[eid] = Entity(eid, kind, label, aliases, conf[comp])
+        comp_id[comp] = eid
+    for paper, kind, key, forms, _c in seen:
+        eid = comp_id[(kind, uf[kind].find(key))]
+        for f in forms:
+            res._index.setdefault((paper, norm_key(f)), {}).setdefault(kind, eid)
+    return res

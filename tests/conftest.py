@@ -1,0 +1,47 @@
+"""Shared fixtures: a tiny hand-built graph with known contents, following kg.graph's schema."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+R = "https://w3id.org/paperkg/resource/"
+
+
+def make_tiny_graph() -> nx.MultiDiGraph:
+    """Two papers; FastNet (proposed by P1) beats SlowNet on ToySet, scored by accuracy."""
+    G = nx.MultiDiGraph()
+    p1, p2 = R + "paper/p1", R + "paper/p2"
+    fast, slow = R + "method/fastnet", R + "method/slownet"
+    toy, acc, task = R + "dataset/toyset", R + "metric/accuracy", R + "task/image-classification"
+    repo = "https://github.com/example/fastnet"
+    G.add_node(p1, kind="paper", label="FastNet: Fast Networks", aliases=(), title="FastNet: Fast Networks",
+               abstract="We propose FastNet. FastNet outperforms SlowNet on ToySet.", url="https://arxiv.org/abs/2401.00001",
+               date="2024-01-02", authors=("A. Author", "B. Author"), arxiv_id="2401.00001", id="2401.00001", source="t:1")
+    G.add_node(p2, kind="paper", label="A <b>study</b> of SlowNet", aliases=(), title="A <b>study</b> of SlowNet",
+               abstract="We evaluate SlowNet on ToySet.", url=None, date="--03-11", authors=(), arxiv_id=None,
+               id=None, source="t:3")
+    G.add_node(fast, kind="method", label="FastNet", aliases=("Fast Network",), papers=(p1,), confidence=0.9)
+    G.add_node(slow, kind="method", label="SlowNet", aliases=(), papers=(p1, p2), confidence=0.8)
+    G.add_node(toy, kind="dataset", label="ToySet", aliases=(), papers=(p1, p2), confidence=0.95)
+    G.add_node(acc, kind="metric", label="accuracy", aliases=(), papers=(p1,), confidence=0.9)
+    G.add_node(task, kind="task", label="image classification", aliases=(), papers=(p1,), confidence=0.7)
+    G.add_node(repo, kind="repo", label=repo, aliases=(), papers=(p1,))
+    for e in (fast, slow, toy, acc, task):
+        G.add_edge(p1, e, key="mentions", rel="mentions")
+    G.add_edge(p1, fast, key="proposes", rel="proposes")
+    G.add_edge(p1, repo, key="hasCode", rel="hasCode")
+    for e in (slow, toy):
+        G.add_edge(p2, e, key="mentions", rel="mentions")
+    G.add_edge(fast, slow, key="improvesOver", rel="improvesOver",
+               claims=({"paper": p1, "evidence": "FastNet outperforms SlowNet on ToySet.", "confidence": 0.9},))
+    G.add_edge(fast, toy, key="evaluatesOn", rel="evaluatesOn",
+               claims=({"paper": p1, "evidence": "FastNet outperforms SlowNet on ToySet.", "confidence": 0.8},))
+    G.add_edge(slow, toy, key="evaluatesOn", rel="evaluatesOn",
+               claims=({"paper": p2, "evidence": "We evaluate SlowNet on ToySet.", "confidence": 0.8},))
+    return G
+
+
+@pytest.fixture
+def tiny_graph() -> nx.MultiDiGraph:
+    return make_tiny_graph()
