@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -20,10 +21,14 @@ from kg.extract import extract_all
 from kg.graph import build_graph
 from kg.ingest import read_papers
 from kg.nlp import build_nlp
+from kg.errors import FormatError, InputError, value_invalid_msg
 from kg.records import Skip
 from kg.resolve import resolve
 
-__all__ = ["BuildSummary", "build", "write_centrality_csv"]
+__all__ = ["BuildSummary", "build", "write_centrality_csv", "RDF_EXTENSIONS"]
+
+#: RDF serialisations `kg build --rdf-format` writes, and the file extension of each.
+RDF_EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}
 
 
 @dataclass
@@ -32,6 +37,7 @@ class BuildSummary:
     papers: int = 0
     duplicates: int = 0
     skipped: list[Skip] = field(default_factory=list)
+    warnings: list[Skip] = field(default_factory=list)
     nodes: Counter = field(default_factory=Counter)
     edges: Counter = field(default_factory=Counter)
     claims: int = 0
@@ -41,16 +47,19 @@ class BuildSummary:
 
     def lines(self) -> list[str]:
         """The summary as printed by `kg build`."""
-        reasons = Counter(s.reason.split(":")[0] for s in self.skipped)
+        # Reasons are grouped by their wording up to the first detail ("malformed JSON (...)").
+        reasons = Counter(re.split(r" \(|:", s.reason, maxsplit=1)[0] for s in self.skipped)
         out = [
             f"records read:      {self.records_read}",
             f"papers kept:       {self.papers}",
             f"duplicates merged: {self.duplicates}",
             f"records skipped:   {len(self.skipped)}"
             + (" (" + "; ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + ")" if reasons else ""),
+            f"warnings:          {len(self.warnings)}",
             "nodes:             " + ", ".join(f"{k} {self.nodes.get(k, 0)}" for k in NODE_KINDS),
             "edges:             " + ", ".join(f"{r} {self.edges.get(r, 0)}" for r in RELATIONS),
             f"claims:            {self.claims} (reified, with evidence)",
+            f"triples:           {self.triples}",
             f"seconds:           {self.seconds:.1f}",
         ]
         out += [f"wrote {p}" for p in self.outputs]
@@ -71,28 +80,44 @@ def build(
     *,
     fmt: str = "auto",
     out_dir: str | Path = DEFAULT_OUT_DIR,
+    rdf_formats: Sequence[str] = ("turtle",),
+    include_abstracts: bool = True,
     min_confidence: float = 0.0,
     max_nodes: int = HTML_MAX_NODES,
     on_skip: Callable[[Skip], None] | None = None,
+    on_warning: Callable[[Skip], None] | None = None,
 ) -> tuple[nx.MultiDiGraph, BuildSummary]:
-    """Build the graph of `inputs` (the bundled sample if none) and write its views to `out_dir`."""
+    """Build the graph of `inputs` (the bundled sample if none) and write its views to `out_dir`.
+
+    Writes graph.<ext> for each of `rdf_formats` (turtle -> .ttl, ntriples -> .nt, jsonld ->
+    .jsonld), graph.html and centrality.csv. Every file is replaced atomically.
+    """
+    unknown = [f for f in rdf_formats if f not in RDF_EXTENSIONS]
+    if unknown or not rdf_formats:
+        raise FormatError(value_invalid_msg("RDF format", ",".join(unknown), RDF_EXTENSIONS))
     t0 = time.perf_counter()
     out = Path(out_dir)
-    ingested = read_papers(list(inputs) or [SAMPLE_CORPUS_DIR], fmt=fmt, on_skip=on_skip)
+    ingested = read_papers(list(inputs) or [SAMPLE_CORPUS_DIR], fmt=fmt, on_skip=on_skip, on_warning=on_warning)
+    summary = BuildSummary(ingested.records_read, len(ingested.papers), ingested.duplicates,
+                           list(ingested.skipped), list(ingested.warnings))
+    if not ingested.papers:
+        raise InputError("no paper could be read from the input" + ("; see the skipped lines above" if ingested.skipped else ""))
     nlp = build_nlp()
     extractions = list(extract_all(ingested.papers, nlp, min_confidence=min_confidence))
     resolution = resolve(extractions)
     G = build_graph(ingested.papers, extractions, resolution)
 
-    summary = BuildSummary(ingested.records_read, len(ingested.papers), ingested.duplicates, list(ingested.skipped))
     summary.nodes = Counter(d["kind"] for _, d in G.nodes(data=True))
     summary.edges = Counter(k for _, _, k in G.edges(keys=True))
     summary.claims = sum(len(d.get("claims", ())) for _, _, d in G.edges(data=True))
 
     scores = method_centrality(G, measure="pagerank", on="full")
-    summary.triples = write_rdf(G, out / "graph.ttl", fmt="turtle")
+    for rdf_format in rdf_formats:
+        path = out / f"graph.{RDF_EXTENSIONS[rdf_format]}"
+        summary.triples = write_rdf(G, path, fmt=rdf_format, include_abstracts=include_abstracts)
+        summary.outputs.append(path)
     write_html(G, out / "graph.html", max_nodes=max_nodes, scores=scores)
     write_centrality_csv(G, out / "centrality.csv", scores)
-    summary.outputs = [out / "graph.ttl", out / "graph.html", out / "centrality.csv"]
+    summary.outputs += [out / "graph.html", out / "centrality.csv"]
     summary.seconds = time.perf_counter() - t0
     return G, summary

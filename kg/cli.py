@@ -16,11 +16,12 @@ import click
 from kg import __version__
 from kg.analyze import MEASURES, PROJECTIONS, method_centrality, ranking
 from kg.defaults import DEFAULT_OUT_DIR, DEFAULT_TOP, HTML_MAX_NODES
-from kg.errors import FormatError, KGError
+from kg.errors import FormatError, KGError, value_invalid_msg
+from kg.ingest import FORMATS as INPUT_FORMATS
 
 EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 1, 2, 3
 DEFAULT_GRAPH = DEFAULT_OUT_DIR / "graph.ttl"
-FORMATS = ("auto", "listing", "jsonl", "json", "arxiv-jsonl", "arxiv-atom", "csv", "pwc")
+FORMATS = ("auto", *INPUT_FORMATS)
 
 
 class _KGCommand(click.Command):
@@ -56,13 +57,16 @@ def cli() -> None:
               show_default=True, help="Folder for graph.ttl, graph.html and centrality.csv.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
               help="Input format; auto detects it from each file's content.")
+@click.option("--rdf-format", "rdf_formats", default="turtle", show_default=True, metavar="LIST",
+              help="Comma-separated RDF serialisations to write: turtle (.ttl), ntriples (.nt), jsonld (.jsonld).")
+@click.option("--no-abstracts", is_flag=True, help="Leave paper abstracts out of the RDF.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Drop entities and claims the extractor is less sure of (precision over recall).")
 @click.option("--max-nodes", type=click.IntRange(1), default=HTML_MAX_NODES, show_default=True,
               help="Nodes drawn in the HTML map (the most central ones).")
 @click.option("--strict", is_flag=True, help="Exit with status 3 when any record or file was skipped.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-def build(inputs, out_dir, fmt, min_confidence, max_nodes, strict, quiet):
+def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_nodes, strict, quiet):
     """Read papers, extract entities and claims, and write the graph's views.
 
     INPUTS are files or folders (JSON Lines, JSON, arXiv metadata or Atom, CSV, Papers with Code
@@ -70,24 +74,34 @@ def build(inputs, out_dir, fmt, min_confidence, max_nodes, strict, quiet):
     Skipped records are reported one line each (file:line: reason) and counted.
 
     \b
+    Exit status: 0 built (skips are reported, not fatal); 1 nothing could be built;
+    2 usage error; 3 built, but --strict and something was skipped.
+
+    \b
     Examples:
       kg build
       kg build papers.jsonl more/ --out outputs/
       kg build export.csv --format csv --min-confidence 0.6 --strict
+      kg build arxiv.jsonl --rdf-format turtle,ntriples
     """
+    from kg.build import RDF_EXTENSIONS
     from kg.build import build as run_build
 
-    def report(skip):
-        click.echo(f"skipped {skip}", err=True)
-
-    _, summary = run_build(inputs, fmt=fmt, out_dir=out_dir, min_confidence=min_confidence,
-                           max_nodes=max_nodes, on_skip=report)
+    formats = tuple(f.strip() for f in rdf_formats.split(",") if f.strip())
+    bad = [f for f in formats if f not in RDF_EXTENSIONS]
+    if bad or not formats:
+        raise click.BadParameter(value_invalid_msg("RDF format", ",".join(bad), RDF_EXTENSIONS), param_hint="--rdf-format")
+    _, summary = run_build(
+        inputs, fmt=fmt, out_dir=out_dir, rdf_formats=formats, include_abstracts=not no_abstracts,
+        min_confidence=min_confidence, max_nodes=max_nodes,
+        on_skip=lambda s: click.echo(f"skipped {s}", err=True),
+        on_warning=lambda s: click.echo(f"warning {s}", err=True),
+    )
     if not quiet:
         for line in summary.lines():
             click.echo(line)
-    if summary.papers == 0:
-        raise KGError("no paper could be read from the input; see the skipped lines above")
     if strict and summary.skipped:
+        click.echo(f"Error: {len(summary.skipped)} record(s) or file(s) skipped (--strict)", err=True)
         sys.exit(EXIT_SKIPPED)
 
 
@@ -162,3 +176,210 @@ def centrality(graph_path, measure, on, top, fmt):
         click.echo(f"{'rank':>4}  {'method':<{width}}  {measure:>12}  papers")
         for d in data:
             click.echo(f"{d['rank']:>4}  {d['label']:<{width}}  {d['score']:>12.6f}  {d['papers']:>6}")
+
+
+@cli.command(cls=_KGCommand)
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("--shapes", "shapes_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="SHACL shapes to check against (default: the bundled schema/shapes.ttl).")
+def validate(graph_path, shapes_path):
+    """Check a built graph against the paperkg SHACL shapes.
+
+    Prints one line per problem (focus node, property, message); exits 1 when the graph
+    does not conform. Warnings are printed but do not fail the check.
+
+    \b
+    Examples:
+      kg validate
+      kg validate --graph outputs/graph.nt
+    """
+    from kg.validate import SHAPES_PATH, validate_graph
+
+    conforms, lines = validate_graph(graph_path, shapes=shapes_path or SHAPES_PATH)
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{graph_path}: {'conforms' if conforms else 'does NOT conform'} to the paperkg shapes",
+               err=not conforms)
+    if not conforms:
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command(cls=_KGCommand)
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (local only by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=3030, show_default=True)
+def serve(graph_path, host, port):
+    """Serve a built graph as a read-only SPARQL 1.1 endpoint at /sparql.
+
+    Queries arrive by GET ?query=... or POST (form or application/sparql-query); results are
+    SPARQL JSON or CSV (Accept header). Updates are refused. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      kg serve --port 3030
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:3030/sparql' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3'
+    """
+    from kg.serve import serve as run_server
+
+    try:
+        run_server(graph_path, host=host, port=port, on_ready=lambda url: click.echo(f"SPARQL endpoint at {url}"))
+    except OSError as e:
+        raise KGError(f"cannot listen on {host}:{port}: {e.strerror or e}; pick another --port") from e
+    except KeyboardInterrupt:
+        pass
+
+
+# --- analysis commands: communities, trends, export (helper ANALYSIS, issue 5) ---
+
+EXPORT_FORMATS = ("graphml", "gexf", "vosviewer", "csv")
+_EXPORT_FILES = {"graphml": "graph.graphml", "gexf": "graph.gexf", "vosviewer": "vosviewer.json"}
+
+
+def _emit(data: list[dict], fields: list[str], fmt: str, table) -> None:
+    """Print rows as JSON, CSV (the `fields`) or, via `table(data)`, an aligned table."""
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        w.writerows(data)
+    else:
+        for line in table(data):
+            click.echo(line)
+
+
+@cli.command(cls=_KGCommand)
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Louvain's seed (same seed, same clusters).")
+@click.option("--resolution", type=click.FloatRange(0, min_open=True), default=1.0, show_default=True,
+              help="Above 1: more, smaller clusters; below 1: fewer, larger ones.")
+@click.option("--top", type=click.IntRange(1), default=DEFAULT_TOP, show_default=True, help="Largest clusters shown.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def communities(graph_path, seed, resolution, top, fmt):
+    """Cluster methods, tasks and datasets that papers mention together (Louvain).
+
+    Each cluster is labelled by its three best-connected names. Clusters are numbered from
+    the largest; the same graph and --seed give the same clusters.
+
+    \b
+    Examples:
+      kg communities --top 10
+      kg communities --resolution 1.5 --format json
+    """
+    from kg.communities import communities as find_communities
+    from kg.export.rdf import read_graph
+
+    G = read_graph(graph_path)
+    found = find_communities(G, seed=seed, resolution=resolution)
+    data = [{"id": c.id, "size": c.size, "label": c.label,
+             "members": "; ".join(G.nodes[n].get("label", n) for n in c.members)} for c in found[:top]]
+    if fmt == "json":
+        for d, c in zip(data, found):
+            d["members"] = [{"label": G.nodes[n].get("label", n), "kind": G.nodes[n].get("kind"), "iri": n}
+                            for n in c.members]
+
+    def table(rows):
+        yield f"{'id':>4}  {'size':>5}  label"
+        for d in rows:
+            yield f"{d['id']:>4}  {d['size']:>5}  {d['label']}"
+        if len(found) > len(rows):
+            yield f"({len(found) - len(rows)} smaller clusters not shown; raise --top)"
+
+    _emit(data, ["id", "size", "label", "members"], fmt, table)
+
+
+@cli.command(cls=_KGCommand)
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("--period", type=click.Choice(["day", "month", "year"]), default="month", show_default=True)
+@click.option("--top", type=click.IntRange(1), default=DEFAULT_TOP, show_default=True)
+@click.option("--min-count", type=click.IntRange(1), default=2, show_default=True,
+              help="Papers an entity needs in all to count as rising.")
+@click.option("--all", "show_all", is_flag=True, help="Print every period's counts instead of the rising entities.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def trends(graph_path, period, top, min_count, show_all, fmt):
+    """Show the methods, tasks and datasets on the rise (or, with --all, counts per period).
+
+    The periods are cut into an earlier and a later half; an entity's score is the share of
+    the later half's papers that mention it minus its share of the earlier half's. Papers
+    without a usable date are left out and counted on stderr.
+
+    \b
+    Examples:
+      kg trends --period month --top 10
+      kg trends --period day --all --format csv
+    """
+    from kg.export.rdf import read_graph
+    from kg.trends import paper_periods, rising, trend_table
+
+    G = read_graph(graph_path)
+    dating = paper_periods(G, period=period)
+    if dating.undated:
+        total = len(dating.undated) + len(dating.periods)
+        click.echo(f"{len(dating.undated)} of {total} papers have no date usable per {period}; left out", err=True)
+    if show_all:
+        data = [r._asdict() for r in trend_table(G, period=period)]
+        fields = ["period", "kind", "label", "count", "node"]
+
+        def table(rows):
+            width = max([len(d["label"]) for d in rows] + [6])
+            yield f"{'period':<10}  {'kind':<7}  {'entity':<{width}}  papers"
+            for d in rows:
+                yield f"{d['period']:<10}  {d['kind']:<7}  {d['label']:<{width}}  {d['count']:>6}"
+    else:
+        data = [{"rank": i, **r._asdict()} for i, r in enumerate(rising(G, period=period, top=top, min_count=min_count), 1)]
+        fields = ["rank", "label", "kind", "score", "early", "late", "node"]
+
+        def table(rows):
+            if not rows:
+                yield "no rising entity (it takes at least two periods with dated papers)"
+                return
+            width = max([len(d["label"]) for d in rows] + [6])
+            yield f"{'rank':>4}  {'entity':<{width}}  {'kind':<7}  {'score':>7}  early  late"
+            for d in rows:
+                yield f"{d['rank']:>4}  {d['label']:<{width}}  {d['kind']:<7}  {d['score']:>7.3f}  {d['early']:>5}  {d['late']:>4}"
+
+    _emit(data, fields, fmt, table)
+
+
+@cli.command(name="export", cls=_KGCommand)
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(EXPORT_FORMATS))
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
+              help="File to write (csv: the folder for nodes.csv and edges.csv). "
+                   "Default: outputs/graph.graphml, graph.gexf, vosviewer.json or outputs/.")
+def export_graph(fmt, graph_path, out_path):
+    """Write a built graph for other tools: GraphML, GEXF (Gephi), VOSviewer JSON or CSV lists.
+
+    vosviewer maps methods, datasets, tasks and metrics, linked by shared papers, coloured by
+    cluster (kg communities) and scored by PageRank.
+
+    \b
+    Examples:
+      kg export gexf
+      kg export vosviewer --out map.json
+      kg export csv --out tables/
+    """
+    from kg.export import formats
+    from kg.export.rdf import read_graph
+
+    G = read_graph(graph_path)
+    if fmt == "csv":
+        folder = out_path or DEFAULT_OUT_DIR
+        written = [folder / "nodes.csv", folder / "edges.csv"]
+        formats.write_csv_lists(G, *written)
+    else:
+        path = out_path or DEFAULT_OUT_DIR / _EXPORT_FILES[fmt]
+        if fmt == "graphml":
+            formats.write_graphml(G, path)
+        elif fmt == "gexf":
+            formats.write_gexf(G, path)
+        else:
+            from kg.communities import communities as find_communities
+
+            formats.write_vosviewer_json(G, path, scores=method_centrality(G, measure="pagerank", on="full"),
+                                         communities=find_communities(G))
+        written = [path]
+    for p in written:
+        click.echo(f"wrote {p}")

@@ -30,3 +30,7 @@ DEFAULT_TOP: int = 20
 
 #: HTML map defaults.
 HTML_MAX_NODES: int = 300
+
+#: Ingest limits: a longer "title" is no title (the record is skipped); a longer abstract is cut.
+MAX_TITLE_CHARS: int = 2_000
+MAX_ABSTRACT_CHARS: int = 100_000

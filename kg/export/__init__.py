@@ -1,0 +1,1 @@
+"""Views of the graph: RDF and the HTML map (and other file formats)."""

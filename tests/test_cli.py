@@ -1,0 +1,113 @@
+"""The `kg` command through click's runner: exit codes, messages and the files each command writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import EXIT_ERROR, EXIT_SKIPPED, EXIT_USAGE, cli
+
+FIX = Path(__file__).parent / "fixtures" / "inputs"
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One build of the fixture inputs, shared by the read-only commands."""
+    out = tmp_path_factory.mktemp("out")
+    result = run("build", FIX, "--out", out, "--rdf-format", "turtle,ntriples")
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+def test_build_writes_every_view_and_a_summary(built):
+    out, result = built
+    for name in ("graph.ttl", "graph.nt", "graph.html", "centrality.csv"):
+        assert (out / name).stat().st_size > 0, name
+    assert "records read:      11" in result.output and "papers kept:       11" in result.output
+    assert "records skipped:   0" in result.output and "seconds:" in result.output
+    assert "nodes:             paper 11, method " in result.output
+
+
+def test_build_is_deterministic(built, tmp_path):
+    out, _ = built
+    assert run("build", FIX, "--out", tmp_path, "--rdf-format", "turtle,ntriples").exit_code == 0
+    for name in ("graph.ttl", "graph.nt", "centrality.csv"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_missing_file_is_skipped_and_the_rest_built(tmp_path):
+    result = run("build", tmp_path / "missing.jsonl", FIX / "papers.jsonl", "--out", tmp_path / "o")
+    assert result.exit_code == 0
+    assert f"skipped {tmp_path / 'missing.jsonl'}: no such file or folder" in result.output
+    assert "papers kept:       2" in result.output and "records skipped:   1 (1 no such file or folder)" in result.output
+
+
+def test_malformed_record_names_file_and_line_and_strict_fails(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "Fine", "abstract": "Fine."}\n{"title": oops}\n', encoding="utf-8")
+    result = run("build", bad, "--out", tmp_path / "o")
+    assert result.exit_code == 0 and f"skipped {bad}:2: malformed JSON" in result.output
+    strict = run("build", bad, "--out", tmp_path / "o", "--strict")
+    assert strict.exit_code == EXIT_SKIPPED and "--strict" in strict.output
+
+
+def test_nothing_readable_is_an_error(tmp_path):
+    result = run("build", tmp_path / "nope", "--out", tmp_path / "o")
+    assert result.exit_code == EXIT_ERROR and "Error: no paper could be read" in result.output
+    assert not (tmp_path / "o" / "graph.ttl").exists()
+
+
+def test_unknown_input_format_is_a_usage_error(tmp_path):
+    result = run("build", FIX, "--format", "yaml", "--out", tmp_path)
+    assert result.exit_code == EXIT_USAGE and "Invalid value for '--format'" in result.output
+
+
+def test_unknown_rdf_format_is_a_usage_error(tmp_path):
+    result = run("build", FIX, "--rdf-format", "turtle,rdfxml", "--out", tmp_path)
+    assert result.exit_code == EXIT_USAGE and "RDF format 'rdfxml' is invalid" in result.output
+
+
+def test_query_prints_rows(built):
+    out, _ = built
+    result = run("query", "SELECT ?t WHERE { ?p a kg:Paper ; dcterms:title ?t } ORDER BY ?t LIMIT 2",
+                 "--graph", out / "graph.ttl", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["results"]["bindings"]  # SPARQL 1.1 Query Results JSON
+    assert [r["t"]["value"] for r in rows] == ["A Study of Benchmark Leakage", "An arXiv Paper with a Folded Title"]
+
+
+def test_query_on_a_missing_graph_is_one_clear_error(tmp_path):
+    result = run("query", "ASK { ?s ?p ?o }", "--graph", tmp_path / "none.ttl")
+    assert result.exit_code == EXIT_ERROR and result.output.startswith("Error: ") and "none.ttl" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_bad_sparql_is_one_clear_error(built):
+    out, _ = built
+    result = run("query", "SELECT WHERE {", "--graph", out / "graph.ttl")
+    assert result.exit_code == EXIT_ERROR and result.output.startswith("Error: ")
+
+
+def test_centrality_ranks_methods(built):
+    out, _ = built
+    result = run("centrality", "--graph", out / "graph.ttl", "--top", "3", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert 1 <= len(rows) <= 3 and [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    assert all("/method/" in r["iri"] for r in rows)
+    assert rows == sorted(rows, key=lambda r: -r["score"])
+
+
+def test_every_command_has_help_with_examples():
+    for name, command in cli.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0 and "Example" in result.output, name
+    assert "Examples" in run("--help").output
