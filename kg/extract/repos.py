@@ -12,6 +12,10 @@ _REPO_URL = re.compile(
     r"([A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)/([A-Za-z0-9_.-]+)",
     re.IGNORECASE,
 )
+# Listing pages render an underscore as a space (markdown), so `PETL_X` arrives as `PETL X`.
+# A repo name in capitals followed by one more capitalised token that ends the sentence is
+# rejoined; an ordinary word after a URL ("... at github.com/a/b for details") is not.
+_SPLIT_TAIL = re.compile(r" ([A-Z0-9][A-Z0-9-]*)(?=[.)]?(?:\s*$|\n))")
 # GitHub paths that are site pages, not owners.
 _NOT_OWNERS = {"orgs", "topics", "features", "about", "marketplace", "sponsors", "settings", "login"}
 
@@ -29,10 +33,18 @@ def find_repos(text: str) -> list[str]:
 
     >>> find_repos("Code: https://github.com/org/Repo.git/tree/main). Also github.com/org/repo.")
     ['https://github.com/org/Repo']
+    >>> find_repos("Code is at https://github.com/org/ABC DEF.")
+    ['https://github.com/org/ABC_DEF']
+    >>> find_repos("Code is at https://github.com/org/abc for all.")
+    ['https://github.com/org/abc']
     """
     seen: dict[str, str] = {}
     for m in _REPO_URL.finditer(text):
-        url = normalise_repo(*m.groups())
+        host, owner, repo = m.groups()
+        tail = _SPLIT_TAIL.match(text, m.end())
+        if tail and repo.rstrip(".").replace("_", "").replace("-", "").isupper():
+            repo = f"{repo}_{tail.group(1)}"
+        url = normalise_repo(host, owner, repo)
         if url and url.lower() not in seen:
             seen[url.lower()] = url
     return list(seen.values())
