@@ -11,6 +11,7 @@ __all__ = [
     "FormatError",
     "GraphError",
     "QueryError",
+    "AnalysisError",
     "value_invalid_msg",
 ]
 
@@ -33,6 +34,10 @@ class GraphError(KGError):
 
 class QueryError(KGError):
     """A SPARQL query is malformed, unknown or was given bad parameters."""
+
+
+class AnalysisError(KGError):
+    """An analysis was asked for with a bad option or on a graph where it is undefined."""
 
 
 def value_invalid_msg(name: str, value: Any, valid_values: Collection[Any]) -> str:

@@ -1,0 +1,498 @@
+"""The graph as RDF: deterministic N-Triples, Turtle and JSON-LD writers, and a reader back to networkx.
+
+The writers stream sorted text themselves (rdflib's Turtle serializer is slow on large graphs
+and its blank-node and subject order varies between runs); every term is escaped per the
+N-Triples/Turtle grammars, so the output parses with rdflib and pyoxigraph alike.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import hashlib
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+
+from kg.atomic import atomic_open
+from kg.defaults import ONTOLOGY_NS, RESOURCE_BASE
+from kg.errors import FormatError, GraphError, value_invalid_msg
+from kg.vocab import ENTITY_CLASSES, KG, PREFIXES
+
+__all__ = ["RDF_FORMATS", "write_rdf", "to_rdf", "to_ntriples", "triples", "read_graph", "safe_iri", "claim_iri"]
+
+RDF_FORMATS = ("turtle", "ntriples", "jsonld")
+
+_RDF, _RDFS, _SKOS = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["skos"]
+_DCT, _PROV, _SDO, _XSD = PREFIXES["dcterms"], PREFIXES["prov"], PREFIXES["schema"], PREFIXES["xsd"]
+TYPE, STATEMENT = _RDF + "type", _RDF + "Statement"
+SUBJ, PRED, OBJ, FIRST, REST, NIL = (_RDF + t for t in ("subject", "predicate", "object", "first", "rest", "nil"))
+LABEL, ALT = _RDFS + "label", _SKOS + "altLabel"
+TITLE, ABSTRACT, IDENT, DATE, CREATOR = (_DCT + t for t in ("title", "abstract", "identifier", "date", "creator"))
+DERIVED = _PROV + "wasDerivedFrom"
+CODE, URL, AUTHOR = _SDO + "SoftwareSourceCode", _SDO + "url", _SDO + "author"
+DECIMAL, XDATE, GMONTHDAY = _XSD + "decimal", _XSD + "date", _XSD + "gMonthDay"
+_CLASS_KIND = {str(c): k for k, c in ENTITY_CLASSES.items()}
+
+# The same terms in N-Triples syntax, as the writers use them (looked up once: KG.x is slow).
+T_TYPE, T_STATEMENT, T_SUBJ, T_PRED, T_OBJ, T_FIRST, T_REST, T_NIL = (
+    f"<{t}>" for t in (TYPE, STATEMENT, SUBJ, PRED, OBJ, FIRST, REST, NIL))
+T_LABEL, T_ALT, T_DERIVED, T_CODE, T_URL, T_AUTHOR = (f"<{t}>" for t in (LABEL, ALT, DERIVED, CODE, URL, AUTHOR))
+T_TITLE, T_ABSTRACT, T_IDENT, T_DATE, T_CREATOR = (f"<{t}>" for t in (TITLE, ABSTRACT, IDENT, DATE, CREATOR))
+T_PAPER, T_ARXIV, T_SOURCE, T_EVIDENCE, T_CONFIDENCE = (
+    f"<{KG[t]}>" for t in ("Paper", "arxivId", "source", "evidence", "confidence"))
+_KIND_CLASS = {k: f"<{c}>" for k, c in ENTITY_CLASSES.items()}
+_DECIMAL_DT = f"^^<{DECIMAL}>"
+_RESOURCE_NT = "<" + RESOURCE_BASE
+_EDGE_RELS = ("proposes", "mentions", "hasCode")
+_CLAIM_RELS = ("evaluatesOn", "improvesOver")
+#: Relations whose every claim is also written as a reified rdf:Statement.
+REIFIED_RELS = ("proposes",) + _CLAIM_RELS
+_REL_PROP = {r: f"<{KG[r]}>" for r in _EDGE_RELS + _CLAIM_RELS}
+#: kg: terms as plain IRI strings, for the reader.
+_I = {t: str(KG[t]) for t in _EDGE_RELS + _CLAIM_RELS + ("confidence", "evidence", "arxivId", "source")}
+_I_PAPER = str(KG.Paper)
+
+
+# ---------------------------------------------------------------- terms
+
+
+# RFC 3986/3987 pieces, ASCII only (anything else is percent-encoded).
+_UNRESERVED_SUB = "A-Za-z0-9\\-._~!$&'()*+,;="
+_PCT = "%[0-9A-Fa-f]{2}"
+_IRI_SAFE = re.compile(
+    rf"[A-Za-z][A-Za-z0-9+.\-]*:"
+    rf"(?://(?:(?:[{_UNRESERVED_SUB}:]|{_PCT})*@)?(?:[{_UNRESERVED_SUB}]|{_PCT})*(?::[0-9]*)?(?=[/?#]|$)|(?!//))"
+    rf"(?:[{_UNRESERVED_SUB}:@/?]|{_PCT})*"
+    rf"(?:#(?:[{_UNRESERVED_SUB}:@/?]|{_PCT})*)?"
+)
+_REG_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=")
+_PCHAR_Q = _REG_NAME | frozenset(":@/?")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _pct(s: str, keep: frozenset[str]) -> str:
+    out = []
+    for i, ch in enumerate(s):
+        if ch in keep or (ch == "%" and re.fullmatch(r"[0-9A-Fa-f]{2}", s[i + 1:i + 3])):
+            out.append(ch)
+        else:
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8", "replace"))
+    return "".join(out)
+
+
+def safe_iri(text: str) -> str:
+    """`text` as a valid absolute IRI: characters an IRI may not hold are percent-encoded.
+
+    >>> safe_iri("https://github.com/a/b")
+    'https://github.com/a/b'
+    >>> safe_iri('https://github.com/a b/"x"{y}')
+    'https://github.com/a%20b/%22x%22%7By%7D'
+    """
+    if _IRI_SAFE.fullmatch(text):
+        return text
+    m = _SCHEME.match(text)
+    if not m:
+        # Node keys are absolute IRIs; anything else is kept, encoded, under our own base.
+        return RESOURCE_BASE + "x/" + _pct(text, _REG_NAME)
+    head, rest = text[:m.end()], text[m.end():]
+    if rest.startswith("//"):
+        end = min((i for i in (rest.find(c, 2) for c in "/?#") if i >= 0), default=len(rest))
+        auth, rest = rest[2:end], rest[end:]
+        user, at, hostport = auth.rpartition("@")
+        host, colon, port = hostport.rpartition(":")
+        if not colon or not port.isdigit():
+            host, colon, port = hostport, "", ""
+        head += "//" + (_pct(user, _REG_NAME | {":"}) + at) + _pct(host, _REG_NAME) + colon + port
+    path, hash_, frag = rest.partition("#")
+    return head + _pct(path, _PCHAR_Q) + hash_ + _pct(frag, _PCHAR_Q)
+
+
+def claim_iri(subject: str, predicate: str, obj: str, paper: str) -> str:
+    """The stable IRI of the reified claim that `paper` states (subject, predicate, obj)."""
+    h = hashlib.sha1(f"{subject}|{predicate}|{obj}|{paper}".encode("utf-8", "replace")).hexdigest()[:16]
+    return f"{RESOURCE_BASE}claim/{h}"
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# Control characters are escaped so the output is plain text; lone surrogates cannot be UTF-8.
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f\ud800-\udfff]')
+
+
+def _escape_char(m: re.Match) -> str:
+    ch = m.group()
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if "\ud800" <= ch <= "\udfff":
+        return "\ufffd"
+    return f"\\u{ord(ch):04X}"
+
+
+def _quote(value: str) -> str:
+    """`value` as a quoted N-Triples/Turtle string (also a valid JSON string)."""
+    if _NEEDS_ESCAPE.search(value):
+        value = _NEEDS_ESCAPE.sub(_escape_char, value)
+    return f'"{value}"'
+
+
+@functools.lru_cache(maxsize=4096)  # confidences repeat: a few hundred distinct values
+def _decimal(x: float) -> str | None:
+    x = float(x)
+    if not math.isfinite(x):
+        return None
+    s = f"{x:.6f}".rstrip("0")
+    return f'"{s}0"{_DECIMAL_DT}' if s.endswith(".") else f'"{s}"{_DECIMAL_DT}'
+
+
+def _date(d: str) -> str:
+    """xsd:date for full ISO dates, xsd:gMonthDay for "--MM-DD", else a plain literal."""
+    try:
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", d):
+            _dt.date.fromisoformat(d)
+            return f'"{d}"^^<{XDATE}>'
+        if re.fullmatch(r"--\d\d-\d\d", d):
+            _dt.date.fromisoformat("2000" + d[1:])  # a leap year, so --02-29 is valid
+            return f'"{d}"^^<{GMONTHDAY}>'
+    except ValueError:
+        pass
+    return _quote(d)
+
+
+# ---------------------------------------------------------------- graph -> triples
+
+
+def _paper_triples(d: dict, include_abstracts: bool) -> Iterator[tuple[str, str]]:
+    yield T_TITLE, _quote(d.get("title") or d.get("label") or "")
+    if include_abstracts and d.get("abstract"):
+        yield T_ABSTRACT, _quote(d["abstract"])
+    if d.get("id"):
+        yield T_IDENT, _quote(str(d["id"]))
+    if d.get("arxiv_id"):
+        yield T_ARXIV, _quote(str(d["arxiv_id"]))
+    if d.get("url"):
+        yield T_URL, f"<{safe_iri(str(d['url']))}>"
+    if d.get("date"):
+        yield T_DATE, _date(str(d["date"]))
+    if d.get("source"):
+        yield T_SOURCE, _quote(str(d["source"]))
+    for a in d.get("authors") or ():
+        yield T_CREATOR, _quote(a)
+
+
+def _author_list(s: str, authors: tuple[str, ...]) -> Iterator[tuple[str, list, list]]:
+    """schema:author's rdf:List nodes, so the author order survives; blank-node labels are stable."""
+    stem = "_:a" + hashlib.sha1(s.encode("utf-8", "replace")).hexdigest()[:16] + "n"
+    last = len(authors) - 1
+    for i, a in enumerate(authors):
+        yield f"{stem}{i}", [], [(T_FIRST, _quote(a)), (T_REST, f"{stem}{i + 1}" if i < last else T_NIL)]
+
+
+def _claims(s: str, p: str, o: str, claims, iri: dict) -> Iterator[tuple[str, list, list]]:
+    for c in claims:
+        paper = iri.get(c["paper"]) or f"<{safe_iri(str(c['paper']))}>"
+        st = f"<{claim_iri(s[1:-1], p[1:-1], o[1:-1], paper[1:-1])}>"
+        po = [(T_SUBJ, s), (T_PRED, p), (T_OBJ, o), (T_DERIVED, paper)]
+        if c.get("evidence"):
+            po.append((T_EVIDENCE, _quote(c["evidence"])))
+        if c.get("confidence") is not None and (conf := _decimal(c["confidence"])):
+            po.append((T_CONFIDENCE, conf))
+        yield st, [(T_TYPE, T_STATEMENT)], po
+
+
+def _subjects(G: nx.MultiDiGraph, include_abstracts: bool) -> Iterator[tuple[str, list, list]]:
+    """(subject, its rdf:type pairs, its other (predicate, object) pairs), unsorted, terms in N-Triples syntax.
+
+    Subjects come out whole (a node with its out-edges, a claim, a list cell), so grouping for
+    Turtle needs no per-triple dictionary.
+    """
+    iri = {n: f"<{safe_iri(str(n))}>" for n in G.nodes}
+    for n, d in G.nodes(data=True):
+        s, kind = iri[n], d.get("kind")
+        types: list = []
+        po: list = []
+        if kind == "paper":
+            types.append((T_TYPE, T_PAPER))
+            po.extend(_paper_triples(d, include_abstracts))
+            if d.get("authors"):
+                authors = tuple(d["authors"])
+                po.append((T_AUTHOR, "_:a" + hashlib.sha1(s.encode("utf-8", "replace")).hexdigest()[:16] + "n0"))
+                yield from _author_list(s, authors)
+        elif kind in _KIND_CLASS:
+            types.append((T_TYPE, _KIND_CLASS[kind]))
+            label = d.get("label") or ""
+            po.append((T_LABEL, _quote(label)))
+            po.extend((T_ALT, _quote(a)) for a in d.get("aliases") or () if a != label)
+            if d.get("confidence") is not None and (c := _decimal(d["confidence"])):
+                po.append((T_CONFIDENCE, c))
+        elif kind == "repo":
+            types.append((T_TYPE, T_CODE))
+        for v, keyed in G.adj[n].items():
+            o = iri[v]
+            for k, ed in keyed.items():
+                rel = ed.get("rel", k)
+                p = _REL_PROP.get(rel)
+                if p is None:
+                    continue
+                po.append((p, o))
+                if rel in REIFIED_RELS:
+                    claims = ed.get("claims") or (({"paper": n},) if rel == "proposes" else ())
+                    yield from _claims(s, p, o, claims, iri)
+        if types or po:
+            yield s, types, po
+
+
+def _grouped(G: nx.MultiDiGraph, include_abstracts: bool) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Subjects sorted, each with its (predicate, object) pairs: rdf:type first, then sorted, no duplicates."""
+    items = sorted(_subjects(G, include_abstracts), key=lambda t: t[0])
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+    i = 0
+    while i < len(items):
+        s, types, po = items[i]
+        i += 1
+        while i < len(items) and items[i][0] == s:  # two node keys with one IRI, a claim stated twice
+            types, po = types + items[i][1], po + items[i][2]
+            i += 1
+        if len(types) > 1:
+            types = sorted(set(types))
+        out.append((s, types + sorted(set(po))))
+    return out
+
+
+def triples(G: nx.MultiDiGraph, *, include_abstracts: bool = True) -> Iterator[tuple[str, str, str]]:
+    """Every triple of `G`'s RDF view, sorted, each term in N-Triples syntax (`<iri>`, `"lit"`, `_:b`)."""
+    for s, po in _grouped(G, include_abstracts):
+        for p, o in po:
+            yield s, p, o
+
+
+# ---------------------------------------------------------------- writers
+
+
+def _write_ntriples(f, grouped) -> None:
+    for s, po in grouped:
+        f.write("".join([f"{s} {p} {o} .\n" for p, o in po]))
+
+
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _prefixed(iri_nt: str) -> str:
+    """`prefix:local` for a vocabulary IRI (in <...>) whose local part is a safe Turtle name."""
+    iri = iri_nt[1:-1]
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):]):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri_nt
+
+
+class _TurtleTerms(dict):
+    """N-Triples term -> Turtle term, computed once per distinct vocabulary IRI or datatype."""
+
+    def __missing__(self, term: str) -> str:
+        if term.startswith("<"):
+            got = _prefixed(term)
+        else:  # a typed literal: "lexical"^^<datatype>
+            lexical, _, dt = term.rpartition("^^")
+            got = f"{lexical}^^{_prefixed(dt)}"
+        self[term] = got
+        return got
+
+
+def _write_turtle(f, grouped) -> None:
+    ttl = _TurtleTerms({T_TYPE: "a"})
+    width = max(map(len, PREFIXES))
+    f.writelines(f"@prefix {k + ':':<{width + 1}} <{v}> .\n" for k, v in PREFIXES.items())
+    for s, po in grouped:
+        parts = ["\n", s]
+        last = None
+        for p, o in po:
+            if o[-1] == ">" and not o.startswith(_RESOURCE_NT):  # a vocabulary IRI or a typed literal
+                o = o[1:-len(_DECIMAL_DT) - 1] if o.endswith(_DECIMAL_DT) else ttl[o]
+            if p == last:
+                parts.append(" ,\n        " + o)
+            else:
+                parts.append((" ;\n    " if last else " ") + ttl[p] + " " + o)
+                last = p
+        parts.append(" .\n")
+        f.write("".join(parts))
+
+
+def _jsonld_term(term: str) -> str:
+    """A term as expanded JSON-LD; our N-Triples quoting is valid JSON string syntax."""
+    if term[0] == "<":
+        return f'{{"@id": "{term[1:-1]}"}}'
+    if term[0] == "_":
+        return f'{{"@id": "{term}"}}'
+    if term[-1] == ">":
+        lexical, _, dt = term.rpartition("^^")
+        return f'{{"@value": {lexical}, "@type": "{dt[1:-1]}"}}'
+    return f'{{"@value": {term}}}'
+
+
+def _write_jsonld(f, grouped) -> None:
+    # Expanded, flattened JSON-LD written as text: full IRIs everywhere, so no term can be misread,
+    # and IRIs from safe_iri never hold '"' or '\\', so they need no JSON escaping.
+    f.write('{"@graph": [')
+    sep = "\n"
+    for s, po in grouped:
+        props: dict[str, list[str]] = {}
+        for p, o in po:
+            if p == T_TYPE and o[0] == "<":
+                props.setdefault("@type", []).append(f'"{o[1:-1]}"')
+            else:
+                props.setdefault(p[1:-1], []).append(_jsonld_term(o))
+        body = ",\n  ".join(f'"{k}": [{", ".join(v)}]' for k, v in props.items())
+        f.write(f'{sep}{{"@id": "{s[1:-1] if s[0] == "<" else s}",\n  {body}}}')
+        sep = ",\n"
+    f.write("\n]}\n")
+
+
+_WRITERS = {"turtle": _write_turtle, "ntriples": _write_ntriples, "jsonld": _write_jsonld}
+
+
+def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, fmt: str = "turtle", include_abstracts: bool = True) -> int:
+    """Write `G`'s RDF view to `path` (atomically, byte-stable); return the number of triples."""
+    if fmt not in _WRITERS:
+        raise FormatError(value_invalid_msg("RDF format", fmt, RDF_FORMATS))
+    grouped = _grouped(G, include_abstracts)
+    with atomic_open(path) as f:
+        _WRITERS[fmt](f, grouped)
+    return sum(len(po) for _, po in grouped)
+
+
+def to_ntriples(G: nx.MultiDiGraph, *, include_abstracts: bool = True) -> str:
+    """`G`'s RDF view as one sorted N-Triples string."""
+    import io
+
+    buf = io.StringIO()
+    _write_ntriples(buf, _grouped(G, include_abstracts))
+    return buf.getvalue()
+
+
+def to_rdf(G: nx.MultiDiGraph, *, include_abstracts: bool = True):
+    """`G`'s RDF view as an rdflib.Graph with the paperkg prefixes bound."""
+    import rdflib
+
+    g = rdflib.Graph()
+    for k, v in PREFIXES.items():
+        g.bind(k, v, override=True, replace=True)
+    g.parse(data=to_ntriples(G, include_abstracts=include_abstracts), format="nt")
+    return g
+
+
+# ---------------------------------------------------------------- reader
+
+
+_SUFFIX_FORMAT = {".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".jsonld": "JSON_LD", ".json": "JSON_LD"}
+
+
+def _parse(path: Path):
+    import pyoxigraph as ox
+
+    if not path.is_file():
+        raise GraphError(f"graph file {path} not found; run `kg build` first or pass --graph")
+    fmt = _SUFFIX_FORMAT.get(path.suffix.lower())
+    if fmt is None:
+        raise GraphError(value_invalid_msg(f"graph file suffix of {path}", path.suffix, sorted(_SUFFIX_FORMAT)))
+    try:
+        with open(path, "rb") as f:
+            return list(ox.parse(f, format=getattr(ox.RdfFormat, fmt)))
+    except (SyntaxError, ValueError, OSError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise GraphError(f"{path} is not readable {fmt.replace('_', '-').lower()}: {first}") from e
+
+
+def _key(term) -> str:
+    import pyoxigraph as ox
+
+    return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+
+
+def read_graph(path: str | Path) -> nx.MultiDiGraph:
+    """Read a graph file written by `write_rdf` (.ttl, .nt, .jsonld) back into kg.graph's schema."""
+    import pyoxigraph as ox
+
+    path = Path(path)
+    props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for q in _parse(path):
+        o = q.object
+        props[_key(q.subject)][q.predicate.value].append(
+            o.value if isinstance(o, ox.Literal) else _key(o))
+    kinds: dict[str, str] = {}
+    for s, ps in props.items():
+        for t in ps.get(TYPE, ()):
+            if t == _I_PAPER:
+                kinds[s] = "paper"
+            elif t in _CLASS_KIND:
+                kinds[s] = _CLASS_KIND[t]
+    if not kinds:
+        raise GraphError(f"{path} holds no paperkg nodes (no kg:Paper or kg:Method); is it a `kg build` graph?")
+    for s, k in list(kinds.items()):
+        if k == "paper":
+            for r in props[s].get(_I["hasCode"], ()):
+                kinds.setdefault(r, "repo")
+    for s, ps in props.items():
+        if CODE in ps.get(TYPE, ()):
+            kinds.setdefault(s, "repo")
+
+    edges: dict[tuple[str, str, str], list[dict]] = {}
+    mentioned_by: dict[str, set[str]] = defaultdict(set)
+    for s, k in kinds.items():
+        for rel in _EDGE_RELS + _CLAIM_RELS:
+            for o in props[s].get(_I[rel], ()):
+                if o in kinds:
+                    edges[(s, o, rel)] = []
+                    if rel in ("mentions", "hasCode"):
+                        mentioned_by[o].add(s)
+    for s, ps in props.items():
+        pred = ps.get(PRED)
+        if not pred or STATEMENT not in ps.get(TYPE, ()):
+            continue
+        rel = pred[0][len(ONTOLOGY_NS):] if pred[0].startswith(ONTOLOGY_NS) else None
+        if rel not in _CLAIM_RELS:
+            continue
+        key = (ps[SUBJ][0], ps[OBJ][0], rel)
+        if key in edges and ps.get(DERIVED):
+            conf = ps.get(_I["confidence"])
+            edges[key].append({"paper": ps[DERIVED][0], "evidence": (ps.get(_I["evidence"]) or [""])[0],
+                               "confidence": float(conf[0]) if conf else 0.0})
+
+    G = nx.MultiDiGraph()
+    order = {"paper": 0, "repo": 2}
+    for n in sorted(kinds, key=lambda n: (order.get(kinds[n], 1), n)):
+        ps, kind = props[n], kinds[n]
+        first = lambda p, default=None: min(ps[p]) if ps.get(p) else default  # noqa: E731
+        if kind == "paper":
+            title = first(TITLE, "")
+            G.add_node(n, kind="paper", label=title, aliases=(), title=title, abstract=first(ABSTRACT, ""),
+                       url=first(URL), date=first(DATE), authors=_authors(props, n), arxiv_id=first(_I["arxivId"]),
+                       id=first(IDENT), source=first(_I["source"]))
+        elif kind == "repo":
+            G.add_node(n, kind="repo", label=n, aliases=(), papers=tuple(sorted(mentioned_by[n])))
+        else:
+            label = first(LABEL) or n.rsplit("/", 1)[-1]
+            conf = first(_I["confidence"])
+            G.add_node(n, kind=kind, label=label, aliases=tuple(sorted(set(ps.get(ALT, ())) - {label})),
+                       papers=tuple(sorted(mentioned_by[n])), confidence=float(conf) if conf else 0.0)
+    for (u, v, rel), claims in sorted(edges.items()):
+        attrs: dict = {"rel": rel}
+        if rel in _CLAIM_RELS:
+            attrs["claims"] = tuple(sorted(claims, key=lambda c: (c["paper"], c["evidence"])))
+        G.add_edge(u, v, key=rel, **attrs)
+    return G
+
+
+def _authors(props, paper: str) -> tuple[str, ...]:
+    head = props[paper].get(AUTHOR)
+    if not head:
+        return tuple(sorted(props[paper].get(CREATOR, ())))
+    out, node, seen = [], head[0], set()
+    while node != NIL and node in props and node not in seen:
+        seen.add(node)
+        out.extend(props[node].get(FIRST, ())[:1])
+        node = (props[node].get(REST) or [NIL])[0]
+    return tuple(out)
