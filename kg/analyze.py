@@ -6,90 +6,268 @@ from itertools import combinations
 from typing import Literal
 
 import networkx as nx
+import numpy as np
 
 from kg.defaults import PAGERANK_ALPHA
+from kg.engines import ENGINES, AnalysisError, Engine, choose_engine, rx_centrality
+from kg.errors import value_invalid_msg
 
-__all__ = ["MEASURES", "PROJECTIONS", "project", "method_centrality", "ranking"]
+__all__ = [
+    "MEASURES",
+    "PROJECTIONS",
+    "ENGINES",
+    "AnalysisError",
+    "CentralityUndefinedError",
+    "project",
+    "cooccurrence",
+    "method_centrality",
+    "centrality",
+    "ranking",
+]
 
-MEASURES = ("pagerank", "degree", "betweenness")
+MEASURES = ("pagerank", "degree", "betweenness", "eigenvector", "closeness")
 PROJECTIONS = ("full", "improves", "evaluation", "cooccurrence")
 
-Measure = Literal["pagerank", "degree", "betweenness"]
+Measure = Literal["pagerank", "degree", "betweenness", "eigenvector", "closeness"]
 Projection = Literal["full", "improves", "evaluation", "cooccurrence"]
+
+#: Components up to this size get an exact dense eigensolver; larger ones ARPACK.
+_DENSE_EIGEN_MAX = 500
+
+
+class CentralityUndefinedError(AnalysisError):
+    """A centrality measure has no meaningful value on the graph it was asked for."""
 
 
 def _claim_weight(data: dict) -> int:
     return max(1, len(data.get("claims", ())))
 
 
-def project(G: nx.MultiDiGraph, on: Projection = "full") -> nx.Graph:
-    """The graph a measure runs on.
+def _nodes_of(G: nx.MultiDiGraph, kinds) -> list[str]:
+    return sorted(n for n, d in G.nodes(data=True) if d.get("kind") in kinds)
 
-    full          undirected: every paper, entity and repo, every relation (papers tie
-                  methods to the datasets, tasks and metrics they appear with)
-    improves      directed better -> worse among methods, weighted by supporting papers
-                  (PageRank then ranks methods that many others beat: the strong baselines)
-    evaluation    undirected method - dataset graph of evaluatesOn claims
-    cooccurrence  undirected method - method graph, weighted by papers mentioning both (hubs)
+
+def cooccurrence(G: nx.MultiDiGraph, kinds=("method",)) -> nx.Graph:
+    """Undirected graph of the entities of `kinds`, linked with weight = papers mentioning both.
+
+    Every entity of those kinds is a node, even one that shares no paper with another.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("p", kind="paper"); G.add_node("a", kind="method"); G.add_node("d", kind="dataset")
+    >>> _ = G.add_edge("p", "a", key="mentions"); _ = G.add_edge("p", "d", key="mentions")
+    >>> H = cooccurrence(G, kinds=("method", "dataset")); H["a"]["d"]["weight"]
+    1
     """
+    H = nx.Graph()
+    H.add_nodes_from(_nodes_of(G, kinds))
+    for p in _nodes_of(G, ("paper",)):
+        ents = sorted({v for _, v, k in G.out_edges(p, keys=True) if k in ("mentions", "proposes") and v in H})
+        for a, b in combinations(ents, 2):
+            w = H[a][b]["weight"] + 1 if H.has_edge(a, b) else 1
+            H.add_edge(a, b, weight=w)
+    return H
+
+
+def project(G: nx.MultiDiGraph, on: Projection = "full") -> nx.Graph:
+    """The graph a centrality measure runs on; each answers a different question.
+
+    Parameters
+    ----------
+    G : nx.MultiDiGraph
+        The knowledge graph (kg.graph schema).
+    on : {"full", "improves", "evaluation", "cooccurrence"}
+        full
+            Everything, undirected: papers, methods, datasets, tasks, metrics and code repos,
+            joined by every relation. A method scores high when it sits in the middle of the
+            literature: mentioned by many papers that also mention much else.
+        improves
+            Methods only, one arrow from the better method to the one it beats, weighted by
+            the number of papers that claim it. PageRank flows along the arrows, so it ranks
+            the methods that many others beat: the strong baselines everyone compares against.
+        evaluation
+            Methods and the datasets they are evaluated on (a method-dataset bipartite graph,
+            weighted by supporting papers): which methods are tested on the busy benchmarks.
+        cooccurrence
+            Methods only, linked when a paper mentions both, weighted by how many papers do:
+            the hubs that are discussed together with many other methods.
+
+    Returns
+    -------
+    nx.Graph or nx.DiGraph
+        A new graph (directed only for "improves"); every method is a node, even isolated.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> for n in "abc": G.add_node(n, kind="method")
+    >>> _ = G.add_edge("a", "b", key="improvesOver", claims=({}, {}))
+    >>> H = project(G, "improves"); sorted(H.edges(data="weight"))
+    [('a', 'b', 2)]
+    >>> sorted(project(G, "full").nodes)
+    ['a', 'b', 'c']
+    """
+    if on not in PROJECTIONS:
+        raise AnalysisError(value_invalid_msg("projection", on, PROJECTIONS))
     if on == "full":
         H = nx.Graph()
         H.add_nodes_from(sorted(G.nodes))
-        for u, v in sorted({tuple(sorted((u, v))) for u, v in G.edges()}):
-            H.add_edge(u, v)
-        return H
-    methods = sorted(n for n, d in G.nodes(data=True) if d.get("kind") == "method")
-    if on == "improves":
-        H = nx.DiGraph()
-        H.add_nodes_from(methods)
-        for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[:3]):
-            if k == "improvesOver":
-                H.add_edge(u, v, weight=_claim_weight(d))
-        return H
-    if on == "evaluation":
-        H = nx.Graph()
-        H.add_nodes_from(methods)
-        for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[:3]):
-            if k == "evaluatesOn":
-                H.add_edge(u, v, weight=_claim_weight(d))
+        H.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in G.edges() if u != v}))
         return H
     if on == "cooccurrence":
-        H = nx.Graph()
-        H.add_nodes_from(methods)
-        method_set = set(methods)
-        for p in sorted(n for n, d in G.nodes(data=True) if d.get("kind") == "paper"):
-            ms = sorted({v for _, v, k in G.out_edges(p, keys=True) if k == "mentions" and v in method_set})
-            for a, b in combinations(ms, 2):
-                w = H[a][b]["weight"] + 1 if H.has_edge(a, b) else 1
-                H.add_edge(a, b, weight=w)
-        return H
-    raise ValueError(f"unknown projection {on!r}")
+        return cooccurrence(G, ("method",))
+    rel = "improvesOver" if on == "improves" else "evaluatesOn"
+    H = nx.DiGraph() if on == "improves" else nx.Graph()
+    H.add_nodes_from(_nodes_of(G, ("method",)))
+    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[:3]):
+        if k == rel and u != v:
+            H.add_edge(u, v, weight=_claim_weight(d))
+    return H
 
 
-def method_centrality(G: nx.MultiDiGraph, *, measure: Measure = "pagerank", on: Projection = "full") -> dict[str, float]:
-    """Centrality of every method node, measured on the projection `on`; scores rounded to 9 places.
+def _eigenvector(H: nx.Graph) -> dict:
+    """Eigenvector centrality that is defined on every undirected graph.
 
-    >>> from kg.analyze import method_centrality
+    Each connected component gets its own leading eigenvector (exact, no power iteration to
+    fail), scaled so its squared scores sum to the component's share of the nodes: on a
+    connected graph this is networkx's answer; on a disconnected one no component is zeroed
+    just because another has a larger eigenvalue. Isolated nodes score 0.
+    """
+    if H.is_directed():
+        if nx.is_directed_acyclic_graph(H):
+            raise CentralityUndefinedError(
+                "eigenvector centrality is undefined on the 'improves' projection of this graph: "
+                "its arrows form no cycle, so its adjacency matrix has no positive eigenvalue; "
+                "use measure 'pagerank' (the damped form, always defined) or another projection"
+            )
+        try:
+            return nx.eigenvector_centrality(H, max_iter=1000, tol=1e-9, weight="weight")
+        except nx.PowerIterationFailedConvergence as e:
+            raise CentralityUndefinedError(
+                "eigenvector centrality did not converge on the 'improves' projection (no single "
+                "leading eigenvector); use measure 'pagerank' or another projection"
+            ) from e
+    n = len(H)
+    order = {x: i for i, x in enumerate(H)}
+    scores = dict.fromkeys(H, 0.0)
+    for comp in nx.connected_components(H):
+        if len(comp) < 2:
+            continue
+        nodes = sorted(comp, key=order.__getitem__)
+        A = nx.to_scipy_sparse_array(H, nodelist=nodes, weight="weight", dtype=float)
+        if len(nodes) <= _DENSE_EIGEN_MAX:
+            _, vecs = np.linalg.eigh(A.toarray())
+            v = vecs[:, -1]
+        else:
+            from scipy.sparse.linalg import eigsh
+
+            _, vecs = eigsh(A, k=1, which="LA", v0=np.ones(len(nodes)))
+            v = vecs[:, 0]
+        # The Perron vector of a connected component is positive; fix the solver's sign.
+        v = np.abs(v) / np.linalg.norm(v) * np.sqrt(len(nodes) / n)
+        scores.update(zip(nodes, v.tolist(), strict=True))
+    return scores
+
+
+def centrality(
+    H: nx.Graph,
+    *,
+    measure: Measure = "pagerank",
+    engine: Engine = "auto",
+    seed: int | None = None,
+    k: int | None = None,
+) -> dict:
+    """`measure` of every node of the (projected) graph `H`, unrounded.
+
+    See method_centrality for the options; this is the measure alone, for any networkx graph.
+
+    >>> centrality(nx.path_graph(3), measure="closeness")
+    {0: 0.6666666666666666, 1: 1.0, 2: 0.6666666666666666}
+    """
+    if measure not in MEASURES:
+        raise AnalysisError(value_invalid_msg("measure", measure, MEASURES))
+    if k is not None and k < 1:
+        raise AnalysisError(f"k {k!r} is invalid; the betweenness sample must hold at least 1 node")
+    sampled = measure == "betweenness" and k is not None and k < len(H)
+    if choose_engine(engine, measure, len(H), sampled=sampled) == "rustworkx":
+        return rx_centrality(H, measure)
+    if len(H) == 0:
+        return {}
+    if measure == "pagerank":
+        return nx.pagerank(H, alpha=PAGERANK_ALPHA, weight="weight")
+    if measure == "degree":
+        return nx.degree_centrality(H) if len(H) > 1 else {n: 0.0 for n in H}
+    if measure == "betweenness":
+        # Sampled betweenness is reproducible by default: no seed means seed 0.
+        return nx.betweenness_centrality(H, k=k if sampled else None, normalized=True,
+                                         seed=(0 if seed is None else seed) if sampled else None)
+    if measure == "closeness":
+        return nx.closeness_centrality(H)
+    return _eigenvector(H)
+
+
+def method_centrality(
+    G: nx.MultiDiGraph,
+    *,
+    measure: Measure = "pagerank",
+    on: Projection = "full",
+    engine: Engine = "auto",
+    seed: int | None = None,
+    k: int | None = None,
+) -> dict[str, float]:
+    """Centrality of every method node, measured on the projection `on`.
+
+    Parameters
+    ----------
+    G : nx.MultiDiGraph
+        The knowledge graph (kg.graph schema).
+    measure : {"pagerank", "degree", "betweenness", "eigenvector", "closeness"}
+        pagerank is weighted (alpha = kg.defaults.PAGERANK_ALPHA); degree, betweenness and
+        closeness count hops (edge weights are strengths, not distances); eigenvector is
+        weighted and computed per connected component (see `_eigenvector`).
+    on : {"full", "improves", "evaluation", "cooccurrence"}
+        The graph the measure runs on; see `project`.
+    engine : {"auto", "networkx", "rustworkx"}
+        Who computes betweenness and closeness. "auto" uses rustworkx when it is installed and
+        the projection has at least kg.engines.AUTO_MIN_NODES nodes, else networkx; both give
+        the same values. Other measures always run on networkx (already scipy-backed).
+    seed : int, optional
+        Seed of the sample when `k` is given (default 0, so results repeat).
+    k : int, optional
+        Estimate betweenness from `k` sampled source nodes (networkx) instead of all of them.
+
+    Returns
+    -------
+    dict
+        {method IRI: score} for every method node, sorted by IRI; scores rounded to 9 places.
+
+    Raises
+    ------
+    AnalysisError
+        An unknown option; EngineUnavailableError when engine="rustworkx" is not installed;
+        CentralityUndefinedError for eigenvector on an "improves" graph with no cycle.
+
+    Examples
+    --------
     >>> G = nx.MultiDiGraph()
     >>> for n in "abc": G.add_node(n, kind="method")
     >>> _ = G.add_edge("a", "b", key="improvesOver", claims=({},))
     >>> _ = G.add_edge("c", "b", key="improvesOver", claims=({},))
     >>> s = method_centrality(G, measure="pagerank", on="improves"); max(s, key=s.get)
     'b'
+    >>> method_centrality(G, measure="closeness", on="full")
+    {'a': 0.666666667, 'b': 1.0, 'c': 0.666666667}
     """
     H = project(G, on)
-    if measure == "pagerank":
-        scores = nx.pagerank(H, alpha=PAGERANK_ALPHA, weight="weight") if len(H) else {}
-    elif measure == "degree":
-        scores = nx.degree_centrality(H) if len(H) > 1 else {n: 0.0 for n in H}
-    elif measure == "betweenness":
-        scores = nx.betweenness_centrality(H, normalized=True)
-    else:
-        raise ValueError(f"unknown measure {measure!r}")
-    return {n: round(float(scores.get(n, 0.0)), 9) for n, d in G.nodes(data=True) if d.get("kind") == "method"}
+    scores = centrality(H, measure=measure, engine=engine, seed=seed, k=k)
+    # "+ 0.0" turns a rounded -0.0 into 0.0, so equal graphs print equal files.
+    return {n: round(float(scores.get(n, 0.0)), 9) + 0.0 for n in _nodes_of(G, ("method",))}
 
 
 def ranking(scores: dict[str, float], top: int | None = None) -> list[tuple[str, float]]:
-    """Scores sorted high to low, ties by node id, so the order is stable."""
+    """Scores sorted high to low, ties by node id, so the order is stable.
+
+    >>> ranking({"b": 1.0, "a": 1.0, "c": 2.0}, top=2)
+    [('c', 2.0), ('a', 1.0)]
+    """
     items = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     return items[:top] if top else items

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from kg import __version__
-from kg.analyze import MEASURES, PROJECTIONS, method_centrality, ranking
+from kg.analyze import ENGINES, MEASURES, PROJECTIONS, method_centrality, ranking
 from kg.defaults import DEFAULT_OUT_DIR, DEFAULT_TOP, HTML_MAX_NODES
 from kg.errors import FormatError, KGError, value_invalid_msg
 from kg.ingest import FORMATS as INPUT_FORMATS
@@ -65,8 +65,19 @@ def cli() -> None:
 @click.option("--max-nodes", type=click.IntRange(1), default=HTML_MAX_NODES, show_default=True,
               help="Nodes drawn in the HTML map (the most central ones).")
 @click.option("--strict", is_flag=True, help="Exit with status 3 when any record or file was skipped.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_nodes, strict, quiet):
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems (no summary, no progress bar).")
+@click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
+              help="Extraction processes; 0 = one per CPU, at most 4 (small inputs run in one process).")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Keep per-paper extractions in OUT/.kg-cache.sqlite3 and reuse them while rules are unchanged.")
+@click.option("--update", is_flag=True,
+              help="Add INPUTS to the previous build in OUT: only new papers are extracted; the result equals a "
+                   "full build of the earlier inputs followed by these.")
+@click.option("--distributed", "scheduler", metavar="ADDRESS",
+              help='Extract on a Dask cluster: its scheduler address (tcp://host:8786), or "local" for --jobs '
+                   'local workers. Needs paperkg[distributed].')
+def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_nodes, strict, quiet, jobs, cache,
+          update, scheduler):
     """Read papers, extract entities and claims, and write the graph's views.
 
     INPUTS are files or folders (JSON Lines, JSON, arXiv metadata or Atom, CSV, Papers with Code
@@ -83,6 +94,9 @@ def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_n
       kg build papers.jsonl more/ --out outputs/
       kg build export.csv --format csv --min-confidence 0.6 --strict
       kg build arxiv.jsonl --rdf-format turtle,ntriples
+      kg build field.jsonl --jobs 8 --out field/
+      kg build new-week.jsonl --update --out field/
+      kg build field.jsonl --distributed tcp://scheduler:8786
     """
     from kg.build import RDF_EXTENSIONS
     from kg.build import build as run_build
@@ -93,7 +107,8 @@ def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_n
         raise click.BadParameter(value_invalid_msg("RDF format", ",".join(bad), RDF_EXTENSIONS), param_hint="--rdf-format")
     _, summary = run_build(
         inputs, fmt=fmt, out_dir=out_dir, rdf_formats=formats, include_abstracts=not no_abstracts,
-        min_confidence=min_confidence, max_nodes=max_nodes,
+        min_confidence=min_confidence, max_nodes=max_nodes, jobs=jobs, cache=cache, update=update,
+        scheduler=scheduler, quiet=quiet,
         on_skip=lambda s: click.echo(f"skipped {s}", err=True),
         on_warning=lambda s: click.echo(f"warning {s}", err=True),
     )
@@ -106,12 +121,13 @@ def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_n
 
 
 @cli.command(cls=_KGCommand)
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the saved queries and exit.")
 @click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query variable to a literal value (never pasted into the query text).")
-def query(query, graph_path, fmt, params):
+def query(query, list_, graph_path, fmt, params):
     """Run a SPARQL SELECT, ASK or CONSTRUCT over a built graph.
 
     QUERY is the query text, a .rq/.sparql file or the name of a saved query. The prefixes
@@ -123,7 +139,14 @@ def query(query, graph_path, fmt, params):
       kg query my-query.rq --format csv
       kg query methods-on-dataset --param dataset=ImageNet
     """
-    from kg.query import format_result, load_graph, resolve_query_arg, run_query
+    from kg.query import format_result, list_queries, load_graph, resolve_query_arg, run_query
+
+    if list_:
+        for name, description in list_queries():
+            click.echo(f"{name:<22} {description}")
+        return
+    if not query:
+        raise click.UsageError("give a QUERY (text, file or saved-query name) or --list")
 
     bindings = {}
     for p in params:
@@ -141,14 +164,18 @@ def query(query, graph_path, fmt, params):
 @click.option("--on", "on", type=click.Choice(PROJECTIONS), default="full", show_default=True,
               help="The graph the measure runs on (see below).")
 @click.option("--top", type=click.IntRange(1), default=DEFAULT_TOP, show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="Who computes betweenness/closeness; rustworkx (if installed) is far faster on big graphs.")
+@click.option("--sample", "k", type=click.IntRange(1), default=None, help="Estimate betweenness from K sampled nodes.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --sample draw.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def centrality(graph_path, measure, on, top, fmt):
-    """Rank methods by centrality.
+def centrality(graph_path, measure, on, top, engine, k, seed, fmt):
+    """Rank methods by centrality (pagerank, degree, betweenness, eigenvector, closeness).
 
     \b
     --on full          every paper, entity and repo, all relations, undirected (default)
     --on improves      methods only, better -> worse edges: PageRank ranks the methods many
-                       others beat (the strong baselines)
+                       others beat (the strong baselines); eigenvector is undefined without cycles
     --on evaluation    methods and the datasets they are evaluated on
     --on cooccurrence  methods linked by papers that mention both: the hubs
 
@@ -160,7 +187,7 @@ def centrality(graph_path, measure, on, top, fmt):
     from kg.export.rdf import read_graph
 
     G = read_graph(graph_path)
-    rows = ranking(method_centrality(G, measure=measure, on=on), top)
+    rows = ranking(method_centrality(G, measure=measure, on=on, engine=engine, seed=seed, k=k), top)
     data = [{"rank": i, "label": G.nodes[n]["label"], "score": s, "papers": len(G.nodes[n].get("papers", ())), "iri": n}
             for i, (n, s) in enumerate(rows, 1)]
     if fmt == "json":
@@ -276,7 +303,7 @@ def communities(graph_path, seed, resolution, top, fmt):
     data = [{"id": c.id, "size": c.size, "label": c.label,
              "members": "; ".join(G.nodes[n].get("label", n) for n in c.members)} for c in found[:top]]
     if fmt == "json":
-        for d, c in zip(data, found):
+        for d, c in zip(data, found[:top], strict=True):
             d["members"] = [{"label": G.nodes[n].get("label", n), "kind": G.nodes[n].get("kind"), "iri": n}
                             for n in c.members]
 
@@ -328,7 +355,8 @@ def trends(graph_path, period, top, min_count, show_all, fmt):
             for d in rows:
                 yield f"{d['period']:<10}  {d['kind']:<7}  {d['label']:<{width}}  {d['count']:>6}"
     else:
-        data = [{"rank": i, **r._asdict()} for i, r in enumerate(rising(G, period=period, top=top, min_count=min_count), 1)]
+        found = rising(G, period=period, top=top, min_count=min_count)
+        data = [{"rank": i, **r._asdict()} for i, r in enumerate(found, 1)]
         fields = ["rank", "label", "kind", "score", "early", "late", "node"]
 
         def table(rows):
@@ -338,7 +366,8 @@ def trends(graph_path, period, top, min_count, show_all, fmt):
             width = max([len(d["label"]) for d in rows] + [6])
             yield f"{'rank':>4}  {'entity':<{width}}  {'kind':<7}  {'score':>7}  early  late"
             for d in rows:
-                yield f"{d['rank']:>4}  {d['label']:<{width}}  {d['kind']:<7}  {d['score']:>7.3f}  {d['early']:>5}  {d['late']:>4}"
+                yield (f"{d['rank']:>4}  {d['label']:<{width}}  {d['kind']:<7}  {d['score']:>7.3f}  "
+                       f"{d['early']:>5}  {d['late']:>4}")
 
     _emit(data, fields, fmt, table)
 
@@ -383,3 +412,60 @@ def export_graph(fmt, graph_path, out_path):
         written = [path]
     for p in written:
         click.echo(f"wrote {p}")
+
+
+@cli.command(name="eval", cls=_KGCommand)
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+def eval_graph(gold, graph_path):
+    """Score a built graph against your own hand labels (precision, recall, F1 per kind).
+
+    GOLD is JSON Lines, one labelled paper per line: {"title", "proposed", "methods", "datasets",
+    "tasks", "metrics" (each a list of {"name", "aliases"}), "evaluates_on", "improves_over" (lists
+    of [name, name] pairs), "repos" (URLs)}. Papers are matched by normalised title; names match
+    on any shared normalised form; tasks~ also accepts half the words in common.
+
+    \b
+    Examples:
+      kg eval my_labels.jsonl
+      kg eval my_labels.jsonl --graph out/graph.ttl
+    """
+    from kg.evaluate import evaluate_files
+
+    for line in evaluate_files(graph_path, gold):
+        click.echo(line)
+
+
+@cli.command(cls=_KGCommand)
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the map (default: graph.html beside the graph).")
+@click.option("--max-nodes", type=click.IntRange(1), default=HTML_MAX_NODES, show_default=True,
+              help="Nodes drawn: the most central ones; the page says how many are hidden.")
+@click.option("--color-by", type=click.Choice(["type", "cluster"]), default="type", show_default=True,
+              help="cluster: also offer colours by community (seeded Louvain).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the community detection.")
+def html(graph_path, out_path, max_nodes, color_by, seed):
+    """Redraw the interactive HTML map of a built graph with other options.
+
+    \b
+    Examples:
+      kg html --max-nodes 1000
+      kg html --graph out/graph.ttl --out out/map.html --color-by cluster
+    """
+    from kg.analyze import method_centrality
+    from kg.export.html import write_html
+    from kg.export.rdf import read_graph
+
+    G = read_graph(graph_path)
+    clusters = None
+    if color_by == "cluster":
+        from kg.communities import communities as find_communities
+        from kg.communities import node_community
+
+        clusters = node_community(find_communities(G, seed=seed))
+    out_path = out_path or Path(graph_path).with_name("graph.html")
+    stats = write_html(G, out_path, max_nodes=max_nodes, scores=method_centrality(G, measure="pagerank", on="full"),
+                       communities=clusters)
+    click.echo(f"wrote {out_path}: {stats.nodes_drawn} nodes drawn, {stats.nodes_hidden} hidden, "
+               f"{stats.edges_drawn} edges, {stats.bytes:,} bytes")

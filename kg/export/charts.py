@@ -1,0 +1,142 @@
+"""Small hand-written SVG charts (top methods, trends): no plotting dependency, byte-stable output."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from html import escape
+from pathlib import Path
+
+import networkx as nx
+
+from kg.analyze import ranking
+from kg.atomic import atomic_open
+
+__all__ = ["PALETTE", "top_methods_svg", "trends_svg", "write_top_methods_chart", "write_trends_chart"]
+
+#: Colour-blind-friendly categorical colours (Tableau 10), used in order.
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+           "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+FONT = 'font-family="Helvetica, Arial, sans-serif" font-size="12"'
+_CHAR_W = 6.6  # rough width of a 12px sans-serif character, to size the label column
+_MAX_LABEL = 40
+
+
+def _text(s: str) -> str:
+    """Paper-derived text, shortened and escaped for SVG."""
+    s = str(s)
+    return escape(s if len(s) <= _MAX_LABEL else s[: _MAX_LABEL - 1] + "…")
+
+
+def _svg(width: float, height: float, body: list[str], title: str) -> str:
+    return "\n".join([
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" {FONT}>',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
+        f'<text x="{width / 2:.1f}" y="20" text-anchor="middle" font-size="14" font-weight="bold">'
+        f"{escape(title)}</text>",
+        *body,
+        "</svg>",
+        "",
+    ])
+
+
+def top_methods_svg(G: nx.MultiDiGraph, scores: Mapping[str, float], *, top: int = 15,
+                    title: str = "Most central methods") -> str:
+    """A horizontal bar chart of the `top` best-scored methods, best on top (an SVG string).
+
+    >>> G = nx.MultiDiGraph(); G.add_node("m", kind="method", label="A<B")
+    >>> svg = top_methods_svg(G, {"m": 0.5}); "A&lt;B" in svg and svg.startswith("<svg")
+    True
+    """
+    rows = ranking(dict(scores), top)
+    labels = [_text(G.nodes[n].get("label") or n) for n, _ in rows]
+    left = 12 + _CHAR_W * max([len(x) for x in labels] + [6])
+    bar_w, row_h, head = 360.0, 22.0, 36.0
+    width, height = left + bar_w + 90, head + row_h * max(len(rows), 1) + 16
+    peak = max([s for _, s in rows] + [0.0])
+    body = []
+    if not rows:
+        body.append(f'<text x="{width / 2:.1f}" y="{head + 14:.1f}" text-anchor="middle">no methods</text>')
+    for i, ((_, score), label) in enumerate(zip(rows, labels, strict=True)):
+        y = head + i * row_h
+        w = bar_w * score / peak if peak > 0 else 0.0
+        body.append(f'<text x="{left - 8:.1f}" y="{y + 15:.1f}" text-anchor="end">{label}</text>')
+        body.append(f'<rect x="{left:.1f}" y="{y + 3:.1f}" width="{w:.1f}" height="{row_h - 6:.1f}" '
+                    f'fill="{PALETTE[0]}"/>')
+        body.append(f'<text x="{left + w + 6:.1f}" y="{y + 15:.1f}">{score:.4g}</text>')
+    return _svg(width, height, body, title)
+
+
+def trends_svg(rows: Iterable, *, top: int = 8, title: str = "Mentions per period") -> str:
+    """A line chart of papers per period for the `top` most-mentioned entities (an SVG string).
+
+    `rows` are kg.trends.trend_table rows (period, kind, label, count, ...). Entities are
+    picked by total count, ties by label; periods with no mention count 0.
+
+    >>> svg = trends_svg([("2024-01", "method", "A", 2), ("2024-02", "method", "A", 3)])
+    >>> svg.count("<polyline")
+    1
+    """
+    rows = list(rows)
+    periods = sorted({r[0] for r in rows})
+    # A series per entity: (label, node), node falling back to (kind, label) for bare rows.
+    series: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        s = (str(r[2]), str(r[4]) if len(r) > 4 else f"{r[1]}/{r[2]}")
+        series[s][r[0]] = series[s].get(r[0], 0) + r[3]
+    chosen = sorted(series, key=lambda s: (-sum(series[s].values()), s))[:top]
+    left, head, plot_w, plot_h = 44.0, 36.0, 520.0, 240.0
+    legend_w = 16 + _CHAR_W * max([len(_text(label)) for label, _ in chosen] + [6])
+    width, height = left + plot_w + 20 + legend_w, head + plot_h + 56
+    body = []
+    if not chosen:
+        body.append(f'<text x="{width / 2:.1f}" y="{head + plot_h / 2:.1f}" text-anchor="middle">'
+                    "no dated papers</text>")
+        return _svg(width, height, body, title)
+    peak = max(max(series[s].values()) for s in chosen)
+    bottom = head + plot_h
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / (len(periods) - 1) if len(periods) > 1 else plot_w / 2)
+
+    step = max(1, -(-peak // 5))  # about five gridlines, the top one at or above the peak
+    ymax = step * -(-peak // step)
+
+    def y(v: float) -> float:
+        return bottom - plot_h * v / ymax
+
+    for v in range(0, ymax + 1, step):
+        body.append(f'<line x1="{left:.1f}" y1="{y(v):.1f}" x2="{left + plot_w:.1f}" y2="{y(v):.1f}" '
+                    'stroke="#e0e0e0"/>')
+        body.append(f'<text x="{left - 6:.1f}" y="{y(v) + 4:.1f}" text-anchor="end">{v}</text>')
+    every = max(1, -(-len(periods) // 10))  # at most about 10 period labels
+    for i, p in enumerate(periods):
+        if i % every == 0:
+            body.append(f'<text x="{x(i):.1f}" y="{bottom + 18:.1f}" text-anchor="middle">{escape(p)}</text>')
+    body.append(f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{left + plot_w:.1f}" y2="{bottom:.1f}" '
+                'stroke="#333333"/>')
+    for j, s in enumerate(chosen):
+        colour = PALETTE[j % len(PALETTE)]
+        pts = " ".join(f"{x(i):.1f},{y(series[s].get(p, 0)):.1f}" for i, p in enumerate(periods))
+        body.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for i, p in enumerate(periods):
+            body.append(f'<circle cx="{x(i):.1f}" cy="{y(series[s].get(p, 0)):.1f}" r="2.5" fill="{colour}"/>')
+        ly = head + 10 + j * 18
+        lx = left + plot_w + 20
+        body.append(f'<rect x="{lx:.1f}" y="{ly - 9:.1f}" width="10" height="10" fill="{colour}"/>')
+        body.append(f'<text x="{lx + 14:.1f}" y="{ly:.1f}">{_text(s[0])}</text>')
+    return _svg(width, height, body, title)
+
+
+def write_top_methods_chart(G: nx.MultiDiGraph, scores: Mapping[str, float], path: str | Path, top: int = 15) -> None:
+    """Write `top_methods_svg` to `path` (atomically)."""
+    with atomic_open(path) as f:
+        f.write(top_methods_svg(G, scores, top=top))
+
+
+def write_trends_chart(rows: Iterable, path: str | Path, *, top: int = 8) -> None:
+    """Write `trends_svg` of trend_table rows to `path` (atomically)."""
+    with atomic_open(path) as f:
+        f.write(trends_svg(rows, top=top))
