@@ -17,13 +17,15 @@ from kg.atomic import atomic_open
 from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, SAMPLE_CORPUS_DIR
 from kg.export.html import write_html
 from kg.export.rdf import write_rdf
-from kg.extract import extract_all
+from kg.cache import CACHE_FILENAME, BuildState, ExtractionCache
 from kg.graph import build_graph
 from kg.ingest import read_papers
-from kg.nlp import build_nlp
-from kg.errors import FormatError, InputError, value_invalid_msg
+from kg.parallel import extract_papers
+from kg.progress import Stages
+from kg.errors import FormatError, InputError, KGError, value_invalid_msg
 from kg.records import Skip
 from kg.resolve import resolve
+from kg.update import continue_ingest
 
 __all__ = ["BuildSummary", "build", "write_centrality_csv", "RDF_EXTENSIONS"]
 
@@ -44,6 +46,7 @@ class BuildSummary:
     triples: int = 0
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (scripts/bench.py)
 
     def lines(self) -> list[str]:
         """The summary as printed by `kg build`."""
@@ -86,38 +89,98 @@ def build(
     max_nodes: int = HTML_MAX_NODES,
     on_skip: Callable[[Skip], None] | None = None,
     on_warning: Callable[[Skip], None] | None = None,
+    jobs: int = 1,
+    cache: bool = False,
+    update: bool = False,
+    scheduler: str | None = None,
+    quiet: bool = True,
+    on_stage: Callable[[str, float], None] | None = None,
 ) -> tuple[nx.MultiDiGraph, BuildSummary]:
     """Build the graph of `inputs` (the bundled sample if none) and write its views to `out_dir`.
 
     Writes graph.<ext> for each of `rdf_formats` (turtle -> .ttl, ntriples -> .nt, jsonld ->
     .jsonld), graph.html and centrality.csv. Every file is replaced atomically.
+
+    Extraction runs in `jobs` processes (0: one per CPU, at most 4), or on the Dask `scheduler`
+    ("tcp://host:8786", or "local"). With `cache`, per-paper extractions and the list of papers
+    are kept in `out_dir`/.kg-cache.sqlite3; `update` then adds `inputs` to that previous build
+    (the result equals a full build over the old inputs followed by the new ones). A progress
+    bar is drawn on a terminal unless `quiet`; `on_stage(name, seconds)` hears each stage end.
     """
     unknown = [f for f in rdf_formats if f not in RDF_EXTENSIONS]
     if unknown or not rdf_formats:
         raise FormatError(value_invalid_msg("RDF format", ",".join(unknown), RDF_EXTENSIONS))
     t0 = time.perf_counter()
     out = Path(out_dir)
-    ingested = read_papers(list(inputs) or [SAMPLE_CORPUS_DIR], fmt=fmt, on_skip=on_skip, on_warning=on_warning)
+    stages = Stages(on_stage)
+    store, previous = _open_cache(out, cache=cache, update=update, inputs=inputs)
+    if previous is not None:
+        ingested = continue_ingest(previous, inputs, fmt=fmt, on_skip=on_skip, on_warning=on_warning)
+    else:
+        ingested = read_papers(list(inputs) or [SAMPLE_CORPUS_DIR], fmt=fmt, on_skip=on_skip, on_warning=on_warning)
+    stages.done("ingest")
     summary = BuildSummary(ingested.records_read, len(ingested.papers), ingested.duplicates,
                            list(ingested.skipped), list(ingested.warnings))
     if not ingested.papers:
         raise InputError("no paper could be read from the input" + ("; see the skipped lines above" if ingested.skipped else ""))
-    nlp = build_nlp()
-    extractions = list(extract_all(ingested.papers, nlp, min_confidence=min_confidence))
+    extractions = extract_papers(ingested.papers, jobs=jobs, min_confidence=min_confidence, cache=store,
+                                 scheduler=scheduler, quiet=quiet)
+    stages.done("extract")
     resolution = resolve(extractions)
+    stages.done("resolve")
     G = build_graph(ingested.papers, extractions, resolution)
+    stages.done("graph")
 
     summary.nodes = Counter(d["kind"] for _, d in G.nodes(data=True))
     summary.edges = Counter(k for _, _, k in G.edges(keys=True))
     summary.claims = sum(len(d.get("claims", ())) for _, _, d in G.edges(data=True))
 
     scores = method_centrality(G, measure="pagerank", on="full")
+    stages.done("centrality")
     for rdf_format in rdf_formats:
         path = out / f"graph.{RDF_EXTENSIONS[rdf_format]}"
         summary.triples = write_rdf(G, path, fmt=rdf_format, include_abstracts=include_abstracts)
         summary.outputs.append(path)
+    stages.done("rdf")
     write_html(G, out / "graph.html", max_nodes=max_nodes, scores=scores)
+    stages.done("html")
     write_centrality_csv(G, out / "centrality.csv", scores)
+    stages.done("centrality")
+    if store is not None:
+        # Saved last: the stored papers always describe the outputs now in out_dir.
+        previous_inputs = previous.inputs if previous is not None else []
+        store.save_build(BuildState(ingested.papers, ingested.records_read, ingested.duplicates, ingested.skipped,
+                                    ingested.warnings, previous_inputs + [str(p) for p in inputs]))
+        store.prune()
+        store.close()
+        stages.done("cache")
+    summary.stages = stages.seconds
     summary.outputs += [out / "graph.html", out / "centrality.csv"]
     summary.seconds = time.perf_counter() - t0
     return G, summary
+
+
+def _open_cache(out: Path, *, cache: bool, update: bool,
+                inputs: Sequence[str | Path]) -> tuple[ExtractionCache | None, BuildState | None]:
+    """The output folder's cache (None without `cache`) and, with `update`, the build it holds."""
+    path = out / CACHE_FILENAME
+    if not cache:
+        if update:
+            raise InputError("--update needs the cache of the previous build; leave out --no-cache")
+        if path.exists():
+            # These outputs will not match the stored papers: a later --update must not use them.
+            try:
+                with ExtractionCache(path) as stale:
+                    stale.forget_build()
+            except KGError:  # not a cache we can read: nothing in it can mislead --update
+                path.unlink()
+        return None, None
+    store = ExtractionCache(path)
+    previous = store.load_build() if update else None
+    if update and previous is None:
+        store.close()
+        raise InputError(f"--update: {out} holds no previous build with a cache; build it once without --update")
+    if update and not inputs:
+        store.close()
+        raise InputError("--update needs the new input files to add")
+    return store, previous

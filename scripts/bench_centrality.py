@@ -1,6 +1,6 @@
 """Time exact betweenness and closeness on a 10k-node graph, networkx vs the fast engine; prints numbers.
 
-Run: .venv/bin/python benchmarks/bench_centrality.py [--nodes 10000 --edges 40000 --engines networkx,rustworkx]
+Run: .venv/bin/python scripts/bench_centrality.py [--nodes 10000 --edges 40000 --engines networkx,rustworkx]
 """
 
 from __future__ import annotations

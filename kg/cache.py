@@ -1,0 +1,252 @@
+"""An sqlite3 cache of per-paper Extractions, and the paper list a build leaves for `--update`.
+
+An Extraction is stored under (content key, extractor version, min_confidence): the content key
+is sha1(title + "\\n" + abstract), and the extractor version hashes kg.__version__, spaCy's
+version and the bytes of every file the extractor reads (kg/extract/**, kg/data/lexicon/**,
+kg/nlp.py, kg/records.py). So an edited rule, pattern or lexicon line makes every entry stale
+and nothing stale is ever served. Records are stored as JSON, never pickle: a cache file is data,
+and loading it runs no code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KGError
+from kg.records import Claim, Extraction, Mention, Paper, Skip
+
+__all__ = ["ExtractionCache", "BuildState", "content_key", "extractor_version", "extraction_to_json",
+           "extraction_from_json", "CACHE_FILENAME"]
+
+#: Where `kg build` keeps its cache, inside the output folder.
+CACHE_FILENAME = ".kg-cache.sqlite3"
+_SCHEMA = 1  # bump when the tables or the JSON shape change
+_BATCH = 500  # keys per SELECT ... IN (...): well under SQLite's bound-parameter limit
+
+_PACKAGE = Path(__file__).resolve().parent
+#: What the extractor's output depends on besides the paper: files and folders, relative to kg/.
+_EXTRACTOR_SOURCES = ("extract", "data/lexicon", "nlp.py", "records.py")
+
+
+def content_key(title: str, abstract: str) -> str:
+    """The cache key of a paper's text.
+
+    >>> content_key("T", "A") == content_key("T", "A") != content_key("T", "B")
+    True
+    """
+    return hashlib.sha1(f"{title}\n{abstract}".encode("utf-8")).hexdigest()
+
+
+def _source_files(root: Path) -> Iterator[Path]:
+    for rel in _EXTRACTOR_SOURCES:
+        p = root / rel
+        if p.is_file():
+            yield p
+        elif p.is_dir():
+            yield from (f for f in p.rglob("*") if f.is_file() and "__pycache__" not in f.parts
+                        and f.suffix not in (".pyc", ".pyo"))
+
+
+@lru_cache(maxsize=8)
+def extractor_version(root: Path = _PACKAGE) -> str:
+    """A hash of everything that decides what the extractor outputs for a given text."""
+    import spacy
+
+    import kg
+
+    h = hashlib.sha1(f"kg {kg.__version__}\nspacy {spacy.__version__}\n".encode())
+    for f in sorted(_source_files(root), key=lambda f: f.relative_to(root).as_posix()):
+        data = f.read_bytes()
+        h.update(f"{f.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+# --- JSON for records ---------------------------------------------------------------------------
+
+def _tuple_fields(cls: type) -> frozenset[str]:
+    # Annotations are strings (from __future__ import annotations): "tuple[str, ...]" etc.
+    return frozenset(f.name for f in dataclasses.fields(cls) if str(f.type).startswith("tuple"))
+
+
+def _record(cls: type, obj: dict) -> Any:
+    tuples = _tuple_fields(cls)
+    return cls(**{k: tuple(v) if k in tuples and v is not None else v for k, v in obj.items()})
+
+
+def _plain(obj: Any) -> dict:
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
+def extraction_to_json(ex: Extraction) -> str:
+    """An Extraction as JSON, without its paper key (entries are shared by papers of equal text)."""
+    return json.dumps({"mentions": [_plain(m) for m in ex.mentions], "claims": [_plain(c) for c in ex.claims],
+                       "repos": list(ex.repos)}, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def extraction_from_json(paper_key: str, text: str) -> Extraction:
+    """The inverse of extraction_to_json, for the paper `paper_key`.
+
+    >>> ex = Extraction("k", [Mention("X", "method", 0.5, aliases=("Y",))], [], ["https://github.com/a/b"])
+    >>> extraction_from_json("k", extraction_to_json(ex)) == ex
+    True
+    """
+    obj = json.loads(text)
+    return Extraction(paper_key, [_record(Mention, m) for m in obj["mentions"]],
+                      [_record(Claim, c) for c in obj["claims"]], list(obj["repos"]))
+
+
+# --- the state a build leaves for --update -------------------------------------------------------
+
+@dataclasses.dataclass
+class BuildState:
+    """The papers of a finished build (after merging duplicates) and its ingest account."""
+
+    papers: list[Paper]
+    records_read: int = 0
+    duplicates: int = 0
+    skipped: list[Skip] = dataclasses.field(default_factory=list)
+    warnings: list[Skip] = dataclasses.field(default_factory=list)
+    inputs: list[str] = dataclasses.field(default_factory=list)
+
+
+class ExtractionCache:
+    """The cache file of one output folder. Use as a context manager, or call close().
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d, ExtractionCache(pathlib.Path(d) / "c.sqlite3") as c:
+    ...     c.get([("k", "T", "A")], min_confidence=0.0)
+    {}
+    """
+
+    def __init__(self, path: str | Path, *, version: str | None = None) -> None:
+        self.path = Path(path)
+        self._auto_version = version is None
+        self.version = version or extractor_version()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.executescript(
+                """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS extraction (
+                    content TEXT NOT NULL, version TEXT NOT NULL, min_confidence TEXT NOT NULL,
+                    data TEXT NOT NULL, PRIMARY KEY (content, version, min_confidence)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS paper (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
+                """
+            )
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+            if row is None or int(row[0]) != _SCHEMA:
+                # A file from another paperkg release: start afresh rather than misread it.
+                with self._db:
+                    self._db.executescript("DELETE FROM extraction; DELETE FROM paper; DELETE FROM meta;")
+                    self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
+        except sqlite3.Error as e:
+            raise KGError(f"cannot use the cache {self.path} ({e}); delete it or build with --no-cache") from e
+
+    # -- extractions --
+
+    def get(self, items: Sequence[tuple[str, str, str]], *, min_confidence: float) -> dict[str, Extraction]:
+        """(paper key, title, abstract) -> {paper key: cached Extraction} for those in the cache."""
+        by_content: dict[str, list[str]] = {}
+        for key, title, abstract in items:
+            by_content.setdefault(content_key(title, abstract), []).append(key)
+        contents = list(by_content)
+        found: dict[str, Extraction] = {}
+        for i in range(0, len(contents), _BATCH):
+            batch = contents[i:i + _BATCH]
+            rows = self._db.execute(
+                f"SELECT content, data FROM extraction WHERE version = ? AND min_confidence = ? "
+                f"AND content IN ({','.join('?' * len(batch))})",
+                (self.version, repr(float(min_confidence)), *batch),
+            )
+            for content, data in rows:
+                for key in by_content[content]:
+                    found[key] = extraction_from_json(key, data)
+        return found
+
+    def put(self, items: Iterable[tuple[str, str, Extraction]], *, min_confidence: float) -> None:
+        """Store (title, abstract, Extraction) triples."""
+        conf = repr(float(min_confidence))
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)",
+                ((content_key(t, a), self.version, conf, extraction_to_json(ex)) for t, a, ex in items),
+            )
+
+    def extract(
+        self,
+        papers: Sequence[Paper],
+        run: Callable[..., list[Extraction]],
+        *,
+        min_confidence: float,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[Extraction]:
+        """Extractions of `papers` in order: cached ones loaded, the others made by
+        `run(missing_papers, on_progress=...)` and stored."""
+        hits = self.get([(p.key, p.title, p.abstract) for p in papers], min_confidence=min_confidence)
+        if on_progress and hits:
+            on_progress(len(hits))
+        missing = [p for p in papers if p.key not in hits]
+        made = run(missing, on_progress=on_progress) if missing else []
+        if len(made) != len(missing):
+            raise KGError(f"extraction returned {len(made)} results for {len(missing)} papers")
+        # Files edited while this build ran (a rule or lexicon being worked on): what was made may
+        # come from either version, so none of it is stored under this one.
+        if not self._auto_version or extractor_version.__wrapped__() == self.version:
+            self.put(((p.title, p.abstract, ex) for p, ex in zip(missing, made)), min_confidence=min_confidence)
+        new = dict(zip((p.key for p in missing), made))
+        return [hits[p.key] if p.key in hits else new[p.key] for p in papers]
+
+    def prune(self) -> int:
+        """Drop entries of other extractor versions; returns how many."""
+        with self._db:
+            return self._db.execute("DELETE FROM extraction WHERE version != ?", (self.version,)).rowcount
+
+    # -- the previous build --
+
+    def save_build(self, state: BuildState) -> None:
+        """Replace the stored build with `state` (one transaction: all or nothing)."""
+        skips = lambda xs: [[s.path, s.line, s.reason] for s in xs]  # noqa: E731
+        meta = {"records_read": state.records_read, "duplicates": state.duplicates, "inputs": state.inputs,
+                "skipped": skips(state.skipped), "warnings": skips(state.warnings)}
+        with self._db:
+            self._db.execute("DELETE FROM paper")
+            self._db.executemany("INSERT INTO paper VALUES (?, ?)", (
+                (i, json.dumps(_plain(p), ensure_ascii=False, separators=(",", ":")))
+                for i, p in enumerate(state.papers)))
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('build', ?)", (json.dumps(meta, ensure_ascii=False),))
+
+    def load_build(self) -> BuildState | None:
+        """The stored build, or None when this cache holds none."""
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'build'").fetchone()
+        if row is None:
+            return None
+        meta = json.loads(row[0])
+        papers = [_record(Paper, json.loads(d)) for (d,) in self._db.execute("SELECT data FROM paper ORDER BY seq")]
+        return BuildState(papers, meta["records_read"], meta["duplicates"],
+                          [Skip(*s) for s in meta["skipped"]], [Skip(*s) for s in meta["warnings"]], meta["inputs"])
+
+    def forget_build(self) -> None:
+        """Remove the stored build (its outputs are being replaced by a build that keeps no state)."""
+        with self._db:
+            self._db.execute("DELETE FROM paper")
+            self._db.execute("DELETE FROM meta WHERE name = 'build'")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ExtractionCache:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
