@@ -7,12 +7,19 @@ Formats (detected from each file's content, or forced with `fmt`):
                  `Mar 11`, which date the papers below them) is skipped
     jsonl        JSON Lines of records with `title` and `abstract` (optional `id`, `url`, `date`,
                  `authors`, `arxiv_id`)
-    json         a JSON array of such records (or an object holding one under `papers`/`records`/`data`)
+    json         a JSON array of such records (or an object holding one under `papers`/`records`/
+                 `data`/`items`, or objects one after another as `jq` prints them)
     arxiv-jsonl  the arXiv metadata snapshot (`id`, `title`, `abstract`, `update_date`,
                  `categories`, `authors`)
     arxiv-atom   arXiv API Atom XML (`<entry>` with `<title>`, `<summary>`, `<id>`, ...)
     csv          CSV with `title` and `abstract` columns (optional `id`, `url`, `date`, `authors`)
     pwc          the Papers with Code `papers-with-abstracts` JSON array
+
+Files are read as UTF-8 (a byte-order mark, UTF-16 included, is honoured); a file that is not
+UTF-8 is read as Windows-1252/Latin-1 with a warning. Binary files (PDF, ZIP, gzip, images, ...)
+are skipped with their kind named (kg.readers holds the decoding and the readers). In a folder, only files with a known suffix (`INPUT_SUFFIXES`)
+or none are read; the others are reported as skipped. Text fields are NFC-normalised, control
+and bidi-override characters are removed (with a warning) and white space is folded.
 
 A record that cannot be used is skipped with a reason naming its file and line; the others are
 still read. One paper given twice (same normalised title, or same arXiv id) is kept once.
@@ -20,48 +27,32 @@ still read. One paper given twice (same normalised title, or same arXiv id) is k
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
+import math
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.defaults import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS
 from kg.errors import FormatError, value_invalid_msg
+from kg.readers import DATE_LINE, FIELDS, FORMATS, INPUT_SUFFIXES, READERS, Problem, binary_kind, decode, detect_format
 from kg.records import Paper, Skip
 
-__all__ = ["FORMATS", "Ingested", "read_papers", "iter_records", "detect_format", "paper_key", "normalise_title"]
+__all__ = ["FORMATS", "INPUT_SUFFIXES", "Ingested", "read_papers", "iter_records", "detect_format", "paper_key",
+           "normalise_title", "clean_text"]
 
-FORMATS = ("listing", "jsonl", "json", "arxiv-jsonl", "arxiv-atom", "csv", "pwc")
-
-_CHROME = re.compile(
-    r"^(?:new|Subscribe|byAK and the research community|Get trending papers in your email inbox(?: once a day)?!)$"
-)
 _MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
-_DATE_LINE = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (\d{1,2})(?:, (\d{4}))?$")
-_GLUED_CHROME = re.compile(r"^Subscribe(?=\S)")
-# Control characters other than tab and newline: stripped from every text field.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Removed from every text field: C0/C1 controls other than tab, newline and carriage return, and
+# the bidi embedding/override/isolate controls, which can make a title display as another
+# ("Trojan Source"); right-to-left letters themselves are kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A lone surrogate (JSON allows "\ud800") cannot be written as UTF-8: it becomes U+FFFD.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 _ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|^|arXiv:)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
-_ATOM = "{http://www.w3.org/2005/Atom}"
-# Field names that may hold each piece of a record, in order of preference.
-_FIELDS = {
-    "title": ("title", "Title", "paper_title", "name"),
-    "abstract": ("abstract", "Abstract", "summary", "paper_abstract", "description"),
-    "id": ("id", "ID", "paper_id", "doi"),
-    "url": ("url", "URL", "url_abs", "paper_url", "link"),
-    "date": ("date", "published", "update_date", "year"),
-    "authors": ("authors", "author", "Authors"),
-    "arxiv_id": ("arxiv_id", "arxiv", "arXiv"),
-    "categories": ("categories", "category", "tasks"),
-}
 
 
 @dataclass
@@ -75,16 +66,25 @@ class Ingested:
     warnings: list[Skip] = field(default_factory=list)  # built, but something was changed
 
 
-class _Problem(Exception):
-    """A record that cannot be used; its message is the reason shown to the user."""
-
-
 # --- normalisation ---------------------------------------------------------------------------
 
-def clean_text(value: str) -> str:
-    """NFC, control characters removed, runs of white space folded to one space."""
+def _clean(value: str) -> tuple[str, list[str]]:
+    """`clean_text(value)` and what it did besides folding white space (for a warning)."""
+    value, n_sur = _SURROGATE.subn("\ufffd", value)
     value = unicodedata.normalize("NFC", value)
-    return _SPACES.sub(" ", _CONTROL.sub("", value)).strip()
+    value, n_ctl = _CONTROL.subn("", value)
+    done = [f"removed {n_ctl} control or bidi-override character(s)"] if n_ctl else []
+    done += [f"replaced {n_sur} unpaired surrogate(s) with U+FFFD"] if n_sur else []
+    return _SPACES.sub(" ", value).strip(), done
+
+
+def clean_text(value: str) -> str:
+    """NFC, control and bidi-override characters removed, runs of white space folded to one space.
+
+    >>> clean_text(" Caf\\u0065\\u0301  \\u202eNet\\x07 ")
+    'Café Net'
+    """
+    return _clean(value)[0]
 
 
 def normalise_title(title: str) -> str:
@@ -102,7 +102,7 @@ def normalise_title(title: str) -> str:
 
 def paper_key(title: str) -> str:
     """Stable id of a paper: a hash of its normalised title (16 hex digits)."""
-    return hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(normalise_title(title).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _arxiv_id(*values: Any) -> str | None:
@@ -116,7 +116,7 @@ def _arxiv_id(*values: Any) -> str | None:
 
 def _date(value: Any) -> str | None:
     """ISO date (YYYY-MM-DD, or YYYY-MM / YYYY as given), or None."""
-    if value is None:
+    if value is None or isinstance(value, (dict, list, bool)):
         return None
     s = str(value).strip()
     if re.match(r"^--\d{2}-\d{2}$", s):  # a month and day without a year (listing pages)
@@ -124,11 +124,20 @@ def _date(value: Any) -> str | None:
     m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", s)
     if m:
         return "-".join(g for g in m.groups() if g)
-    m = _DATE_LINE.match(s)
+    m = DATE_LINE.match(s)
     if m:
         mon, day, year = _MONTHS[m.group(1)[:3]], int(m.group(2)), m.group(3)
         return f"{year}-{mon:02d}-{day:02d}" if year else f"--{mon:02d}-{day:02d}"
     return None
+
+
+def _scalar_text(v: Any) -> str | None:
+    """A JSON scalar as text (numbers too); None for objects, lists, booleans and NaN."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return str(v) if math.isfinite(v) else None
 
 
 def _authors(value: Any) -> tuple[str, ...]:
@@ -140,247 +149,102 @@ def _authors(value: Any) -> tuple[str, ...]:
         parts = []
         for a in value:
             if isinstance(a, dict):
-                a = a.get("name") or " ".join(str(a.get(k, "")) for k in ("given", "family")).strip()
+                name = _scalar_text(a.get("name"))
+                a = name or " ".join(_scalar_text(a.get(k)) or "" for k in ("given", "family")).strip()
             elif isinstance(a, list):  # arXiv's authors_parsed: [last, first, suffix]
+                a = [_scalar_text(x) or "" for x in a]
                 a = " ".join(x for x in (a[1:2] + a[:1] + a[2:3]) if x)
-            parts.append(str(a))
+            else:
+                a = _scalar_text(a) or ""
+            parts.append(a)
     else:
         return ()
     return tuple(a for a in (clean_text(p) for p in parts) if a)
 
 
-def _text_field(rec: dict, name: str) -> str | None:
-    for k in _FIELDS[name]:
+def _kind_of(v: Any) -> str:
+    if isinstance(v, float):
+        return "number that is not finite"
+    return {dict: "object", list: "array", bool: "boolean"}.get(type(v), type(v).__name__)
+
+
+def _text_field(rec: dict, name: str, notes: list[str], *, required: bool = False) -> str | None:
+    """The first non-empty text under one of `name`'s field names.
+
+    A value that is not text makes a required field's record unusable; for metadata it is left
+    out with a note.
+    """
+    for k in FIELDS[name]:
         v = rec.get(k)
         if v is None:
             continue
-        if isinstance(v, (dict, list)):
-            raise _Problem(f"{name} is not text")
-        v = clean_text(str(v))
-        if v:
-            return v
+        s = _scalar_text(v)
+        if s is None:
+            if required:
+                raise Problem(f"{name} is not text (a JSON {_kind_of(v)})")
+            notes.append(f"{name} is not text (a JSON {_kind_of(v)}); left out")
+            continue
+        s, done = _clean(s)
+        notes.extend(f"{name}: {d}" for d in done)
+        if s:
+            return s
+    return None
+
+
+def _url(url: str | None, notes: list[str]) -> str | None:
+    """An http(s) URL; "arxiv.org/abs/..." gains https://, a bare DOI becomes a doi.org link."""
+    if url is None:
+        return None
+    if re.match(r"(?i)https?://[^\s/]", url):
+        return url.replace(" ", "%20")
+    if re.match(r"(?i)(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+/\S*$", url):
+        return "https://" + url
+    if re.match(r"10\.\d{4,9}/\S+$", url):
+        return "https://doi.org/" + url
+    shown = url if len(url) <= 60 else url[:57] + "..."
+    notes.append(f"url {shown!r} is not an http(s) URL; left out")
     return None
 
 
 def record_to_paper(rec: Any, source: str, *, arxiv: bool = False) -> tuple[Paper, list[str]]:
-    """One input record -> Paper (and notes on what was changed); raises _Problem when unusable."""
+    """One input record -> Paper (and notes on what was changed); raises Problem when unusable."""
     if not isinstance(rec, dict):
-        raise _Problem(f"record is a JSON {type(rec).__name__}, not an object")
-    notes = []
-    title = _text_field(rec, "title")
+        raise Problem(f"record is a JSON {_kind_of(rec)}, not an object")
+    notes: list[str] = []
+    title = _text_field(rec, "title", notes, required=True)
     if not title:
-        raise _Problem("record has no title")
+        raise Problem("record has no title")
     if len(title) > MAX_TITLE_CHARS:
-        raise _Problem(f"title is {len(title):,} characters long (at most {MAX_TITLE_CHARS:,}); not a title")
-    abstract = _text_field(rec, "abstract")
+        raise Problem(f"title is {len(title):,} characters long (at most {MAX_TITLE_CHARS:,}); not a title")
+    abstract = _text_field(rec, "abstract", notes, required=True)
     if not abstract:
-        raise _Problem("record has no abstract")
+        raise Problem("record has no abstract")
     if len(abstract) > MAX_ABSTRACT_CHARS:
         notes.append(f"abstract cut from {len(abstract):,} to {MAX_ABSTRACT_CHARS:,} characters")
         abstract = abstract[:MAX_ABSTRACT_CHARS]
-    rid = _text_field(rec, "id")
-    url = _text_field(rec, "url")
-    aid = _text_field(rec, "arxiv_id") or _arxiv_id(rid if arxiv else None, url, rid if rid and "arxiv" in rid.lower() else None)
+    rid = _text_field(rec, "id", notes)
+    url = _url(_text_field(rec, "url", notes), notes)
+    aid = _text_field(rec, "arxiv_id", notes) or _arxiv_id(
+        rid if arxiv else None, url, rid if rid and "arxiv" in rid.lower() else None)
     if arxiv and rid and not aid:
         aid = rid
     cats = rec.get("categories") or rec.get("category")
-    categories = tuple(cats.split()) if isinstance(cats, str) else tuple(str(c) for c in cats or () if isinstance(c, str))
+    if isinstance(cats, str):
+        cats = cats.split()
+    categories = tuple(c for c in (clean_text(c) for c in cats if isinstance(c, str)) if c) if isinstance(cats, list) else ()
     if arxiv and not url and aid:
         url = f"https://arxiv.org/abs/{aid}"
     authors = rec.get("authors_parsed") if arxiv and rec.get("authors_parsed") else next(
-        (rec[k] for k in _FIELDS["authors"] if rec.get(k)), None)
+        (rec[k] for k in FIELDS["authors"] if rec.get(k)), None)
     paper = Paper(
         key=paper_key(title), title=title, abstract=abstract, source=source, id=rid, arxiv_id=aid, url=url,
-        date=_date(next((rec[k] for k in _FIELDS["date"] if rec.get(k)), None)),
+        date=_date(next((rec[k] for k in FIELDS["date"] if rec.get(k)), None)),
         authors=_authors(authors), categories=categories,
     )
     return paper, notes
 
 
-# --- reading files ---------------------------------------------------------------------------
-
-def _decode(data: bytes, path: str, warnings: list[Skip]) -> str:
-    """UTF-8 (with or without BOM); otherwise Windows-1252/Latin-1, with a warning."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        warnings.append(Skip(path, line, "not valid UTF-8; read as Latin-1 (Windows-1252)"))
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
-
-
-def detect_format(text: str, path: str = "") -> str:
-    """The format of a file's content (see the module docstring).
-
-    >>> detect_format('{"title": "T", "abstract": "A"}\\n')
-    'jsonl'
-    >>> detect_format('title,abstract\\nT,A\\n')
-    'csv'
-    """
-    head = text.lstrip()[:4096]
-    suffix = Path(path).suffix.lower()
-    if head.startswith("<"):
-        return "arxiv-atom"
-    if head.startswith("["):
-        first = re.search(r"\{[^{}]*\}", head)
-        return "pwc" if first and re.search(r'"(?:paper_url|url_abs|proceeding)"', first.group(0)) else "json"
-    if head.startswith("{"):
-        first_line = head.split("\n", 1)[0]
-        try:
-            obj = json.loads(first_line)
-        except ValueError:
-            return "json"  # one object spread over many lines
-        if isinstance(obj, dict) and ("update_date" in obj or "authors_parsed" in obj or "submitter" in obj):
-            return "arxiv-jsonl"
-        return "jsonl"
-    first_line = head.split("\n", 1)[0].lower()
-    if suffix in (".csv", ".tsv") or (re.search(r"\btitle\b", first_line) and re.search(r"\b(?:abstract|summary)\b", first_line)
-                                      and ("," in first_line or "\t" in first_line)):
-        return "csv"
-    return "listing"
-
-
-def _read_listing(text: str, path: str) -> Iterator[tuple[int, Any]]:
-    date = None
-    pending: tuple[int, str] | None = None
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = _GLUED_CHROME.sub("", raw.strip())
-        if not line or _CHROME.match(line):
-            continue
-        if _DATE_LINE.match(line):
-            date = _date(line)
-            continue
-        if pending is None:
-            pending = (n, line)
-        else:
-            yield pending[0], {"title": pending[1], "abstract": line, "date": date}
-            pending = None
-    if pending is not None:
-        yield pending[0], _Problem("title without an abstract at the end of the page")
-
-
-def _read_jsonl(text: str, path: str) -> Iterator[tuple[int, Any]]:
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            yield n, json.loads(line)
-        except ValueError as e:
-            yield n, _Problem(f"malformed JSON ({e.msg} at column {e.colno})")
-
-
-def _json_array_items(text: str) -> Iterator[tuple[int, Any]]:
-    """Items of a top-level JSON array, one at a time, with the line each starts on.
-
-    A malformed item ends the array (JSON cannot be resynchronised safely), reported once.
-    """
-    dec = json.JSONDecoder()
-    i = text.index("[") + 1
-    line = text.count("\n", 0, i) + 1
-    n = len(text)
-    while True:
-        j = i
-        while j < n and text[j] in " \t\r\n,":
-            j += 1
-        line += text.count("\n", i, j)
-        if j >= n:
-            yield line, _Problem("JSON array is not closed (file truncated?)")
-            return
-        if text[j] == "]":
-            return
-        try:
-            obj, end = dec.raw_decode(text, j)
-        except ValueError as e:
-            yield line, _Problem(f"malformed JSON ({e.msg}); the rest of the file is not read")
-            return
-        yield line, obj
-        line += text.count("\n", j, end)
-        i = end
-
-
-def _read_json(text: str, path: str) -> Iterator[tuple[int, Any]]:
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        yield from _json_array_items(text)
-        return
-    try:
-        obj = json.loads(text)
-    except ValueError as e:
-        yield e.lineno, _Problem(f"malformed JSON ({e.msg} at column {e.colno})")
-        return
-    if isinstance(obj, dict):
-        inner = next((obj[k] for k in ("papers", "records", "data", "items") if isinstance(obj.get(k), list)), None)
-        if inner is None:
-            yield 1, obj  # one record
-            return
-        for i, rec in enumerate(inner, 1):
-            yield i, rec
-    else:
-        yield 1, _Problem("JSON is neither an object nor an array of objects")
-
-
-def _read_csv(text: str, path: str) -> Iterator[tuple[int, Any]]:
-    sample = text[:4096]
-    delimiter = "\t" if sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = [c.strip().lower() for c in reader.fieldnames or []]
-    reader.fieldnames = columns
-    missing = [c for c in ("title", "abstract") if not any(f in columns for f in (c, *(x.lower() for x in _FIELDS[c])))]
-    if missing:
-        yield 1, _Problem(f"CSV has no {' or '.join(repr(m) for m in missing)} column (columns: {', '.join(columns) or 'none'})")
-        return
-    start = 2
-    for row in reader:
-        if None in row:  # more cells than columns
-            extra = row.pop(None)
-            if any(x.strip() for x in extra):
-                yield start, _Problem(f"row has {len(extra)} cell(s) more than the header")
-                start = reader.line_num + 1
-                continue
-        if not any((v or "").strip() for v in row.values()):
-            start = reader.line_num + 1
-            continue
-        yield start, {k: v for k, v in row.items() if v is not None}
-        start = reader.line_num + 1
-
-
-def _atom_text(el: ET.Element | None) -> str | None:
-    return "".join(el.itertext()) if el is not None else None
-
-
-def _read_atom(text: str, path: str) -> Iterator[tuple[int, Any]]:
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as e:
-        yield e.position[0], _Problem(f"malformed XML ({e})")
-        return
-    entries = root.iter(f"{_ATOM}entry")
-    for n, entry in enumerate(entries, 1):
-        links = [l.get("href") for l in entry.findall(f"{_ATOM}link") if l.get("rel", "alternate") == "alternate"]
-        yield n, {
-            "title": _atom_text(entry.find(f"{_ATOM}title")),
-            "abstract": _atom_text(entry.find(f"{_ATOM}summary")),
-            "id": _atom_text(entry.find(f"{_ATOM}id")),
-            "url": links[0] if links else None,
-            "date": _atom_text(entry.find(f"{_ATOM}published")),
-            "authors": [_atom_text(a.find(f"{_ATOM}name")) or "" for a in entry.findall(f"{_ATOM}author")],
-            "categories": [c.get("term") for c in entry.findall(f"{_ATOM}category") if c.get("term")],
-        }
-
-
-_READERS: dict[str, Callable[[str, str], Iterator[tuple[int, Any]]]] = {
-    "listing": _read_listing,
-    "jsonl": _read_jsonl,
-    "arxiv-jsonl": _read_jsonl,
-    "json": _read_json,
-    "pwc": _read_json,
-    "csv": _read_csv,
-    "arxiv-atom": _read_atom,
-}
-
+# --- files -> papers -------------------------------------------------------------------------
 
 def _files(inputs: Sequence[str | Path], skipped: list[Skip]) -> Iterator[Path]:
     for inp in inputs:
@@ -389,7 +253,12 @@ def _files(inputs: Sequence[str | Path], skipped: list[Skip]) -> Iterator[Path]:
             found = sorted(f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts))
             if not found:
                 skipped.append(Skip(str(p), None, "folder holds no files"))
-            yield from found
+            for f in found:
+                if f.suffix and f.suffix.lower() not in INPUT_SUFFIXES:
+                    skipped.append(Skip(str(f), None, f"not an input file: paperkg reads {', '.join(INPUT_SUFFIXES)} "
+                                                      "files in folders (name a file to read it anyway)"))
+                else:
+                    yield f
         elif p.is_file():
             yield p
         elif p.exists():
@@ -409,20 +278,27 @@ def iter_records(path: Path, fmt: str, skipped: list[Skip], warnings: list[Skip]
     if not data.strip():
         skipped.append(Skip(where, None, "empty file"))
         return
-    if b"\x00" in data[:8192]:
-        skipped.append(Skip(where, None, "binary file (not text)"))
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and (kind := binary_kind(data)):
+        skipped.append(Skip(where, None, f"binary file ({kind})"))
         return
-    text = _decode(data, where, warnings)
+    text = decode(data, where, warnings)
+    if not text.strip():
+        skipped.append(Skip(where, None, "empty file"))
+        return
     kind = detect_format(text, where) if fmt == "auto" else fmt
     arxiv = kind in ("arxiv-jsonl", "arxiv-atom")
-    for line, rec in _READERS[kind](text, where):
+
+    def warn(line: int | None, note: str) -> None:
+        warnings.append(Skip(where, line, note))
+
+    for line, rec in READERS[kind](text, where, warn):
         source = f"{where}:{line}"
-        if isinstance(rec, _Problem):
+        if isinstance(rec, Problem):
             skipped.append(Skip(where, line, str(rec)))
             continue
         try:
             paper, notes = record_to_paper(rec, source, arxiv=arxiv)
-        except _Problem as e:
+        except Problem as e:
             skipped.append(Skip(where, line, str(e)))
             continue
         warnings.extend(Skip(where, line, note) for note in notes)
@@ -435,25 +311,36 @@ def read_papers(
     fmt: str = "auto",
     on_skip: Callable[[Skip], None] | None = None,
     on_warning: Callable[[Skip], None] | None = None,
+    start: Ingested | None = None,
 ) -> Ingested:
     """Read every input file (folders are walked) into papers, merging duplicates.
 
     A paper is a duplicate of an earlier one when their normalised titles or their arXiv ids
-    are equal; the first record wins and later ones only fill metadata it lacks.
+    are equal; the first record wins and later ones only fill metadata it lacks. `on_skip` and
+    `on_warning` hear of each problem once a file is done, in line order.
+
+    `start`, an earlier result, is read on from (an update): the new records merge into its
+    papers, which are changed in place, and only the new problems are reported.
     """
     if fmt != "auto" and fmt not in FORMATS:
         raise FormatError(value_invalid_msg("format", fmt, ("auto", *FORMATS)))
-    out = Ingested()
-    by_key: dict[str, Paper] = {}
+    out = start if start is not None else Ingested()
+    by_key: dict[str, Paper] = {p.key: p for p in out.papers}
     by_arxiv: dict[str, str] = {}
     by_id: dict[str, Paper] = {}
-    reported = [0, 0]  # how many skips and warnings on_skip has seen
+    for p in out.papers:  # the first kept paper per arXiv id and per input id, as below
+        if p.arxiv_id:
+            by_arxiv.setdefault(p.arxiv_id, p.key)
+        if p.id:
+            by_id.setdefault(p.id, p)
+    reported = [len(out.skipped), len(out.warnings)]  # how many problems the callbacks have seen
 
     def report() -> None:
-        for s in out.skipped[reported[0]:] if on_skip else ():
-            on_skip(s)
-        for s in out.warnings[reported[1]:] if on_warning else ():
-            on_warning(s)
+        news = [(s, on_skip) for s in out.skipped[reported[0]:]] + [(w, on_warning) for w in out.warnings[reported[1]:]]
+        # One file's problems, in line order (a whole-file problem first); the sort is stable.
+        for s, callback in sorted(news, key=lambda t: t[0].line or 0):
+            if callback is not None:
+                callback(s)
         reported[:] = [len(out.skipped), len(out.warnings)]
 
     files = list(_files(inputs, out.skipped))

@@ -1,0 +1,379 @@
+"""Input files -> raw records: decoding, binary and format detection, and one reader per format.
+
+Each reader turns a file's text into (line, record) pairs, where a record is a dict of the input's
+own fields or a `Problem` saying why that line cannot be one; kg.ingest turns records into papers.
+Readers never stop at a bad record when they can go on: JSON Lines, CSV rows and listing pairs
+resynchronise at the next line; JSON arrays and XML stop at the damage, keeping what came before.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kg.records import Skip
+
+__all__ = ["FORMATS", "INPUT_SUFFIXES", "FIELDS", "DATE_LINE", "READERS", "Problem", "Warn", "binary_kind", "decode",
+           "detect_format"]
+
+FORMATS = ("listing", "jsonl", "json", "arxiv-jsonl", "arxiv-atom", "csv", "pwc")
+#: Suffixes of the files a folder is searched for (a file named on the command line is always read).
+INPUT_SUFFIXES = (".atom", ".csv", ".json", ".jsonl", ".ndjson", ".tsv", ".txt", ".xml")
+#: Field names that may hold each piece of a record, in order of preference.
+FIELDS = {
+    "title": ("title", "Title", "paper_title", "name"),
+    "abstract": ("abstract", "Abstract", "summary", "paper_abstract", "description"),
+    "id": ("id", "ID", "paper_id", "doi"),
+    "url": ("url", "URL", "url_abs", "paper_url", "link"),
+    "date": ("date", "published", "update_date", "year"),
+    "authors": ("authors", "author", "Authors"),
+    "arxiv_id": ("arxiv_id", "arxiv", "arXiv"),
+    "categories": ("categories", "category", "tasks"),
+}
+#: A listing page's date line ("Mar 11", "March 11, 2024"); it dates the papers below it.
+DATE_LINE = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (\d{1,2})(?:, (\d{4}))?$")
+
+_CHROME = re.compile(
+    r"^(?:new|Subscribe|byAK and the research community|Get trending papers in your email inbox(?: once a day)?!)$"
+)
+_GLUED_CHROME = re.compile(r"^Subscribe(?=\S)")
+_ATOM = "{http://www.w3.org/2005/Atom}"
+# Leading bytes of binary files people save next to their data, and what to call them.
+_MAGIC = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx); unzip it first"),
+    (b"\x1f\x8b", "gzip-compressed; decompress it first with gunzip"),
+    (b"BZh", "bzip2-compressed; decompress it first with bunzip2"),
+    (b"\xfd7zXZ\x00", "xz-compressed; decompress it first with unxz"),
+    (b"(\xb5/\xfd", "zstd-compressed; decompress it first with unzstd"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"PAR1", "a Parquet file; export it as CSV or JSON Lines first"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+)
+
+
+class Problem(Exception):
+    """A record that cannot be used; its message is the reason shown to the user."""
+
+
+#: How a reader reports a note on a record it still yields: warn(line, note).
+Warn = Callable[[int | None, str], None]
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a binary file is ("a PDF document", ...), or None for text."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    head = data[:8192]
+    # Text in any 8-bit encoding has few control bytes besides tab, newline, CR and form feed
+    # (a stray NUL or escape is cleaned away later; UTF-16 without a BOM is half NULs).
+    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\x0c")
+    return "not text" if controls > 4 and controls * 20 > len(head) else None
+
+
+def decode(data: bytes, path: str, warnings: list[Skip]) -> str:
+    """UTF-8 or UTF-16 by byte-order mark; else UTF-8; else Windows-1252/Latin-1, with a warning."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # an odd byte count: not UTF-16 after all
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        warnings.append(Skip(path, line, "not valid UTF-8; read as Latin-1 (Windows-1252)"))
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def _lines(text: str) -> list[str]:
+    # Split at line feeds only: str.splitlines also splits at U+2028, U+0085 and form feeds,
+    # which JSON strings may hold, and would disagree with an editor's line numbers.
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    """The first lines all start with "{" and most of them are whole JSON objects."""
+    lines = [line for line in _lines(text[:65536]) if line.strip()][:20]
+    whole = 0
+    for line in lines:
+        if not line.lstrip().startswith("{"):
+            return False
+        try:
+            whole += isinstance(json.loads(line), dict)
+        except (ValueError, RecursionError):
+            pass
+    return whole > 0 and whole * 2 >= len(lines)
+
+
+def detect_format(text: str, path: str = "") -> str:
+    """The format of a file's content (the formats are listed in kg.ingest's docstring).
+
+    >>> detect_format('{"title": "T", "abstract": "A"}\\n')
+    'jsonl'
+    >>> detect_format('title,abstract\\nT,A\\n')
+    'csv'
+    """
+    head = text.lstrip()[:4096]
+    suffix = Path(path).suffix.lower()
+    if head.startswith("<"):
+        return "arxiv-atom"
+    if head.startswith("["):
+        first = re.search(r"\{[^{}]*\}", head)
+        return "pwc" if first and re.search(r'"(?:paper_url|url_abs|proceeding)"', first.group(0)) else "json"
+    if head.startswith("{"):
+        first_line = head.split("\n", 1)[0]
+        try:
+            obj = json.loads(first_line)
+        except (ValueError, RecursionError):
+            # One object spread over many lines, or JSON Lines whose first line is broken.
+            try:
+                json.loads(text)
+                return "json"
+            except (ValueError, RecursionError):
+                return "jsonl" if _looks_like_jsonl(text) else "json"
+        if isinstance(obj, dict) and ("update_date" in obj or "authors_parsed" in obj or "submitter" in obj):
+            return "arxiv-jsonl"
+        return "jsonl"
+    first_line = head.split("\n", 1)[0].lower()
+    if suffix in (".csv", ".tsv") or (re.search(r"\btitle\b", first_line) and re.search(r"\b(?:abstract|summary)\b", first_line)
+                                      and ("," in first_line or "\t" in first_line)):
+        return "csv"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"  # not JSON at all, but named so: each line is reported as such
+    if suffix == ".json":
+        return "json"
+    return "listing"
+
+
+# --- readers: text -> (line, record or Problem) ---------------------------------------------
+
+def _json_problem(e: ValueError, *, whole_file: bool = False) -> str:
+    """One line on a JSON error: what, where, and whether the text simply stops (a cut-off copy)."""
+    if not isinstance(e, json.JSONDecodeError):
+        return f"malformed JSON ({e})"
+    # "Unterminated string starting at" reads on into our own "at column ...".
+    msg = e.msg.removesuffix(" at")
+    where = f"line {e.lineno}, column {e.colno}" if whole_file else f"column {e.colno}"
+    cut = e.pos >= len(e.doc.rstrip()) or msg.startswith("Unterminated string")
+    ends = f"; the {'file' if whole_file else 'line'} ends early" if cut else ""
+    return f"malformed JSON ({msg} at {where}{ends})"
+
+
+def _read_listing(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+    date = None
+    pending: tuple[int, str] | None = None
+    for n, raw in enumerate(_lines(text), 1):
+        line = _GLUED_CHROME.sub("", raw.strip())
+        if not line or _CHROME.match(line):
+            continue
+        if DATE_LINE.match(line):
+            date = line  # parsed with the record's other dates
+            continue
+        if pending is None:
+            pending = (n, line)
+        else:
+            yield pending[0], {"title": pending[1], "abstract": line, "date": date}
+            pending = None
+    if pending is not None:
+        yield pending[0], Problem("title without an abstract at the end of the page")
+
+
+def _read_jsonl(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+    for n, line in enumerate(_lines(text), 1):
+        if not line.strip():
+            continue
+        try:
+            yield n, json.loads(line)
+        except ValueError as e:
+            yield n, Problem(_json_problem(e))
+        except RecursionError:
+            yield n, Problem("malformed JSON (nested too deeply)")
+
+
+def _json_values(text: str, start: int, *, in_array: bool) -> Iterator[tuple[int, Any]]:
+    """JSON values one after another from `start` (the items of an array when `in_array`),
+    each with the line it starts on.
+
+    A malformed value ends the reading (JSON cannot be resynchronised safely), reported once.
+    """
+    dec = json.JSONDecoder()
+    i = start
+    line = text.count("\n", 0, i) + 1
+    n = len(text)
+    while True:
+        j = i
+        while j < n and text[j] in (" \t\r\n," if in_array else " \t\r\n"):
+            j += 1
+        line += text.count("\n", i, j)
+        if j >= n:
+            if in_array:
+                yield line, Problem("JSON array is not closed (file truncated?)")
+            return
+        if in_array and text[j] == "]":
+            return
+        try:
+            obj, end = dec.raw_decode(text, j)
+        except ValueError as e:
+            yield line, Problem(_json_problem(e, whole_file=True).removesuffix(")")
+                                 + "); the rest of the file is not read")
+            return
+        except RecursionError:
+            yield line, Problem("malformed JSON (nested too deeply); the rest of the file is not read")
+            return
+        yield line, obj
+        line += text.count("\n", j, end)
+        i = end
+
+
+def _wrapped_items(text: str, key: str, inner: list) -> Iterator[tuple[int, Any]]:
+    """The records of {"papers": [...]}, with their lines when the array can be found again."""
+    for m in re.finditer(rf'"{re.escape(key)}"\s*:\s*\[', text):
+        items = list(_json_values(text, m.end(), in_array=True))
+        if [obj for _, obj in items] == inner:
+            yield from items
+            return
+    yield from enumerate(inner, 1)  # not found: record numbers stand in for lines
+
+
+def _read_json(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+    start = len(text) - len(text.lstrip())
+    if text.startswith("[", start):
+        yield from _json_values(text, start + 1, in_array=True)
+        return
+    values = list(_json_values(text, start, in_array=False))
+    if len(values) == 1 and isinstance(values[0][1], dict):
+        obj = values[0][1]
+        key = next((k for k in ("papers", "records", "data", "items") if isinstance(obj.get(k), list)), None)
+        if key is not None:
+            yield from _wrapped_items(text, key, obj[key])
+            return
+    if not values:
+        yield 1, Problem("JSON file holds no value")
+    yield from values  # one record, or records one after another (`jq` output)
+
+
+def _read_csv(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+    first = text[:4096].split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    old_limit = csv.field_size_limit()
+    # The default limit (128 KiB a cell) would stop the file at one long abstract.
+    csv.field_size_limit(max(old_limit, len(text) + 1))
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = reader.fieldnames or []
+        except csv.Error as e:
+            yield 1, Problem(f"malformed CSV header ({e})")
+            return
+        columns = [c.strip().lower() for c in header]
+        reader.fieldnames = columns
+        missing = [c for c in ("title", "abstract") if not any(f in columns for f in (c, *(x.lower() for x in FIELDS[c])))]
+        if missing:
+            shown = ", ".join(columns) or "none"
+            shown = shown if len(shown) <= 120 else shown[:117] + "..."
+            yield 1, Problem(f"CSV has no {' or '.join(repr(m) for m in missing)} column (columns: {shown})")
+            return
+        start = 2
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                yield start, Problem(f"malformed CSV ({e}); the rest of the file is not read")
+                return
+            line, start = start, reader.line_num + 1
+            extra = row.pop(None, None)  # more cells than columns
+            if extra and any((x or "").strip() for x in extra):
+                yield line, Problem(f"row has {len(columns) + len(extra)} cells, the header {len(columns)}")
+                continue
+            if not any((v or "").strip() for v in row.values()):
+                continue
+            short = [k for k, v in row.items() if v is None]  # fewer cells than columns
+            rec = {k: v for k, v in row.items() if v is not None}
+            if short:
+                cells = f"row has {len(columns) - len(short)} of {len(columns)} cells"
+                lacking = [name for name in ("title", "abstract") if not _has(rec, name)]
+                if lacking:
+                    yield line, Problem(f"{cells}; no {' and no '.join(lacking)}")
+                    continue
+                warn(line, f"{cells}; {', '.join(short)} left empty")
+            yield line, rec
+    finally:
+        csv.field_size_limit(old_limit)
+
+
+def _has(rec: dict, name: str) -> bool:
+    """A CSV row (lower-case column names) has a non-empty value for `name`."""
+    return any((rec.get(k.lower()) or "").strip() for k in FIELDS[name])
+
+
+def _atom_text(el: ET.Element | None) -> str | None:
+    return "".join(el.itertext()) if el is not None else None
+
+
+def _atom_record(entry: ET.Element) -> dict:
+    links = [l.get("href") for l in entry.findall(f"{_ATOM}link") if l.get("rel", "alternate") == "alternate"]
+    return {
+        "title": _atom_text(entry.find(f"{_ATOM}title")),
+        "abstract": _atom_text(entry.find(f"{_ATOM}summary")),
+        "id": _atom_text(entry.find(f"{_ATOM}id")),
+        "url": links[0] if links else None,
+        "date": _atom_text(entry.find(f"{_ATOM}published")),
+        "authors": [_atom_text(a.find(f"{_ATOM}name")) or "" for a in entry.findall(f"{_ATOM}author")],
+        "categories": [c.get("term") for c in entry.findall(f"{_ATOM}category") if c.get("term")],
+    }
+
+
+def _read_atom(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+    # A pull parser hands over each <entry> as it closes, so a file cut off (or broken) midway
+    # still gives the entries before the damage. Entities are expanded by expat, which refuses
+    # external ones and caps expansion ("billion laughs").
+    parser = ET.XMLPullParser(events=("start", "end"))
+    n = 0
+    entry_line = 1
+    lines_fed = 0
+    try:
+        for chunk in _lines(text):
+            parser.feed(chunk + "\n")
+            lines_fed += 1
+            for event, el in parser.read_events():
+                if event == "start" and el.tag == f"{_ATOM}entry":
+                    entry_line = lines_fed
+                elif event == "end" and el.tag == f"{_ATOM}entry":
+                    n += 1
+                    yield entry_line, _atom_record(el)
+                    el.clear()
+        parser.close()
+    except ET.ParseError as e:
+        yield e.position[0], Problem(f"malformed XML ({e}); the rest of the file is not read")
+        return
+    if n == 0:
+        yield 1, Problem("XML holds no Atom <entry> elements")
+
+
+#: Format name -> reader(text, path, warn) -> (line, record or Problem) pairs.
+READERS: dict[str, Callable[[str, str, Warn], Iterator[tuple[int, Any]]]] = {
+    "listing": _read_listing,
+    "jsonl": _read_jsonl,
+    "arxiv-jsonl": _read_jsonl,
+    "json": _read_json,
+    "pwc": _read_json,
+    "csv": _read_csv,
+    "arxiv-atom": _read_atom,
+}
