@@ -1,7 +1,9 @@
 """Cross-paper entity resolution: one node per entity, other surface forms kept as aliases.
 
 Two mentions of one kind are one entity when they share a normalised form (letters and digits,
-lower case: `Stable-Diffusion` = `Stable Diffusion`, `GPT4` = `GPT-4`, but `GPT-4o` stays apart),
+lower case: `Stable-Diffusion` = `Stable Diffusion`, `GPT4` = `GPT-4`, but `GPT-4o` stays apart)
+or, for models, differ only in a parameter-count tag (`Llama 2 7B` = `Llama 2`, but `Llama 2-Chat`
+stays apart),
 when the lexicon lists them as one entry, or when one paper defines one as the acronym of the
 other (`Sample Adaptive Augmentation (SAA)`). The id of an entity is derived from its canonical
 name, so it is stable across builds and two different names never share one.
@@ -10,6 +12,7 @@ name, so it is stable across builds and two different names never share one.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from kg.extract.lexicon import Lexicon, load_lexicon, norm_key
 from kg.records import Entity, Extraction
 
-__all__ = ["Resolution", "resolve", "entity_slug"]
+__all__ = ["Resolution", "resolve", "entity_slug", "sizeless"]
 
 
 def entity_slug(key: str) -> str:
@@ -29,6 +32,22 @@ def entity_slug(key: str) -> str:
     if key.isascii() and key.isalnum():
         return key
     return "u-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+# A parameter-count tag ("7B", "1.3B", "350M", "8x7B") after a separator: the only part of a
+# model name that may differ between two forms of one entity ("Llama-2-7B-Chat" = "Llama 2 Chat
+# 13B"). Versions ("v1.5", "4o") and tuned variants ("-Chat", "-Instruct", "mini") stay apart.
+_PARAM_SIZE = re.compile(r"[\s\-_](?:\d+x)?\d+(?:\.\d+)?[BbMm](?![A-Za-z0-9])")
+
+
+def sizeless(text: str) -> str:
+    """A model name without its parameter-count tags.
+
+    >>> sizeless("Llama-2-70B-Chat"), sizeless("Mixtral 8x7B"), sizeless("GPT-4o")
+    ('Llama-2-Chat', 'Mixtral', 'GPT-4o')
+    """
+    out = _PARAM_SIZE.sub("", text)
+    return out if norm_key(out) else text
 
 
 def _task_key(text: str) -> str:
@@ -87,6 +106,8 @@ def resolve(extractions: Iterable[Extraction], lexicon: Lexicon | None = None) -
             u.find(root)
             for f in forms:
                 u.union(root, keyfn(m.kind, f))
+                if m.kind == "method":
+                    u.union(root, norm_key(sizeless(f)))
                 entry = lex.lookup(f)
                 if entry is not None and entry.kind == m.kind:
                     u.union(root, keyfn(m.kind, entry.label))

@@ -3,6 +3,7 @@
 Each component reads and writes Doc extensions:
     doc._.text            str, doc.text read once (Doc.text rebuilds the string on every access)
     doc._.title_end       int, where the title ends in doc.text (set by `kg_title`)
+    doc._.sent_bounds     list[(start, end)], char offsets of each sentence, 0 = title (`kg_title`)
     doc._.abbreviations   list[Abbreviation]                  (`kg_abbreviations`)
     doc._.candidates      list[Candidate], kinds and roles set (`kg_entities`)
     doc._.tasks           list[Mention]                        (`kg_tasks`)
@@ -22,6 +23,7 @@ from kg.extract.lexicon import load_lexicon, norm_key
 from kg.extract.relations import find_claims
 from kg.extract.repos import find_repos
 from kg.extract.roles import assign_roles, to_mentions
+from kg.extract.sentences import split_sentences
 from kg.extract.tasks import find_tasks
 
 __all__ = ["TITLE_SEPARATOR"]
@@ -29,27 +31,35 @@ __all__ = ["TITLE_SEPARATOR"]
 #: Title and abstract are one Doc, joined by this; the title becomes sentence 0.
 TITLE_SEPARATOR = "\n\n"
 
-for _name, _default in (("text", ""), ("title_end", 0), ("abbreviations", None), ("candidates", None),
+for _name, _default in (("text", ""), ("title_end", 0), ("sent_bounds", None), ("abbreviations", None), ("candidates", None),
                         ("tasks", None), ("claims", None), ("repos", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
 
-@Language.component("kg_title", assigns=["token.is_sent_start", "doc._.text", "doc._.title_end"])
+@Language.component("kg_title", assigns=["token.is_sent_start", "doc._.text", "doc._.title_end",
+                                          "doc._.sent_bounds"])
 def kg_title(doc: Doc) -> Doc:
-    """Sentence boundaries: the title alone, then sentences ending in . ! ? before a capital."""
-    doc._.text = text = doc.text
+    """Sentence boundaries: the title alone, then sentences ending in . ! ? before a capital.
+
+    The bounds are found on the text by one regex (kg.extract.sentences); only the first token
+    of each sentence is touched, which keeps `doc.sents` working at a fraction of the cost.
+    """
+    text = doc._.text
+    last = doc[-1] if len(doc) else None
+    if last is None or len(text) != last.idx + len(last.text_with_ws):
+        # Not made by kg.nlp's tokenizer (which keeps the string): rebuild it once.
+        text = doc._.text = doc.text
     cut = text.find(TITLE_SEPARATOR)
-    doc._.title_end = cut if cut >= 0 else len(text)
-    for i, tok in enumerate(doc):
-        if i == 0:
-            tok.is_sent_start = True
-            continue
-        prev = doc[i - 1]
-        starts = (prev.is_space and "\n" in prev.text) or (
-            prev.text in (".", "!", "?") and not tok.is_space and (tok.text[0].isupper() or tok.text[0].isdigit())
-        )
-        tok.is_sent_start = starts
+    doc._.title_end = title_end = cut if cut >= 0 else len(text)
+    bounds = split_sentences(text, title_end)
+    doc._.sent_bounds = bounds
+    if len(doc):
+        doc[0].is_sent_start = True
+        for start, _end in bounds[1:]:
+            span = doc.char_span(start, start + 1, alignment_mode="expand")
+            if span is not None and len(span) and span.start > 0:
+                doc[span.start].is_sent_start = True
     return doc
 
 
@@ -70,8 +80,9 @@ def kg_abbreviations(doc: Doc) -> Doc:
 def kg_entities(doc: Doc) -> Doc:
     """Lexicon hits, name-shaped words and acronyms, typed and marked proposed or not."""
     lex, cues = load_lexicon(), load_cues()
-    cands = find_candidates(doc, lex, cues, doc._.abbreviations, doc._.title_end)
-    doc._.candidates = assign_roles(doc, cands, cues, lex)
+    text, bounds = doc._.text, doc._.sent_bounds
+    cands = find_candidates(text, bounds, lex, cues, doc._.abbreviations, doc._.title_end)
+    doc._.candidates = assign_roles(text, bounds, cands, cues, lex)
     return doc
 
 

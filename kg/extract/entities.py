@@ -1,41 +1,49 @@
 """Named methods, datasets and metrics in one paper: lexicon hits, name-shaped words, acronyms.
 
-Works on a spaCy Doc whose first sentence is the title (see kg.nlp). Every function here is
-pure over the Doc, so tests can call it on a blank pipeline.
+Works on the plain text of title + abstract and its sentence bounds (sentence 0 = the title,
+see kg.extract.sentences): regex passes over strings, no loop over tokens, since this runs on
+every abstract. Every function is pure, so tests call it on strings.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
-
-from spacy.tokens import Doc
+from functools import lru_cache
 
 from kg.extract.abbreviations import Abbreviation
 from kg.extract.cues import Cues
-from kg.extract.lexicon import Lexicon, norm_key
+from kg.extract.lexicon import LexEntry, Lexicon, norm_key
+from kg.extract.sentences import sentence_at
 
-__all__ = ["Word", "Candidate", "words_of", "name_shape", "find_candidates"]
+__all__ = ["Candidate", "name_shape", "find_candidates", "strip_suffix", "is_plural_acronym"]
 
-_EDGE_PUNCT = set("()[]{},.;:!?\"'`“”‘’")
-_VERSION = re.compile(r"^(?:v\d+(?:\.\d+)*[A-Za-z]?|\d(?:\.\d+)?|\d+(?:\.\d+)?[BMK]|XL|XXL|Pro|Turbo|Mini|Large|Base|Small|Ultra|Plus|Lite|Instruct|Chat)$")
+# A version or size tag that continues a name: "Stable Diffusion v1.5", "Llama 2 7B", "ViT-B/16".
+_VERSION = re.compile(r"^(?:v\d+(?:\.\d+)*[A-Za-z]?|V\d+(?:\.\d+)*|\d(?:\.\d+)?|\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[BM]|"
+                      r"[BLSHT]/\d+|XL|XXL|Pro|Turbo|Mini|Large|Base|Small|Tiny|Huge|Ultra|Plus|Lite|Instruct|Chat)$")
+# Size tags name the same model (Llama 2 7B is Llama 2); numbered versions and tuned variants
+# (Llama 2-Chat, GPT-4o mini, -Instruct) are other models.
+_SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[BM]|[BLSHT]/\d+|XL|XXL|Large|Base|Small|Tiny|Huge)$")
+_URL = re.compile(r"(?:https?://|www\.|\b[\w.-]+\.(?:com|org|io|net|ai)/)\S*")
+_SIZED_TAIL = re.compile(r"-\d+(?:\.\d+)?[bm](?![\w-])")  # "-7b" after a lower-cased known model
 _NUMBERISH = re.compile(r"^(?:\d+(?:[.,]\d+)*(?:[A-Za-z]{0,2}|%|x|×)|[A-Za-z]\d?|\d+[DdKkMmBbx]|[IVX]+)$")
-_MAX_LEX_TOKENS = 6
-# A word without its edge punctuation: "(SAA)," -> "SAA", "GPT-4." -> "GPT-4".
-_WORD_RE = re.compile(r"""[^\s()\[\]{},;:!?"'`“”‘’.]+(?:[.][^\s()\[\]{},;:!?"'`“”‘’.]+)*""")
-_URLISH = re.compile(r"://|www\.|\.(?:com|org|io|net|ai)\b|@", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class Word:
-    """A whitespace-delimited word with its edge punctuation stripped."""
-
-    text: str
-    start: int  # char offsets in doc.text
-    end: int
-    sent: int  # sentence index (0 = title)
-    first_in_sent: bool
+# A word holding an upper-case letter or a digit (the only words that can be a coined name).
+_NAMEISH = re.compile(r"(?<![^\s(\[{\"'`“‘/])[^\s()\[\]{},;:!?\"'`“”‘’]*[A-Z0-9][^\s()\[\]{},;:!?\"'`“”‘’]*")
+# ... and LaTeX commands glued to a word by a lossy conversion ("scriptsizeFLaws").
+_JUNK = re.compile(r"_\{?\d|^(?:scriptsize|footnotesize|textbf|textit|texttt|textsc|mathrm|mathbf|mathcal|emph|tiny|small|"
+                   r"large|huge)[A-Z]|[\^\\=<>|~$*%#@]|://|www\.|--|\.(?:com|org|io|net|ai)\b|^\d+[/\-]|/\d+[A-Za-z]*-")
+# Lower-case tails that turn a name into a modifier: "CLIP-based", "GPT-4-generated".
+_SUFFIX = re.compile(r"-(?:based|driven|guided|trained|tuned|related|style|like|aware|specific|level|sized|size|free|"
+                     r"conditioned|only|centric|agnostic|generated|augmented|enhanced|powered|compatible|friendly|"
+                     r"inspired|oriented|dependent|type|scale|scaled|class|grade|equivalent|distilled|initialized|"
+                     r"pretrained|pre-trained|finetuned|fine-tuned|produced|annotated|labeled|labelled|supervised|"
+                     r"emitting|bound|sized|series|family|variants?|models?|version)$", re.IGNORECASE)
+_PART_SPLIT = re.compile(r"(?:[^/.]|\.(?![A-Z]))+")
+# "deep-MIL", "data-LLM": a lower-case word in front makes a description, not a coined name.
+_LOWER_HEAD = re.compile(r"^[a-z]{3,}-")
+_GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma "
+                   "tau upsilon phi chi psi omega".split())
+_WORD_END = set(" \t\n,;:!?)]}\"'”’")
 
 
 @dataclass(slots=True)
@@ -44,37 +52,17 @@ class Candidate:
     start: int
     end: int
     sent: int
-    kind: str | None  # None until classified
+    kind: str | None  # None until classified; "_alias" marks the long form of an acronym
     confidence: float
     source: str  # "lexicon" | "shape" | "abbreviation" | "title"
     proposed: bool = False
     aliases: list[str] = field(default_factory=list)
-    lexical: bool = False  # a lexicon entry (known, so never proposed by this paper)
+    lexical: bool = False  # a lexicon entry or a version of one (known, so never proposed)
+    variant: bool = False  # a coined variant of a known name ("Llama-3-70B-Foo")
+    cue_start: int = -1  # where the proposal cue is read from, if not `start` (an acronym's long form)
 
 
-def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """(start, end) character offsets of each sentence; sentence 0 is the title."""
-    return [(s.start_char, s.end_char) for s in doc.sents]
-
-
-def sentence_at(bounds: list[tuple[int, int]], offset: int) -> int:
-    return max(0, bisect_right([b[0] for b in bounds], offset) - 1)
-
-
-def words_of(text: str, bounds: list[tuple[int, int]]) -> list[Word]:
-    """Words of the text (whitespace-delimited, edge punctuation trimmed), sentence by sentence.
-
-    A regex pass, not a loop over tokens: this runs on every abstract.
-    """
-    out: list[Word] = []
-    for s_idx, (start, end) in enumerate(bounds):
-        first = True
-        for m in _WORD_RE.finditer(text, start, end):
-            out.append(Word(m.group(), m.start(), m.end(), s_idx, first))
-            first = False
-    return out
-
-
+@lru_cache(maxsize=1 << 16)
 def name_shape(w: str) -> str | None:
     """How a word looks like a name: "mixed" (DeepCache, GPT-4), "caps" (SAA), "title", or None.
 
@@ -109,145 +97,240 @@ def _plain(part: str) -> bool:
     return part.islower() or (len(part) > 1 and part[0].isupper() and part[1:].islower())
 
 
-def _lexicon_hits(doc: Doc, lex: Lexicon, bounds: list[tuple[int, int]]) -> list[Candidate]:
-    """Longest normalised n-gram matches of lexicon labels and aliases, at word boundaries.
+def strip_suffix(word: str) -> str:
+    """A name without a modifier tail: "CLIP-based" -> "CLIP".
 
-    The key of an n-gram is the concatenation of its tokens' keys, grown one token at a time
-    while it is still a prefix of some lexicon key: most tokens stop at once.
+    >>> strip_suffix("GPT-4o-based"), strip_suffix("FlowNet")
+    ('GPT-4o', 'FlowNet')
     """
-    hits: list[Candidate] = []
-    text = doc._.text
-    toks = [t for t in doc if not t.is_space]
-    n = len(toks)
-    prefixes = lex.prefixes
-    i = 0
-    while i < n:
-        t0 = toks[i]
-        key0 = norm_key(t0.text)
-        if not key0 or key0 not in prefixes or (
-            i > 0 and not toks[i - 1].whitespace_ and toks[i - 1].text not in _EDGE_PUNCT
-        ):
-            i += 1
-            continue
-        sent_end = bounds[sentence_at(bounds, t0.idx)][1]
-        match, key = None, ""
-        for k in range(min(_MAX_LEX_TOKENS, n - i)):
-            last = toks[i + k]
-            if last.idx >= sent_end:
-                break
-            key += norm_key(last.text)
-            if key not in prefixes:
-                break
-            entry = lex.by_key.get(key)
-            nxt = toks[i + k + 1] if i + k + 1 < n else None
-            # The match must end where the word ends: "ImageNet" is no hit inside "ImageNet-XL".
-            if entry is None or (nxt is not None and not last.whitespace_ and nxt.text not in _EDGE_PUNCT):
-                continue
-            surface = text[t0.idx: last.idx + len(last.text)]
-            if _case_fits(surface, entry):
-                match = (k + 1, surface, entry)
-        if match:
-            k, surface, entry = match
-            hits.append(Candidate(surface, t0.idx, t0.idx + len(surface), sentence_at(bounds, t0.idx),
-                                  entry.kind, 0.9, "lexicon", lexical=True))
-            i += k
-        else:
-            i += 1
-    return hits
+    return _SUFFIX.sub("", word)
 
 
-def _case_fits(text: str, entry) -> bool:
+def is_plural_acronym(word: str) -> bool:
+    """"LLMs", "GNNs", "Video-LLMs": the plural of an acronym names a class, not one thing.
+
+    >>> is_plural_acronym("LRMs"), is_plural_acronym("ResNets"), is_plural_acronym("SAMs")
+    (True, False, True)
+    """
+    return len(word) >= 3 and word[-1] == "s" and word[-2].isupper() and word[-3].isupper() | word[-3].isdigit() | (word[-3] == "-")
+
+
+def _case_fits(text: str, entry: LexEntry) -> bool:
     """A capitalised name must be written with a capital (`transformer` is not `Transformer`)."""
     forms = (entry.label, *entry.aliases)
     if entry.case_sensitive or any(len(f) <= 4 and f.isupper() for f in forms if norm_key(f) == norm_key(text)):
         return text in forms
     if entry.kind in ("method", "dataset") and any(c.isupper() for c in entry.label):
+        if text[:1].isupper() and text[1:].islower() and text not in forms:
+            return False  # "Zero" is not ZeRO, "Complex" not ComplEx
         return any(c.isupper() for c in text)
     return True
 
 
-def _shape_candidates(words: list[Word], lex: Lexicon, cues: Cues) -> list[Candidate]:
-    """Name-shaped words, merged with following title-case words and version tags."""
+def _lexicon_hits(text: str, starts: list[int], lex: Lexicon, family: dict[int, str]) -> list[Candidate]:
+    """Lexicon forms at word boundaries, extended over version tags ("GPT-4 Turbo", "Llama 2 7B").
+
+    A known name that starts a longer coined name ("ARC-DA", "LLaMA-Adapter") is no hit; its
+    kind is left in `family` (by start offset) as a hint for the shape rule.
+    """
+    hits: list[Candidate] = []
+    n = len(text)
+    for s, e in lex.finditer(text):
+        surface = text[s:e]
+        entry = lex.by_key.get(norm_key(surface))
+        if entry is None:
+            continue
+        # "mistral-7b", "vicuna-13b": a lower-cased known model with a size tag is still the model.
+        if not _case_fits(surface, entry) and not (entry.kind == "method" and (_SIZED_TAIL.match(text, e)
+                                                                             or _SIZED_TAIL.search(surface))):
+            continue
+        while e < n and text[e] == "+":  # "PointNet++", "HumanEval+"
+            e += 1
+        # The rest of the word decides: nothing, a modifier tail, a version tag, or another name.
+        w_end = e
+        while w_end < n and text[w_end] not in _WORD_END and not (text[w_end] == "." and (w_end + 1 == n or text[w_end + 1].isspace())):
+            w_end += 1
+        rest = text[e:w_end]
+        base = surface  # the name without its size tags: the family's node
+        if rest:
+            if _SUFFIX.fullmatch(rest) or rest in ("'s", "’s") or rest[0] == "/":
+                pass  # "CLIP-based", "CLIP's", "CLIP/ALIGN": the name itself
+            elif rest[0] in "-_" and _VERSION.match(rest[1:]) and entry.kind in ("method", "dataset"):
+                if not _SIZE.match(rest[1:]):
+                    base += rest
+                e = w_end
+            elif entry.kind == "dataset" and re.fullmatch(r"-?\d{2,4}", rest):
+                e = w_end  # "AIME24", "WMT-19": an edition of the same benchmark family
+            elif rest[0] in "-_" and rest[1:2].islower():
+                pass  # a lower-case tail
+            else:
+                family[s] = entry.kind  # "LLaMA-Adapter": another name, left to the shape rule
+                continue
+        # Version words after a space: "Stable Diffusion v1.5", "Llama 2 7B".
+        while entry.kind in ("method", "dataset") and e < n - 1 and text[e] == " ":
+            m = re.match(r"[^\s,;:()]+", text[e + 1:e + 12])
+            nxt = m.group().rstrip(".") if m else ""
+            if not nxt or not _VERSION.match(nxt) or (nxt.isdigit() and len(nxt) > 1):
+                break
+            if not _SIZE.match(nxt):
+                base += " " + nxt
+            e += 1 + len(nxt)
+        full = text[s:e]
+        aliases = [base] if base != full and lex.by_key.get(norm_key(full)) is None else []
+        hits.append(Candidate(full, s, e, sentence_at(starts, s), entry.kind, 0.9, "lexicon",
+                              aliases=aliases, lexical=True))
+    return hits
+
+
+def _shape_candidates(text: str, bounds: list[tuple[int, int]], starts: list[int], lex: Lexicon,
+                      cues: Cues, plural_keys: set[str]) -> list[Candidate]:
+    """Name-shaped words, merged with following capitalised words and version tags."""
     out: list[Candidate] = []
+    words = []
+    # Words of a URL ("github.com/lab/FooNet_cvpr") are no mentions; the repo stage reads URLs.
+    urls = [u.span() for u in _URL.finditer(text)] if ("://" in text or "www." in text or ".com/" in text) else []
+    for m in _NAMEISH.finditer(text):
+        s0 = m.start()
+        if urls and any(a <= s0 < b for a, b in urls):
+            continue
+        # "A/B" are two words, "occlusion.Neighbor" is a missing space.
+        for part in _PART_SPLIT.finditer(m.group()):
+            w, s = part.group(), s0 + part.start()
+            while w and w[-1] in ".'’-":
+                w = w[:-1]
+            if w and not _LOWER_HEAD.match(w) and text[max(0, s - 2):s] not in ('\\"', "\\'"):
+                words.append((w, s, s + len(w)))
     i = 0
     while i < len(words):
-        w = words[i]
-        if w.text.islower():  # most words: no capital, no digit, no name
+        w, s, e = words[i]
+        base = strip_suffix(w) if "-" in w else w
+        shape = name_shape(base)
+        if shape is None:  # most words: a capitalised sentence start is "title", numbers are None
             i += 1
             continue
-        shape = name_shape(w.text)
-        in_title = w.sent == 0
+        if _JUNK.search(base):
+            i += 1
+            continue
+        if is_plural_acronym(base):
+            plural_keys.add(norm_key(base[:-1]))
+            i += 1
+            continue
+        sent = sentence_at(starts, s)
+        in_title = sent == 0
         strong = shape in ("mixed", "caps")
-        weak = shape == "title" and not in_title and not w.first_in_sent
-        if not (strong or weak) or lex.is_generic(w.text) or _URLISH.search(w.text):
+        first = not text[bounds[sent][0]:s].strip(" \"'“‘([")
+        weak = shape == "title" and not in_title and not first and base.lower() not in _GREEK
+        if not (strong or weak) or lex.is_generic(base):
             i += 1
             continue
         j = i + 1
+        span_end = s + len(base)
         # Extend over adjacent words of the same sentence: capitalised names and version tags.
-        while j < len(words) and words[j].sent == w.sent and words[j].start == words[j - 1].end + 1:
-            nxt = words[j].text
-            s = name_shape(nxt)
-            if _VERSION.match(nxt) or (not in_title and s in ("mixed", "caps", "title")):
+        while (base == w and j < len(words) and words[j][1] == words[j - 1][2] + 1 and text[words[j - 1][2]] == " "
+               and words[j][1] < bounds[sent][1]):
+            nxt = strip_suffix(words[j][0]) if "-" in words[j][0] else words[j][0]
+            sh = name_shape(nxt)
+            if _JUNK.search(nxt) or is_plural_acronym(nxt) or lex.is_generic(nxt):
+                break
+            if _VERSION.match(nxt) or (not in_title and sh in ("mixed", "caps", "title")):
+                span_end = words[j][1] + len(nxt)
                 j += 1
+                if nxt != words[j - 1][0]:
+                    break
                 continue
             break
-        span = words[i:j]
+        cand = text[s:span_end]
         # Never end a name on a generic class word ("CLIP models" -> "CLIP").
-        while len(span) > 1 and (lex.is_generic(span[-1].text) or span[-1].text.lower() in cues.dataset_nouns):
-            span = span[:-1]
-        text = " ".join(x.text for x in span)
-        if not lex.is_generic(text):
-            conf = 0.7 if strong else 0.45
-            out.append(Candidate(text, span[0].start, span[-1].end, w.sent, None, conf, "shape"))
+        parts = cand.split(" ")
+        while len(parts) > 1 and (lex.is_generic(parts[-1]) or parts[-1].lower() in cues.dataset_nouns):
+            parts.pop()
+        cand = " ".join(parts)
+        if not lex.is_generic(cand) and len(cand) >= 2:
+            conf = 0.7 if strong else 0.4
+            out.append(Candidate(cand, s, s + len(cand), sent, None, conf, "shape"))
         i = j
     return out
 
 
-def _title_prefix(doc: Doc, words: list[Word], title_end: int) -> Candidate | None:
+_BENCH_SUBTITLE = re.compile(r"\b(?:benchmark(?:s|ing)?|dataset|corpus|test suite|leaderboard|testbed)\b")
+_FUNCTION_WORDS = frozenset("a an the of for to in on with and or vs vs. versus is are do does can how why what when "
+                            "via by from as at towards toward beyond".split())
+
+
+def _title_prefix(text: str, title_end: int, lex: Lexicon) -> Candidate | None:
     """`Name: a subtitle` in the title names what the paper introduces."""
-    title = doc._.text[:title_end]
-    m = re.match(r"^\s*([^:]{1,60}?)\s*:\s+\S", title)
+    title = text[:title_end]
+    m = re.match(r"^\s*([^:?]{1,60}?)\s*:\s+\S", title)
     if not m:
         return None
     head = m.group(1)
     parts = head.split()
-    if not 1 <= len(parts) <= 4:
+    if not 1 <= len(parts) <= 3 or any(p.lower() in _FUNCTION_WORDS for p in parts):
+        return None
+    if any(_JUNK.search(p) or is_plural_acronym(p) or p[:1].islower() and i == 0 for i, p in enumerate(parts)):
         return None
     shaped = any(name_shape(p.strip("()")) in ("mixed", "caps") for p in parts)
-    if not (shaped or len(parts) == 1):
+    # Several plain words name something only when none is a gerund ("Interpolating Videos").
+    if not shaped and len(parts) > 1 and any(p.lower().endswith("ing") for p in parts[:1]):
+        return None
+    if lex.is_generic(head):
         return None
     start = title.index(head)
     subtitle = title[m.end(1):].lower()
     # "X: A Benchmark for ..." introduces a dataset, which is no proposed method.
-    if re.search(r"\b(?:benchmark|dataset|corpus|test suite|leaderboard)s?\b", subtitle[:60]):
+    if _BENCH_SUBTITLE.search(subtitle[:60]):
         return Candidate(head, start, start + len(head), 0, "dataset", 0.8, "title")
     return Candidate(head, start, start + len(head), 0, None, 0.85, "title", proposed=True)
 
 
-def find_candidates(doc: Doc, lex: Lexicon, cues: Cues, abbreviations: list[Abbreviation],
-                    title_end: int) -> list[Candidate]:
-    """All candidate names of the Doc, overlaps resolved (longer and surer wins)."""
-    bounds = sentence_bounds(doc)
-    words = words_of(doc._.text, bounds)
-    cands = _lexicon_hits(doc, lex, bounds) + _shape_candidates(words, lex, cues)
-    head = _title_prefix(doc, words, title_end)
+def find_candidates(text: str, bounds: list[tuple[int, int]], lex: Lexicon, cues: Cues,
+                    abbreviations: list[Abbreviation], title_end: int) -> list[Candidate]:
+    """All candidate names of the text, overlaps resolved (longer and surer wins)."""
+    starts = [b[0] for b in bounds]
+    plural_keys: set[str] = set()
+    family: dict[int, str] = {}
+    cands = _lexicon_hits(text, starts, lex, family)
+    cands += _shape_candidates(text, bounds, starts, lex, cues, plural_keys)
+    for c in cands:
+        if c.source == "shape" and family.get(c.start) == "dataset":
+            c.kind = "dataset"  # a named variant of a known benchmark is a benchmark
+        elif c.source == "shape" and family.get(c.start) == "method":
+            c.variant = True
+    head = _title_prefix(text, title_end, lex)
     if head:
         cands.append(head)
-    cands.extend(_abbreviation_candidates(abbreviations, lex, bounds))
-    return _resolve_overlaps(cands)
+    cands.extend(_abbreviation_candidates(abbreviations, lex, starts, cues))
+    if "-" in text:
+        cands.extend(_lower_coined(text, starts))
+    kept = _resolve_overlaps(cands)
+    # The singular of a plural acronym is the same class ("LLM" beside "LLMs").
+    return [c for c in kept if c.lexical or c.source == "title" or norm_key(c.text) not in plural_keys]
 
 
-def _abbreviation_candidates(abbreviations: list[Abbreviation], lex: Lexicon,
-                             bounds: list[tuple[int, int]]) -> list[Candidate]:
+def _abbreviation_candidates(abbreviations: list[Abbreviation], lex: Lexicon, starts: list[int],
+                             cues: Cues) -> list[Candidate]:
     out = []
     for ab in abbreviations:
-        if lex.is_generic(ab.short) or lex.is_generic(ab.long):
+        if lex.is_generic(ab.short) or lex.is_generic(ab.long) or is_plural_acronym(ab.short):
             continue
-        sent = sentence_at(bounds, ab.short_start)
-        entry = lex.lookup(ab.short) or lex.lookup(ab.long)
+        sent = sentence_at(starts, ab.short_start)
+        # The long form decides the kind: "masked autoencoders (MAE)" is no mean absolute error.
+        entry = lex.lookup(ab.long)
+        lexical = entry is not None
+        if entry is None:
+            short_entry = lex.lookup(ab.short)
+            # A known acronym keeps its kind unless the lexicon knows another expansion of it
+            # ("minimax risk classification (MRC)" is no reading comprehension); it stays
+            # proposable, since a paper that spells out a known acronym may be its origin.
+            if short_entry is not None and not any(" " in f for f in (short_entry.label, *short_entry.aliases)):
+                entry = short_entry
+        kind = entry.kind if entry else None
+        last = ab.long.split()[-1].lower()
+        if kind is None and (last in cues.dataset_nouns or any(ab.short.endswith(x) for x in cues.dataset_suffixes)):
+            kind = "dataset"  # "a new Multi-domain Retail dataset (MRD)", "(FooBench)"
         cand = Candidate(ab.short, ab.short_start, ab.short_start + len(ab.short), sent,
-                         entry.kind if entry else None, 0.85, "abbreviation",
-                         aliases=[ab.long], lexical=entry is not None)
+                         kind, 0.85, "abbreviation", aliases=[ab.long], lexical=lexical,
+                         cue_start=min(ab.long_start, ab.short_start))
         out.append(cand)
         # The long form is the same entity: mark its span so shape words inside it drop out.
         out.append(Candidate(ab.long, ab.long_start, ab.long_start + len(ab.long), sent,
@@ -255,7 +338,29 @@ def _abbreviation_candidates(abbreviations: list[Abbreviation], lex: Lexicon,
     return out
 
 
-_PRIORITY = {"abbreviation": 3, "title": 2, "lexicon": 2, "shape": 1}
+# "We introduce proxy-blending, a decoding-time method": a lower-case coined term is a name
+# only when an apposition right after it says it is a method.
+_LOWER_COINED = re.compile(r"s? ([a-z][a-z0-9]+(?:-[a-z0-9]+)+), an? (?:[\w-]+ ){0,4}?"
+                           r"(?:method|algorithm|framework|approach|technique|model|architecture|procedure|"
+                           r"strategy|scheme|recipe|paradigm|pipeline)\b")
+_SELF_BEFORE = re.compile(r"(?:\b[Ww]e|\b[Tt]his (?:paper|work)) (?:\w+ )?$")
+
+
+def _lower_coined(text: str, starts: list[int]) -> list[Candidate]:
+    out = []
+    for verb in ("propose", "introduce", "present"):
+        i = text.find(verb)
+        while i >= 0:  # str.find and an anchored match: far cheaper than scanning a regex
+            m = _LOWER_COINED.match(text, i + len(verb))
+            if m and _SELF_BEFORE.search(text, max(0, i - 30), i):
+                out.append(Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), None, 0.75,
+                                     "shape", proposed=True))
+            i = text.find(verb, i + 1)
+    return out
+
+
+# On equal spans the title's `Name:` wins over the lexicon: "FastSpeech 2: ..." is that paper.
+_PRIORITY = {"abbreviation": 4, "title": 3, "lexicon": 2, "shape": 1}
 
 
 def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from kg.defaults import LEXICON_DIR, PATTERN_DIR
 from kg.errors import KGError
 
-__all__ = ["LexEntry", "Lexicon", "load_lexicon", "norm_key", "load_wordlist"]
+__all__ = ["LexEntry", "Lexicon", "load_lexicon", "norm_key", "load_wordlist", "form_pattern"]
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _KIND_FILES = {"dataset": "datasets.jsonl", "method": "methods.jsonl", "metric": "metrics.jsonl",
@@ -48,6 +48,17 @@ class Lexicon:
     generic: frozenset[str] = frozenset()  # norm_keys of phrases that never name an entity
     by_key: dict[str, LexEntry] = field(default_factory=dict)  # norm_key of label/alias -> entry
     prefixes: frozenset[str] = frozenset()  # every prefix of every key, to stop n-grams early
+    pattern: re.Pattern | None = None  # one trie-shaped regex of every form (see form_pattern)
+
+    def finditer(self, text: str):
+        """Every lexicon form in `text`, case ignored, leftmost-longest: (start, end) pairs."""
+        if self.pattern is None:
+            self.pattern = form_pattern([f for e in self.entries for f in (e.label, *e.aliases)])
+        low = text.lower()
+        if len(low) == len(text):
+            # Matching lowered text with a case-sensitive regex is three times faster than re.I.
+            return [m.span() for m in self.pattern.finditer(low)]
+        return [m.span() for m in re.compile(self.pattern.pattern, re.IGNORECASE).finditer(text)]
 
     def lookup(self, text: str) -> LexEntry | None:
         return self.by_key.get(norm_key(text))
@@ -63,6 +74,82 @@ def load_wordlist(path: Path) -> list[str]:
         return []
     lines = path.read_text(encoding="utf-8").splitlines()
     return [l.strip() for l in lines if l.strip() and not l.lstrip().startswith("#")]
+
+
+# A form is split into units (letter runs, digit runs; symbols are ignored as norm_key does); between two units the
+# text may put one separator or none, so "GPT-4" also finds "GPT4" and "Llama 2" finds "LLaMA-2".
+_UNIT = re.compile(r"[^\W\d_]+|\d+")
+_SEP = r"(?:\s?[&+]\s?|[\s\-_./·'@()]|--)?"
+
+
+def _units(form: str) -> tuple[str, ...]:
+    return tuple(u.lower() for u in _UNIT.findall(form))
+
+
+def form_pattern(forms: list[str]) -> re.Pattern:
+    """One regex matching any of `forms`, built as a character trie so it fails fast at each word.
+
+    Between two letter units the text must separate them as the form does (one space, hyphen,
+    dot...); around a digit unit the separator is optional ("GPT4" = "GPT-4").
+
+    >>> [m.group() for m in form_pattern(["GPT-4", "GPT-4o", "Llama 2", "MultiPL-E"]).finditer(
+    ...     "gpt4o beats llama-2 and gpt-4 on multiple tasks.")]
+    ['gpt4o', 'llama-2', 'gpt-4']
+    """
+    trie: dict = {}
+    for f in forms:
+        units = _units(f)
+        if not units:
+            continue
+        seq: list[str] = []
+        for i, u in enumerate(units):
+            if i:
+                both_alpha = u[0].isalpha() and units[i - 1][-1].isalpha()
+                seq.append("\x01" if both_alpha else "\x02")  # mandatory / optional separator
+            seq.extend(u)
+        node = trie
+        for ch in seq:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict, prev: str) -> str:
+        alts = []
+        for k in sorted(k for k in node if k):
+            child = node[k]
+            if k == "\x01":
+                head = _SEP_MANDATORY
+            elif k == "\x02":
+                head = _SEP
+            else:
+                head = re.escape(k)
+            rest = emit(child, k) if any(child) else ""
+            end = ""
+            if "" in child and k not in ("\x01", "\x02"):
+                # A form ends here: not inside a longer word ("Image" in "ImageNet").
+                end = r"(?![^\W\d_])" if k.isalpha() else r"(?!\d)"
+            if rest and "" in child:
+                alts.append(f"{head}(?:{rest}|{end})")
+            elif rest:
+                alts.append(head + (rest if len(rest) == 1 or _single(child) else f"(?:{rest})"))
+            else:
+                alts.append(head + end)
+        return "|".join(alts)
+
+    return re.compile(r"(?<![\w\-])(?:" + emit(trie, "") + ")")
+
+
+def _single(node: dict) -> bool:
+    """True if the subtrie is one chain (so its regex needs no group)."""
+    while True:
+        keys = [k for k in node]
+        if len(keys) != 1:
+            return not keys
+        if keys[0] == "":
+            return True
+        node = node[keys[0]]
+
+
+_SEP_MANDATORY = r"(?:\s?[&+]\s?|[\s\-_./·'@()]|--)"
 
 
 @lru_cache(maxsize=4)

@@ -1,109 +1,383 @@
-"""`evaluates on` and `improves over` claims, each with its sentence and a confidence."""
+"""`evaluates on` and `improves over` claims, each with its sentence and a confidence.
+
+A claim is read inside one clause of one abstract sentence (the title states none):
+
+- improves over: a comparison cue ("outperforms", "better ... than", "a 5% gain over X",
+  inverse "is outperformed by"); its subject the nearest named method left of the cue in the
+  same clause that no preposition governs (or the proposed method, for "we"/"our method"/"it");
+  its objects the named methods right after it up to the first preposition that starts a new
+  phrase ("outperforms A and B on D" -> A, B), or, when that part names none, the methods an
+  opener lists ("outperforms baselines, including A and B"). A fronted "Compared to A, ..."
+  names the worse side first. Negated ("does not outperform") and questioned ("whether")
+  comparisons give nothing.
+- evaluates on: a result sentence (an evaluation cue and a named dataset); the subject is the
+  proposed method, or in a paper that proposes none, the named models the sentence runs (or,
+  for "its accuracy on D", the models the sentence before named).
+
+The proposed method is also found where the entity rules missed a variant spelling of it.
+Cue words are data: patterns/cues.json (relation keys) and patterns/relation_cues.json.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from kg.defaults import PATTERN_DIR
 from kg.extract.cues import Cues
 from kg.extract.entities import Candidate
+from kg.extract.lexicon import norm_key
 from kg.records import Claim
 
-__all__ = ["find_claims"]
+__all__ = ["find_claims", "RelationCues", "load_relation_cues"]
 
-_CLAUSE_END = re.compile(r";|,\s+(?:while|whereas|but|although|though)\b|\bwhile\b|\bwhereas\b|\bbut\b")
-# Bare "improves" needs its object close by ("improves CLIP by 7%"), unlike "outperforms".
-_BARE = {"improves", "improve", "improving", "boosts", "boost"}
-_BARE_REACH = 40
+# Bare "improves" needs its object close by ("improves the base CLIP") or after "the ... of".
+_BARE_WORDS = 3
+_BARE_OF_REACH = 80
+# A comparative and its link ("higher accuracy than") are at most this far apart.
+_COMPARATIVE_GAP = 60
+# Every pattern here runs on lower-cased text (see _lower): case-sensitive regexes are much faster.
+_LIST_GLUE = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|/|&)\s*$")
+_PRETRAINED_AFTER = re.compile(r"[\s-]*(?:pre-?trained|pre-?training)\b")  # "an ImageNet pre-trained model"
+_RELATIVE = re.compile(r",\s*(?:which|who|that|whose)\b[^,;]*,")
+_WORDS = re.compile(r"[a-z][a-z-]*")
+_WORD_BEFORE = re.compile(r"([\w-]+)\W*(?:(?:a|an|the|its|their|each)\W+)?$")
+_FAR = re.compile(r"\b(?:by|of|to|from)\b")  # a bare "improves" reaches no object past these
+_OF_PHRASE = re.compile(r"\bof\s+(?:the\s+|both\s+|different\s+|several\s+|various\s+)?$")
+# A result sentence that names no model but speaks of one named before.
+_ANAPHOR = re.compile(r"\b(?:the model|the models|its|their|these models|this model|it)\b")
 
 
-def _cue_pattern(phrases: tuple[str, ...]) -> re.Pattern:
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+def _alternation(phrases, *, word: bool = True) -> str:
+    """One regex alternative per phrase, longest first; word-bounded where a phrase starts/ends in a letter."""
+    parts = []
+    for p in sorted(set(phrases), key=lambda s: (-len(s), s)):
+        body = re.escape(p).replace(r"\ ", r"\s+")
+        if word and p[:1].isalnum():
+            body = r"\b" + body
+        if word and p[-1:].isalnum():
+            body += r"\b"
+        parts.append(body)
+    return "(?:" + "|".join(parts) + ")"
 
 
-def _negated(text_before: str, cues: Cues) -> bool:
-    tail = " ".join(text_before.lower().split()[-3:])
-    return any(re.search(rf"\b{re.escape(n)}\b", tail) for n in cues.negations)
+@dataclass(frozen=True, slots=True)
+class RelationCues:
+    """Compiled patterns of the relation rules (from cues.json and relation_cues.json)."""
+
+    forward: re.Pattern  # "outperforms", "improves over", "better than", "a 5% gain over"
+    fronted: re.Pattern  # "Compared to X, ...": the worse side stands before the main clause
+    fronted_cue: re.Pattern  # what the main clause after it must say ("a 4% improvement")
+    inverse: re.Pattern  # "underperforms", "is outperformed by", "worse than"
+    bare: frozenset[str]  # cues whose object must follow closely ("improves CLIP")
+    negation: re.Pattern  # matched against the text just before a cue
+    non_assertive: re.Pattern
+    self_ref: re.Pattern
+    clause_end: re.Pattern  # ends the object side of a cue
+    left_boundary: re.Pattern  # starts the subject side of a cue
+    parity: re.Pattern
+    stop: re.Pattern  # a preposition that ends an object list
+    opener: re.Pattern  # "including", "such as": a list of objects follows
+    governed: frozenset[str]
+    pretraining: re.Pattern
+    eval_cues: frozenset[str]
+    triggers: frozenset[str]  # first words of the comparison cues: a sentence without one states none
 
 
-def _self_ref(text: str, cues: Cues) -> bool:
+@lru_cache(maxsize=4)
+def load_relation_cues(cues: Cues) -> RelationCues:
+    raw = json.loads((PATTERN_DIR / "relation_cues.json").read_text(encoding="utf-8"))
+    links = _alternation(raw["comparison_links"])
+    gap = rf"[^.;:]{{0,{_COMPARATIVE_GAP}}}?"
+    comparative = (rf"{_alternation(raw['comparatives'])}{gap}{links}"
+                   rf"|{_alternation(raw['superlatives_to'])}{gap}\bto\b")
+    inverse_comparative = rf"{_alternation(raw['inverse_comparatives'])}{gap}{links}"
+    gained = rf"{_alternation(raw['gap_improve_cues'])}[^.;:]{{0,{_COMPARATIVE_GAP}}}?\bover\b"
+    fronted = rf"^\W*(?:[\w-]+,\s*)?{_alternation(raw['fronted_comparisons'])}\s+[^,;]{{1,120}}?,"
+    verbs = _alternation(raw["clause_verbs"])
+    ends = _alternation(raw["clause_ends"], word=False)
+    return RelationCues(
+        # The gap cues come first: "improves by 5% over X" must not stop at bare "improves".
+        forward=re.compile(rf"{gained}|{_alternation(cues.improve_cues)}|{comparative}"),
+        fronted=re.compile(fronted),
+        fronted_cue=re.compile(_alternation(raw["fronted_main_cues"])),
+        inverse=re.compile(rf"{_alternation(cues.inverse_cues)}|{inverse_comparative}"),
+        bare=frozenset(x.lower() for x in raw["bare_improve_cues"]),
+        negation=re.compile(
+            rf"(?:{_alternation(n for n in cues.negations if n not in ('no', 'without'))}(?!\s+only\b)"
+            r"(?:\s+[\w-]+){0,2}|\b(?:no|without))\s*$"),
+        non_assertive=re.compile(_alternation(raw["non_assertive"])),
+        self_ref=re.compile(_alternation(cues.self_refs)),
+        clause_end=re.compile(rf"{ends}|(?:,\s*|\s)and\s+(?:\w+ly\s+)?{verbs}"),
+        left_boundary=re.compile(_alternation([e for e in raw["clause_ends"] if "which" not in e], word=False)),
+        parity=re.compile(_alternation(raw["parity_cues"])),
+        stop=re.compile(_alternation(raw["object_stops"])),
+        opener=re.compile(_alternation(raw["object_openers"])),
+        governed=frozenset(raw["governing_words"]),
+        pretraining=re.compile(_alternation(raw["pretraining_cues"]) + r"\s*(?:the\s+)?$"),
+        eval_cues=cues.eval_cues,
+        triggers=frozenset(_WORDS.match(p.lower()).group() for p in (
+            *cues.improve_cues, *cues.inverse_cues, *raw["comparatives"], *raw["inverse_comparatives"],
+            *raw["gap_improve_cues"]) if _WORDS.match(p.lower())),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A candidate named in one sentence, offsets relative to the sentence text."""
+
+    text: str
+    start: int
+    end: int
+    proposed: bool
+
+
+def _lower(text: str) -> str:
+    """Lower case with every offset kept (a few characters grow when lower-cased: keep those)."""
     low = text.lower()
-    return any(re.search(rf"\b{re.escape(s)}\b", low) for s in cues.self_refs)
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def find_claims(doc: Doc, cands: list[Candidate], cues: Cues) -> list[Claim]:
     """Claims of every abstract sentence (the title, sentence 0, states none)."""
-    improve_re, inverse_re = _cue_pattern(cues.improve_cues), _cue_pattern(cues.inverse_cues)
-    proposed = []
+    rc = load_relation_cues(cues)
+    proposed: list[str] = []
     for c in cands:
-        if c.proposed and c.text not in proposed:
+        if c.proposed and c.kind == "method" and c.text not in proposed:
             proposed.append(c.text)
+    by_sent: dict[int, list[Candidate]] = {}
+    for c in cands:
+        by_sent.setdefault(c.sent, []).append(c)
     claims: list[Claim] = []
-    for s_idx, sent in enumerate(doc.sents):
-        if s_idx == 0:
+    own = _variant_pattern(tuple(proposed))
+    earlier: list[str] = []
+    full = doc._.text or doc.text
+    bounds = doc._.sent_bounds or [(s.start_char, s.end_char) for s in doc.sents]
+    for s_idx, (base, end) in enumerate(bounds):
+        here = by_sent.get(s_idx)
+        if s_idx == 0 or not here:
             continue
-        here = [c for c in cands if c.sent == s_idx]
-        methods = [c for c in here if c.kind == "method"]
-        datasets = [c for c in here if c.kind == "dataset"]
-        text = sent.text.strip()
-        base = sent.start_char
-        claims += _evaluations(text, methods, datasets, proposed, cues)
-        claims += _improvements(text, base, methods, proposed, cues, improve_re, inverse_re)
+        text = full[base:end]
+        low = _lower(text)
+        words = set(_WORDS.findall(low))
+        methods = [_Span(c.text, c.start - base, c.end - base, c.proposed) for c in here
+                   if c.kind == "method" and not rc.self_ref.fullmatch(c.text.lower())]
+        if own is not None:
+            methods = _with_variants(text, low, methods, own)
+        datasets = [_Span(c.text, c.start - base, c.end - base, False) for c in here if c.kind == "dataset"]
+        evidence = text.strip()
+        if words & rc.triggers:
+            found = improvements(low, methods, proposed, rc)
+            claims += [Claim(b, "improvesOver", w, evidence, conf) for b, w, conf in found]
+        if datasets and words & rc.eval_cues:
+            claims += [Claim(s, "evaluatesOn", d, evidence, conf)
+                       for s, d, conf in evaluations(low, methods, datasets, proposed, rc, earlier)]
+        if methods:
+            earlier = [m.text for m in methods]
     return claims
 
 
-def _evaluations(text, methods, datasets, proposed, cues) -> list[Claim]:
-    words = {w.lower() for w in re.findall(r"[\w-]+", text)}
-    if not datasets or not words & cues.eval_cues:
+@lru_cache(maxsize=1024)
+def _variant_pattern(names: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]] | None:
+    """The proposed names in any spelling that keeps their letters and digits ("T\\"ULU 3" = "TÜLU 3")."""
+    keys = {norm_key(n): n for n in names if len(norm_key(n)) >= 3}
+    if not keys:
+        return None
+    alts = ["[^a-z0-9\\s]{0,2}\\s?".join(re.escape(ch) for ch in k) for k in sorted(keys, key=len, reverse=True)]
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + r")(?![a-z0-9])"), keys
+
+
+def _with_variants(text: str, low: str, methods: list[_Span], own) -> list[_Span]:
+    """Add the proposed method where the entity rules missed a variant spelling of it.
+
+    An acronym-like name (START) must keep its capitals: "start" is an ordinary word.
+    """
+    pattern, keys = own
+    extra = []
+    for m in pattern.finditer(low):
+        name = keys[norm_key(m.group())]
+        if name.isupper() and not text[m.start(): m.end()].isupper():
+            continue
+        if not any(s.start < m.end() and m.start() < s.end for s in methods):
+            extra.append(_Span(name, m.start(), m.end(), True))
+    return sorted(methods + extra, key=lambda s: s.start) if extra else methods
+
+
+# --- improves over ------------------------------------------------------------------------
+
+def improvements(text: str, methods: list[_Span], proposed: list[str],
+                 rc: RelationCues) -> list[tuple[str, str, float]]:
+    """(better, worse, confidence) triples stated in one sentence."""
+    if not methods:
         return []
-    named_proposed = [m.text for m in methods if m.proposed]
-    if named_proposed:
-        subjects, conf = named_proposed, 0.8
-    elif proposed and _self_ref(text, cues):
-        subjects, conf = proposed, 0.7
-    elif not proposed:
-        # An analysis paper: the models it runs on the benchmark are the subjects.
-        subjects, conf = [m.text for m in methods], 0.55
-    else:
-        subjects, conf = [], 0.0
-    out, seen = [], set()
-    for s in subjects:
-        for d in datasets:
-            if (s, d.text) not in seen:
-                seen.add((s, d.text))
-                out.append(Claim(s, "evaluatesOn", d.text, text, conf))
+    cue_hits = [(m.start(), m.end(), True) for m in rc.inverse.finditer(text)]
+    cue_hits += [(m.start(), m.end(), False) for m in rc.forward.finditer(text)
+                 if not any(s < m.end() and m.start() < e for s, e, _ in cue_hits)]
+    cue_hits.sort()
+    out: list[tuple[str, str, float]] = []
+    front = rc.fronted.match(text)
+    if front is not None:
+        out += _fronted(text, front.end(), methods, proposed, rc)
+    for n, (start, end, inverse) in enumerate(cue_hits):
+        if _negated(text, start, rc):
+            continue
+        subjects, conf = _subjects(text, start, methods, proposed, rc)
+        if not subjects:
+            continue
+        limit = cue_hits[n + 1][0] if n + 1 < len(cue_hits) else len(text)
+        bare = text[start:end].lower() in rc.bare
+        for obj in _objects(text, end, limit, methods, rc, bare):
+            for subj in subjects:
+                # "CFG++ outperforms CFG": a variant beats its base, so only the same name is skipped.
+                if obj.text.lower() == subj.lower():
+                    continue
+                triple = (obj.text, subj, conf) if inverse else (subj, obj.text, conf)
+                if all(t[:2] != triple[:2] for t in out):
+                    out.append(triple)
     return out
 
 
-def _improvements(text, base, methods, proposed, cues, improve_re, inverse_re) -> list[Claim]:
-    out: list[Claim] = []
-    for pattern, inverse in ((inverse_re, True), (improve_re, False)):
-        for m in pattern.finditer(text):
-            left, right = text[: m.start()], text[m.end():]
-            if _negated(left, cues):
-                continue
-            end = _CLAUSE_END.search(right)
-            if end:
-                right = right[: end.start()]
-            cut = base + m.start()
-            lefts = [c for c in methods if c.end - base <= m.start()]
-            rights = [c for c in methods if c.start >= base + m.end() and c.start - base < m.end() + len(right)]
-            if m.group(0).lower() in _BARE:
-                rights = [c for c in rights if c.start - (base + m.end()) <= _BARE_REACH][:1]
-            if lefts:
-                subject, conf = lefts[-1].text, 0.8
-            elif proposed and _self_ref(left, cues):
-                subject, conf = proposed[0], 0.7
+def _fronted(text: str, comma: int, methods: list[_Span], proposed: list[str],
+             rc: RelationCues) -> list[tuple[str, str, float]]:
+    """"Compared to X, FooNet achieves a 4% improvement": X is the worse side."""
+    worse = [m for m in methods if m.end <= comma]
+    cue = rc.fronted_cue.search(text, comma)
+    if not worse or cue is None or _negated(text, cue.start(), rc):
+        return []
+    subjects, conf = _subjects(text, cue.start(), [m for m in methods if m.start >= comma], proposed, rc)
+    return [(s, w.text, round(conf * 0.9, 3)) for s in subjects for w in worse if s.lower() != w.text.lower()]
+
+
+def _negated(text: str, start: int, rc: RelationCues) -> bool:
+    left = text[max(0, start - 60): start]
+    clause = text[_clause_start(text, start, rc): start]
+    return bool(rc.negation.search(left) or rc.non_assertive.search(clause))
+
+
+def _clause_start(text: str, pos: int, rc: RelationCues) -> int:
+    last = 0
+    for m in rc.left_boundary.finditer(text, 0, pos):
+        last = m.end()
+    return last
+
+
+def _subjects(text: str, start: int, methods: list[_Span], proposed: list[str],
+              rc: RelationCues) -> tuple[list[str], float]:
+    """Who is compared: the nearest named method or self-reference left of the cue, in its clause."""
+    lo = _clause_start(text, start, rc)
+    masked = [(m.start(), m.end()) for m in _RELATIVE.finditer(text, lo, start)]
+    free = lambda s, e: not any(a <= s and e <= b for a, b in masked)  # noqa: E731
+    left = [m for m in methods if lo <= m.start and m.end <= start and free(m.start, m.end)]
+    selfs = [m for m in rc.self_ref.finditer(text, lo, start) if free(m.start(), m.end())]
+    # A method behind a preposition ("FooNet with a GPT-4 backbone outperforms") is no subject.
+    heads = [m for m in left if not _governed(text, m.start, rc)]
+    best = heads[-1] if heads else None
+    if selfs and (best is None or selfs[-1].start() >= best.end):
+        # "our method outperforms X": the paper's proposed method is meant.
+        return (proposed[:1], 0.7) if proposed else ([], 0.0)
+    if best is None:
+        return [], 0.0
+    group = [best]
+    for m in reversed([m for m in left if m.end <= best.start]):
+        glue = text[m.end: group[0].start]
+        # "A and B outperform C", "A, B and C ...": the last link must be a conjunction, else
+        # "On X, Y outperforms Z" would make X a subject too.
+        if _LIST_GLUE.match(glue) and (len(group) > 1 or re.search(r"\b(?:and|or)\b|[/&]", glue)):
+            group.insert(0, m)
+        else:
+            break
+    names = [m.text for m in group]
+    # "our FooNet-tuned model, BarLM-7B, outperforms X": the proposed method shares the credit.
+    keys = {norm_key(p) for p in proposed}
+    owner = next((m for m in left if norm_key(m.text) in keys and m.end <= group[0].start
+                  and m.text not in names and not _governed(text, m.start, rc)), None)
+    if owner is not None:
+        names.append(owner.text)
+    return names, 0.8
+
+
+def _governed(text: str, pos: int, rc: RelationCues) -> bool:
+    """A name after a preposition or a gerund ("with FooNet", "using FooNet") is no subject."""
+    w = _word_before(text, pos)
+    return w in rc.governed or (w.endswith("ing") and len(w) > 5)
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The word before `pos`, looking past a determiner ("with a FooNet backbone" -> "with")."""
+    m = _WORD_BEFORE.search(text[max(0, pos - 40): pos])
+    return m.group(1).lower() if m else ""
+
+
+def _objects(text: str, end: int, limit: int, methods: list[_Span], rc: RelationCues,
+             bare: bool) -> list[_Span]:
+    """The methods a cue compares against, right of it in the same clause."""
+    hi = limit
+    for pattern in (rc.clause_end, rc.parity):
+        m = pattern.search(text, end, hi)
+        if m:
+            hi = m.start()
+    right = [m for m in methods if m.start >= end and m.end <= hi]
+    if not right:
+        return []
+    if bare:
+        first = right[0]
+        gap = text[end: first.start]
+        near = len(gap.split()) <= _BARE_WORDS and not _FAR.search(gap) and not rc.stop.search(gap)
+        of_phrase = first.start - end <= _BARE_OF_REACH and _OF_PHRASE.search(gap)
+        if not (near or of_phrase):
+            return []
+        group = [first]
+        for m in right[1:]:
+            if _LIST_GLUE.match(text[group[-1].end: m.start]):
+                group.append(m)
             else:
-                continue
-            for obj in rights:
-                if obj.text == subject or obj.proposed or (lefts and lefts[-1].start > cut):
-                    continue
-                better, worse = (obj.text, subject) if inverse else (subject, obj.text)
-                claim = Claim(better, "improvesOver", worse, text, conf)
-                if all((c.subject, c.object) != (better, worse) for c in out):
-                    out.append(claim)
-        if out:
-            break  # "is outperformed by" was read as inverse; do not read "outperform" again
+                break
+        return group
+    stop = rc.stop.search(text, end, hi)
+    direct = [m for m in right if stop is None or m.end <= stop.start()]
+    if direct:
+        return direct
+    opener = rc.opener.search(text, end, hi)
+    if opener is None:
+        return []
+    stop = rc.stop.search(text, opener.end(), hi)
+    return [m for m in right if m.start >= opener.end() and (stop is None or m.end <= stop.start())]
+
+
+# --- evaluates on ---------------------------------------------------------------------------
+
+def evaluations(text: str, methods: list[_Span], datasets: list[_Span], proposed: list[str],
+                rc: RelationCues, earlier: list[str] = ()) -> list[tuple[str, str, float]]:
+    """(method, dataset, confidence) triples of a result sentence.
+
+    `earlier` are the models named by the last sentence before that named any: an analysis
+    paper goes on about them ("its performance on D remains ...").
+    """
+    # A dataset a model was pre-trained on is no evaluation of it.
+    targets = [d for d in datasets if not rc.pretraining.search(text[max(0, d.start - 40): d.start])
+               and not _PRETRAINED_AFTER.match(text, d.end)]
+    named_proposed = [m.text for m in methods if m.proposed]
+    if named_proposed:
+        subjects, conf = named_proposed, 0.8
+    elif proposed:
+        # A paper that proposes a method reports its own results: "experiments on D show ...".
+        subjects, conf = proposed, 0.7 if rc.self_ref.search(text) else 0.6
+    elif methods:
+        # An analysis paper: the models it runs on the benchmark are the subjects.
+        subjects, conf = [m.text for m in methods], 0.55
+    elif earlier and _ANAPHOR.search(text):
+        subjects, conf = list(earlier), 0.45
+    else:
+        return []
+    out: list[tuple[str, str, float]] = []
+    for s in subjects:
+        for d in targets:
+            if s != d.text and all((s, d.text) != t[:2] for t in out):
+                out.append((s, d.text, conf))
     return out

@@ -1,45 +1,84 @@
-"""Which kind each candidate name is, and whether the paper proposes it (context rules)."""
+"""Which kind each candidate name is, and whether the paper proposes it (context rules).
+
+Context is read from the plain text of the candidate's sentence (no tokens): the few words
+before and after it.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from functools import lru_cache
 
-from spacy.tokens import Doc
-
+from kg.extract.abbreviations import match_long_form
 from kg.extract.cues import Cues
 from kg.extract.entities import Candidate
 from kg.extract.lexicon import Lexicon, norm_key
 from kg.records import Mention
 
-__all__ = ["assign_roles", "to_mentions"]
+__all__ = ["assign_roles", "to_mentions", "Context"]
 
 _LIST_GLUE = {",", "and", "or", ", and", ", or", "&", "/", "as well as"}
 _NOT_DATASET_BEFORE_ON = {"based", "built", "relies", "rely", "relying", "depends", "top", "focus", "focuses",
-                          "work", "works", "conditioned", "operates", "operate", "act", "acts"}
-_SELF = {"we", "our", "this paper", "this work", "in this paper", "in this work", "here"}
+                          "work", "works", "conditioned", "operates", "operate", "act", "acts", "trained", "pretrained",
+                          "pre-trained", "fine-tuned", "finetuned", "tuned", "run", "runs", "deployed"}
+_TOKEN = re.compile(r"[\w][\w'\-.]*[\w]|[\w]|[^\w\s]")
+# Nouns that say what kind of thing the name before them is ("the FooNet model").
+_METHOD_NOUNS = frozenset("model models method methods algorithm algorithms framework frameworks architecture "
+                          "architectures network networks approach approaches optimizer optimiser technique "
+                          "techniques pipeline system systems agent agents module loss baseline baselines "
+                          "backbone backbones encoder decoder policy strategy variant variants family".split())
+# Last words of a long form that make its acronym a method ("... Network (XNet)").
+_METHOD_HEADS = frozenset("model network net method algorithm framework architecture approach optimizer optimization "
+                          "transformer encoder decoder autoencoder sampler sampling search tuning training "
+                          "distillation augmentation attention policy regularization prompting guidance decoding "
+                          "learning learner agent system pipeline module mechanism technique strategy estimator "
+                          "solver scheme adapter adaptation fusion layer loss objective machine classifier detector "
+                          "generator retriever reasoner planner alignment inference correction correctors corrector "
+                          "expansion reformulation recycling quantization pruning compression matching gan vae diffusion "
+                          "flow embedding embeddings representation representations branch head block".split())
+_NOT_PROPOSED_AFTER = frozenset("for of on to with than over from in by like as into upon and or via using "
+                                "improve improves enhance enhances extend extends".split())
+# Last words of a long form that make its acronym a concept, not a method ("Markov decision process").
+_CONCEPT_HEADS = frozenset("process effect divergence distance wave vehicle interface information value ratio rate error "
+                           "bound space hypothesis condition distribution probability gap theory theorem property "
+                           "principle law field radiation emission matter energy cell disease syndrome patient "
+                           "country region unit units hour hours cost costs time period phase regime constraint "
+                           "assumption setting scenario variable parameter coefficient measure quantity graph tree "
+                           "language languages format formats domain device devices sensor sensors signal signals "
+                           "ratio noise mass star galaxy number".split())
+# A metric is a lower-case phrase ending in one of these, named just before a number or "of".
+_METRIC_GATE = frozenset({"precision", "recall"})
 
 
-def _before(doc: Doc, c: Candidate, n: int) -> list[str]:
-    """The n lower-cased words before the candidate in its sentence."""
-    span = doc.char_span(c.start, c.end, alignment_mode="expand")
-    if span is None or not len(span):
-        return []
-    sent = span[0].sent
-    return [t.lower_ for t in doc[max(sent.start, span.start - n): span.start] if not t.is_space]
+class Context:
+    """Lower-cased words around a candidate, inside its sentence."""
+
+    def __init__(self, text: str, bounds: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.bounds = bounds
+        self._low: dict[int, str] = {}
+
+    def sent_low(self, i: int) -> str:
+        s = self._low.get(i)
+        if s is None:
+            b = self.bounds[i]
+            s = self._low[i] = self.text[b[0]:b[1]].lower()
+        return s
+
+    def before(self, c: Candidate, n: int, at: int = -1) -> list[str]:
+        """The n words before the candidate (or before offset `at` of its sentence)."""
+        b0 = self.bounds[c.sent][0]
+        pos = (c.start if at < 0 else at) - b0
+        return _TOKEN.findall(self.sent_low(c.sent)[max(0, pos - 12 * n):pos])[-n:]
+
+    def after(self, c: Candidate, n: int) -> list[str]:
+        b0 = self.bounds[c.sent][0]
+        return _TOKEN.findall(self.sent_low(c.sent)[c.end - b0:c.end - b0 + 12 * n])[:n]
 
 
-def _after(doc: Doc, c: Candidate, n: int) -> list[str]:
-    span = doc.char_span(c.start, c.end, alignment_mode="expand")
-    if span is None or not len(span):
-        return []
-    sent = span[0].sent
-    return [t.lower_ for t in doc[span.end: min(sent.end, span.end + n)] if not t.is_space]
-
-
-def _list_groups(doc: Doc, cands: list[Candidate]) -> list[list[Candidate]]:
+def _list_groups(text: str, cands: list[Candidate]) -> list[list[Candidate]]:
     """Candidates of one sentence joined only by commas/and/or: `on A, B and C`."""
     groups: list[list[Candidate]] = []
-    text = doc._.text
     for c in cands:
         if groups and groups[-1][-1].sent == c.sent:
             gap = text[groups[-1][-1].end: c.start].strip().lower()
@@ -50,57 +89,186 @@ def _list_groups(doc: Doc, cands: list[Candidate]) -> list[list[Candidate]]:
     return groups
 
 
-def _dataset_cue(doc: Doc, c: Candidate, cues: Cues, sent_has_eval: bool) -> bool:
+def _dataset_cue(ctx: Context, c: Candidate, cues: Cues, sent_has_eval: bool) -> bool:
     if any(c.text.endswith(s) and len(c.text) > len(s) + 1 for s in cues.dataset_suffixes):
         return True
-    after = _after(doc, c, 2)
+    after = ctx.after(c, 3)
+    if after[:1] == [")"]:
+        after = after[1:]  # "a new multi-domain retail (MDR) benchmark"
     if after and (after[0] in cues.dataset_nouns or " ".join(after[:2]) in cues.dataset_nouns):
         return True
-    before = _before(doc, c, 3)
+    before = ctx.before(c, 3)
     if before and before[-1] in ("on", "across", "over") and sent_has_eval:
         return not (len(before) > 1 and before[-2] in _NOT_DATASET_BEFORE_ON)
     return False
 
 
-def _proposal_cue(doc: Doc, c: Candidate, cues: Cues) -> str | None:
-    """"strong" after a naming cue (termed X, our X, X is proposed), "verb" after `we propose`."""
-    before = _before(doc, c, 14)
-    near = " ".join(before[-3:])
-    if any(near.endswith(cue) for cue in cues.naming_cues) or before[-1:] == ["our"]:
-        return "strong"
-    if _after(doc, c, 2) in (["is", "proposed"], ["is", "introduced"], ["is", "presented"]):
-        return "strong"
-    verbs = [i for i, t in enumerate(before) if t in cues.propose_verbs]
-    if verbs:
-        span = doc.char_span(c.start, c.end, alignment_mode="expand")
-        sent_text = span[0].sent.text.lower() if span is not None and len(span) else ""
-        if any(s in sent_text for s in _SELF):
-            return "verb"
+# Words that, just before a propose verb, say someone else did it ("a recently proposed X").
+_OTHERS = frozenset("they he she recently previously prior earlier existing recent et al authors was were has have "
+                    "had been".split())
+# Words that make the subject of a propose verb the paper itself.
+_SELF_WORDS = frozenset("we our paper work here study article ours us".split())
+# Adjectives allowed between "our" and the name ("our proposed FooNet").
+_OUR_ADJ = frozenset("novel new proposed innovative own resulting final improved simple full enhanced".split())
+_ARTICLES = frozenset(("a", "an", "the"))
+# A clause whose subject is `we` refers to the name after a naming cue as ours, but a kind noun
+# right before the cue says which kind it is ("a dataset, which we call Foo").
+_NAMING_KIND_SKIP = frozenset((",", "which", "that", "we", "is", "are", "simply", "hereafter", "new", "novel"))
+
+
+def _proposal_cue(ctx: Context, c: Candidate, cues: Cues) -> tuple[str, str | None] | None:
+    """("strong", kind) after a naming cue (termed X, our X, X is proposed), ("verb", None) after `we propose`.
+
+    An acronym defined in the text (`we propose Foo Bar Net (FBN)`) is read from where its long
+    form starts. The kind is "dataset" when the noun before a naming cue says so.
+    """
+    at = c.cue_start if c.cue_start >= 0 else c.start
+    before = ctx.before(c, 14, at)
+    trimmed = before[:-1] if before[-1:] and before[-1] in _ARTICLES else before
+    near = " ".join(trimmed[-3:])
+    cue = next((q for q in cues.naming_cues if near.endswith(q)), None) if near.endswith(cues.naming_cues) else None
+    if c.variant and cue is None:
+        return None  # "our Llama-3-8B-Instruct" is the known model, tuned; "we call it Llama-3-Foo" is new
+    if cue is not None:
+        rest = trimmed[:len(trimmed) - len(cue.split())]
+        while rest and rest[-1] in _NAMING_KIND_SKIP:
+            rest = rest[:-1]
+        return ("strong", "dataset" if rest and rest[-1] in cues.dataset_nouns else None)
+    if trimmed[-1:] == ["our"] or (trimmed[-2:-1] == ["our"] and trimmed[-1] in _OUR_ADJ):
+        return ("strong", None)
+    # "Our method, FooNet, ...", "our fine-tuned model, FooNet-7B".
+    if before[-1:] == [","] and len(before) > 2 and before[-2] in _METHOD_NOUNS and "our" in before[-7:-2]:
+        return ("strong", None)
+    after = ctx.after(c, 3)
+    if c.source == "abbreviation" and c.aliases:
+        head = c.aliases[0].split()[-1].lower()
+        if head in _CONCEPT_HEADS or head.rstrip("s") in _CONCEPT_HEADS:
+            return None  # "a gravitational wave (GW) detector": a concept, not the new thing
+        if after[:1] == [")"] and after[1:2] and after[1] in _METHOD_NOUNS and \
+                _self_verb(ctx, c, before, cues, 14) is not None:
+            return ("verb", None)  # "we devise a model-agnostic Foo Bar (FB) method"
+    if after[:2] in (["is", "proposed"], ["is", "introduced"], ["is", "presented"]) or after[:1] == [","] and \
+            after[1:3] in (["a", "novel"], ["a", "new"], ["a", "simple"]):
+        return ("strong", None)
+    # "we propose a fix for TPT": a name after a preposition is what the new thing works on.
+    if not before or before[-1] in _NOT_PROPOSED_AFTER or c.sent == 0:
+        return None
+    # "an RL approach, FooRL, that ...", "a query expansion algorithm FooQE": a noun of kind
+    # before the name lets the propose verb stand further back.
+    noun_first = before[-1] in _METHOD_NOUNS or (before[-1] == "," and len(before) > 1 and before[-2] in _METHOD_NOUNS)
+    vi = _self_verb(ctx, c, before, cues, 14 if noun_first else 8)
+    if vi is None:
+        return None
+    if noun_first and before[-1] == "," and before[-2] not in ("baseline", "baselines", "backbone", "backbones"):
+        return ("strong", None)
+    return ("verb", None)
+
+
+# Auxiliaries and adverbs that may stand between `we` and a past participle ("we have developed").
+_AUX = frozenset("have has is are was were been first also further then newly additionally finally and "
+                 "thus therefore hence".split())
+
+
+def _self_verb(ctx: Context, c: Candidate, before: list[str], cues: Cues, window: int) -> int | None:
+    """Index in `before` of a propose verb whose subject is the paper itself, if any."""
+    vi = next((i for i in range(len(before) - 1, max(-1, len(before) - 1 - window), -1)
+               if before[i] in cues.propose_verbs), None)
+    if vi is None:
+        return None
+    subj = before[:vi]
+    if any(t in _OTHERS for t in subj[-3:]):
+        return None
+    # "a system designed for X": a participle after a noun is no statement of ours.
+    if before[vi].endswith("ed") and subj and subj[-1] not in _SELF_WORDS and subj[-1] not in _AUX:
+        return None
+    if any(t in _SELF_WORDS for t in subj) or ctx.sent_low(c.sent).startswith(("we", "this paper", "this work", "here")):
+        return vi
     return None
 
 
-def _mark_proposed(doc: Doc, real: list[Candidate], cues: Cues) -> None:
-    """Strong cues mark any new name; `we propose` marks only the first new name after it."""
-    verb_taken: set[int] = set()
+def _mark_proposed(ctx: Context, real: list[Candidate], cues: Cues) -> None:
+    """Strong cues mark any new name; `we propose` marks only the first new name after it.
+
+    A name the abstract already used in an earlier sentence, or one with a modifier tail
+    ("IDF-aware"), is not what a `we propose` sentence introduces; neither is an earlier name
+    of a sentence whose naming cue ("named X") points at another.
+    """
+    first_sent: dict[str, int] = {}
+    known: set[str] = set()
+    own: set[str] = set()
     for c in real:
-        if c.lexical or c.kind == "dataset" or c.proposed:
+        k = norm_key(c.text)
+        if c.sent > 0:
+            first_sent.setdefault(k, c.sent)
+        if c.lexical:
+            known.add(k)
+        elif c.source == "abbreviation":
+            own.add(k)  # the paper spells out this acronym itself
+    known -= own
+    verb_taken: set[int] = set()
+    strong_sents: set[int] = set()
+    by_verb: list[Candidate] = []
+    for c in real:
+        k = norm_key(c.text)
+        if c.lexical or k in known or c.kind in ("metric", "task") or c.proposed:
             continue
-        cue = _proposal_cue(doc, c, cues)
-        if cue == "strong" or (cue == "verb" and c.confidence >= 0.5 and c.sent not in verb_taken):
+        found = _proposal_cue(ctx, c, cues)
+        if found is None:
+            continue
+        cue, kind = found
+        if c.kind == "dataset" or kind == "dataset":
+            c.kind = "dataset"
+            continue
+        if cue == "strong":
             c.proposed = True
             c.confidence = max(c.confidence, 0.85)
-        if cue == "verb":
+            strong_sents.add(c.sent)
             verb_taken.add(c.sent)
+            continue
+        end = ctx.text[c.end:c.end + 2]
+        tail = len(end) == 2 and end[0] == "-" and end[1].isalpha()
+        multi_title = c.confidence < 0.5 and " " in c.text and _right_after_verb(ctx, c, cues)
+        if (c.sent not in verb_taken and (c.confidence >= 0.5 or multi_title) and not tail
+                and first_sent.get(k, c.sent) >= c.sent):
+            c.proposed = True
+            c.confidence = max(c.confidence, 0.85 if c.confidence >= 0.5 else 0.7)
+            by_verb.append(c)
+        verb_taken.add(c.sent)
+    for c in by_verb:
+        if c.sent in strong_sents and any(d.proposed and d.sent == c.sent and d.start > c.start
+                                          for d in real if d not in by_verb):
+            c.proposed = False  # "a novel TPT method, named DiffTPT": the named one is new
+    # "We propose FooNet and BarNet": a list after a proposed name shares its role.
+    for group in _list_groups(ctx.text, real):
+        if len(group) > 1 and any(c.proposed for c in group):
+            for c in group:
+                if not (c.proposed or c.lexical or norm_key(c.text) in known or c.kind is not None
+                        or c.confidence < 0.5 or first_sent.get(norm_key(c.text), c.sent) < c.sent):
+                    c.proposed = True
+                    c.confidence = max(c.confidence, 0.75)
 
 
-def assign_roles(doc: Doc, cands: list[Candidate], cues: Cues, lex: Lexicon) -> list[Candidate]:
+def _right_after_verb(ctx: Context, c: Candidate, cues: Cues) -> bool:
+    """A Title Case phrase right after `we propose` ("we propose Token Recycling") is a name."""
+    before = ctx.before(c, 2)
+    return bool(before) and before[-1] in cues.propose_verbs
+
+
+def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate], cues: Cues,
+                 lex: Lexicon) -> list[Candidate]:
     """Set kind and proposed on every candidate; drop what is no entity."""
-    eval_sents = {i for i, s in enumerate(doc.sents) if any(t.lower_ in cues.eval_cues for t in s)}
+    ctx = Context(text, bounds)
+    eval_re = _eval_pattern(cues.eval_cues)
+    eval_sents = {c.sent for c in cands if eval_re.search(ctx.sent_low(c.sent))}
     real = [c for c in cands if c.kind != "_alias"]
+    cued: set[int] = set()
     for c in real:
-        if c.kind is None:
-            c.kind = "dataset" if _dataset_cue(doc, c, cues, c.sent in eval_sents) else None
-    _mark_proposed(doc, real, cues)
+        if c.kind is None and _dataset_cue(ctx, c, cues, c.sent in eval_sents):
+            c.kind = "dataset"
+            cued.add(id(c))
+        elif c.kind is None and (ctx.after(c, 1) and ctx.after(c, 1)[0] in _METHOD_NOUNS):
+            cued.add(id(c))
+    _mark_proposed(ctx, real, cues)
     proposed_keys = {norm_key(c.text) for c in real if c.proposed}
     for c in real:
         # An acronym of a task-like long form ("test-time adaptation (TTA)") is a task, named
@@ -110,32 +278,71 @@ def assign_roles(doc: Doc, cands: list[Candidate], cues: Cues, lex: Lexicon) -> 
             head = long.split()[-1].lower() if long else ""
             if head in cues.task_heads or head.rstrip("s") in cues.task_heads:
                 c.kind = "task"
+            elif head in _CONCEPT_HEADS or head.rstrip("s") in _CONCEPT_HEADS:
+                # "average treatment effect (ATE)", "Markov decision process (MDP)": a concept.
+                c.kind = "_concept"
     # A list shares its kind: `on ImageNet, COCO and Foo` makes Foo a dataset.
-    for group in _list_groups(doc, real):
+    for group in _list_groups(text, real):
         kinds = {c.kind for c in group if c.kind in ("dataset", "method")}
-        if len(group) > 1 and kinds == {"dataset"}:
+        if len(group) > 1 and len(kinds) == 1:
             for c in group:
                 if c.kind is None:
-                    c.kind = "dataset"
+                    c.kind = kinds.pop() if len(kinds) == 1 else None
+                    kinds = {c.kind}
                     c.confidence = max(c.confidence, 0.6)
-    # One name, one role in a paper: the surest occurrence decides for all.
+                    cued.add(id(c))
+    # Two-word metrics such as precision and recall only count beside each other.
+    low_all = text.lower()
+    real = [c for c in real if not (c.kind == "metric" and c.text.lower() in _METRIC_GATE
+                                   and not ("precision" in low_all and "recall" in low_all))]
+    # One name, one role in a paper: the surest occurrence decides for all; an acronym defined
+    # in the paper outranks the lexicon's reading of it.
     best: dict[str, Candidate] = {}
     for c in real:
         k = norm_key(c.text)
         b = best.get(k)
-        if b is None or (c.kind is not None and (b.kind is None or c.confidence > b.confidence)):
+        if b is None or (c.kind is not None and (b.kind is None or _rank(c) > _rank(b))):
             best[k] = c
     for c in real:
         k = norm_key(c.text)
         c.kind = best[k].kind or "method"
+        if c.kind == "_concept" and k in proposed_keys:
+            c.kind = "method"
         c.proposed = k in proposed_keys and c.kind == "method"
-    # A weak single title-case word that no cue supports is most often an ordinary proper noun.
-    counts = defaultdict(int)
-    for c in real:
-        counts[norm_key(c.text)] += 1
+    _join_spelled_out(real)
+    cued_keys = {norm_key(c.text) for c in real if id(c) in cued or c.proposed}
+    # A weak title-case word that no cue supports is most often an ordinary proper noun.
+    concepts = {norm_key(c.text) for c in real if c.kind == "_concept"}
     return [c for c in real
-            if not (c.source == "shape" and c.confidence < 0.5 and not c.proposed
-                    and best[norm_key(c.text)].kind is None and counts[norm_key(c.text)] < 2)]
+            if not (c.source == "shape" and c.confidence < 0.5 and norm_key(c.text) not in cued_keys)
+            and not (norm_key(c.text) in concepts and not c.proposed)]
+
+
+def _join_spelled_out(real: list[Candidate]) -> None:
+    """Two proposed names where one spells the other out are one: "ImgAny" and "Image Anything".
+
+    The title's `Long Name: ...` and the abstract's acronym of it, or `FooNet, a Foo Network`.
+    """
+    props = [c for c in real if c.proposed]
+    shorts = {c.text: c for c in props if " " not in c.text and any(ch.isupper() for ch in c.text[1:])}
+    if not shorts:
+        return
+    longs = {c.text for c in props if " " in c.text}
+    for long in sorted(longs):
+        for text, c in shorts.items():
+            if len(text) < len(long) and match_long_form(text, long) == long:
+                if long not in c.aliases:
+                    c.aliases.append(long)
+                break
+
+
+@lru_cache(maxsize=4)
+def _eval_pattern(words: frozenset[str]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![\w-])")
+
+
+def _rank(c: Candidate) -> tuple[int, float]:
+    return (c.source == "abbreviation" and c.kind is not None, c.confidence)
 
 
 def to_mentions(cands: list[Candidate], alias_links: dict[str, str]) -> list[Mention]:

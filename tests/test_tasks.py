@@ -1,0 +1,132 @@
+"""Task rule families (kg.extract.tasks): phrases that must and must not become tasks.
+
+Every title and abstract here is written for these tests; none is taken from the sample corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract
+from kg.extract.cues import load_cues
+from kg.extract.tasks import MAX_TASKS, normalise_task, task_phrases, title_phrases
+from kg.nlp import build_nlp
+from kg.records import Paper
+
+HEADS = load_cues().task_heads
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp()
+
+
+def tasks_of(nlp, title, abstract):
+    ex = extract(Paper("k", title, abstract, "test:1"), nlp)
+    return {m.text: m for m in ex.mentions if m.kind == "task"}
+
+
+# --- phrase shape ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words,expected", [
+    (["Image", "Classifications"], "image classification"),
+    (["LLM", "Reasoning"], "LLM reasoning"),
+    (["Contextual", "Bandits"], "contextual bandit"),
+    (["Query", "Strategies"], "query strategy"),
+])
+def test_normalised_lower_case_singular_acronyms_kept(words, expected):
+    assert normalise_task(words) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Efficient Robust Semi-Supervised Node Classification", ["semi-supervised node classification"]),
+    ("Novel Diverse Data Augmentation", ["data augmentation"]),
+    ("Parameter Efficient Fine-Tuning of Speech Models", ["parameter efficient fine-tuning"]),
+    ("several various image captioning", ["image captioning"]),
+    ("Summarization", ["summarization"]),
+])
+def test_phrases_drop_evaluative_openers_and_quantifiers(text, expected):
+    assert task_phrases(text, HEADS) == expected
+
+
+@pytest.mark.parametrize("text", ["Learning", "Generation", "On Inference", "Efficient Training"])
+def test_a_bare_broad_head_is_no_task(text):
+    assert task_phrases(text, HEADS) == []
+
+
+def test_a_coined_name_is_no_part_of_a_task():
+    assert task_phrases("ZephyrNet Image Segmentation", HEADS) == ["image segmentation"]
+
+
+def test_title_phrases_know_the_word_before_them():
+    assert title_phrases("Video Captioning via Token Merging", HEADS) == [
+        ("video captioning", "", "via"), ("token merging", "via", "")]
+
+
+# --- sources of evidence ---------------------------------------------------------------------
+
+def test_the_title_task_is_found(nlp):
+    got = tasks_of(nlp, "Robust Semi-Supervised Node Classifications with Noisy Graphs", "We study graphs.")
+    assert any("node classification" in t for t in got)
+
+
+def test_the_means_in_a_title_is_no_task_alone(nlp):
+    got = tasks_of(nlp, "Sparse Image Retrieval via Token Merging", "We study retrieval at scale.")
+    assert "token merging" not in got
+    assert any("image retrieval" in t for t in got)
+
+
+def test_an_acronym_defined_task_is_named_by_its_long_form(nlp):
+    got = tasks_of(nlp, "Fast Adaptation at Scale",
+                   "Test-time adaptation (TTA) adjusts a model to new data. TTA methods are brittle.")
+    assert "test-time adaptation" in got
+    assert "TTA" in got["test-time adaptation"].aliases
+
+
+def test_a_framed_phrase_in_the_abstract_is_a_task(nlp):
+    got = tasks_of(nlp, "A Closer Look at Small Networks",
+                   "We evaluate on three table captioning tasks. Table captioning tasks are hard.")
+    assert "table captioning" in got
+
+
+def test_tasks_listed_after_such_as(nlp):
+    got = tasks_of(nlp, "A Closer Look at Small Networks",
+                   "Small networks help downstream tasks such as summarization and slot filling extraction.")
+    forms = {f for t, m in got.items() for f in (t, *m.aliases)}
+    assert {"summarization", "slot filling extraction"} <= forms
+
+
+def test_the_opening_sentence_names_the_task(nlp):
+    got = tasks_of(nlp, "A Closer Look at Small Networks",
+                   "Document layout parsing aims to recover structure. It remains hard.")
+    assert "document layout parsing" in got
+
+
+# --- what must not be a task -----------------------------------------------------------------
+
+def test_a_passing_phrase_is_no_main_task(nlp):
+    got = tasks_of(nlp, "A Closer Look at Small Networks",
+                   "Small networks are cheap. Some of them use label smoothing regularization once.")
+    assert got == {}
+
+
+def test_a_method_name_is_no_task(nlp):
+    got = tasks_of(nlp, "Gradient Echo Sampling: Fast Planning",
+                   "We propose Gradient Echo Sampling (GES) for motion planning.")
+    assert not any("sampling" in t for t in got)
+
+
+def test_no_more_than_the_cap(nlp):
+    abstract = ("We study image captioning tasks, speech recognition tasks, table parsing tasks, "
+                "graph matching tasks, video tracking tasks and text summarization tasks. " * 2)
+    got = tasks_of(nlp, "Object Detection and Semantic Segmentation", abstract)
+    assert 1 <= len(got) <= MAX_TASKS
+
+
+def test_tasks_carry_a_meaningful_confidence(nlp):
+    got = tasks_of(nlp, "Robust Node Classification",
+                   "Node classification is hard. We evaluate node classification tasks. "
+                   "Some graph matching methods exist.")
+    conf = {t: m.confidence for t, m in got.items()}
+    assert 0 < min(conf.values()) <= max(conf.values()) <= 1
+    assert conf["node classification"] == max(conf.values())
