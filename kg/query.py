@@ -188,7 +188,7 @@ def _run_oxigraph(store, text: str, bindings: dict[str, str]) -> QueryResult:
         return QueryResult("construct", triples=[(_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object))
                                                  for t in res])
     except SyntaxError as e:
-        raise QueryError(_syntax_msg(str(e))) from e
+        raise QueryError(_rdflib_syntax_msg(text) or _syntax_msg(str(e))) from e
     except RuntimeError as e:
         m = re.search(r"variable \?(\w+) in its SELECT projection", str(e))
         if m:
@@ -204,6 +204,27 @@ def _syntax_msg(msg: str) -> str:
     m = re.match(r"error at (\d+):(\d+): (.*)", msg)
     where, rest = (f" at line {m.group(1)}, column {m.group(2)}", m.group(3)) if m else ("", msg)
     return f"SPARQL syntax error{where}: {rest if len(rest) <= 160 else rest[:157] + '...'}"
+
+
+def _rdflib_syntax_msg(text: str) -> str | None:
+    """rdflib's account of a syntax error, or None if rdflib parses the text.
+
+    pyoxigraph's parser reports where it gave up, which can be lines past the mistake (after a
+    bad FILTER expression, say); rdflib's points at the token that broke the grammar.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(text)
+    except ParseException as e:
+        line = text.splitlines()[e.lineno - 1] if 0 < e.lineno <= len(text.splitlines()) else ""
+        near = line[max(0, e.col - 1):][:30].strip()
+        return (f"SPARQL syntax error at line {e.lineno}, column {e.col}"
+                + (f" (near {near!r})" if near else " (at the end of the line)") + f": {' '.join(e.msg.split())}")
+    except Exception:  # another failure of rdflib's: let pyoxigraph's message speak
+        return None
+    return None
 
 
 def _unprojected(name: str) -> str:
