@@ -1,0 +1,31 @@
+"""The README documents every command, every saved query, and the exact test command CI runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.cli import cli
+from kg.query import list_queries
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_a_readme_entry(name):
+    assert f"### `kg {name}`" in README
+
+
+@pytest.mark.parametrize("name", [n for n, _ in list_queries()])
+def test_every_saved_query_is_listed(name):
+    assert f"| `{name}` |" in README
+
+
+def test_ci_runs_the_readme_test_command():
+    test_command = re.search(r"^    (python3\.11 -m venv .*pytest)$", README, re.M).group(1)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    # CI makes its own fresh environment, then runs the rest of the README's command verbatim.
+    assert test_command.split(" && ", 2)[2] in ci.splitlines()
