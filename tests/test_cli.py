@@ -111,3 +111,18 @@ def test_every_command_has_help_with_examples():
         result = run(name, "--help")
         assert result.exit_code == 0 and "Example" in result.output, name
     assert "Examples" in run("--help").output
+
+
+def test_html_redraws_the_map_with_clusters(built, tmp_path):
+    out, _ = built
+    target = tmp_path / "map.html"
+    result = run("html", "--graph", out / "graph.ttl", "--out", target, "--max-nodes", "5", "--color-by", "cluster")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"wrote {target}: 5 nodes drawn, ") and "hidden" in result.output
+    assert "<html" in target.read_text(encoding="utf-8")
+
+
+def test_eval_with_a_missing_gold_file_is_one_clear_error(built, tmp_path):
+    out, _ = built
+    result = run("eval", tmp_path / "gold.jsonl", "--graph", out / "graph.ttl")
+    assert result.exit_code == EXIT_ERROR and result.output.strip() == f"Error: {tmp_path / 'gold.jsonl'}: no such gold file"
