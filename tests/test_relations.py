@@ -290,3 +290,11 @@ def test_an_analysis_sentence_about_the_model_named_before(nlp):
 def test_no_model_named_anywhere_gives_no_evaluation(nlp):
     got = evals(nlp, "Accuracy on ZorbBench remains unaffected.", datasets=("ZorbBench",))
     assert got == set()
+
+
+@pytest.mark.parametrize("sentence", [
+    "BarNet falls behind FooNet on long inputs.",
+    "BarNet was outperformed by FooNet.",
+])
+def test_more_inverse_cues(nlp, sentence):
+    assert improves(nlp, sentence, methods=NETS) == {("FooNet", "BarNet")}

@@ -49,6 +49,15 @@ def test_phrases_drop_evaluative_openers_and_quantifiers(text, expected):
     assert task_phrases(text, HEADS) == expected
 
 
+def test_a_gerund_opening_a_longer_phrase_is_its_verb():
+    assert task_phrases("Understanding Gradient Noise Estimation", HEADS) == ["gradient noise estimation"]
+    assert task_phrases("Understanding Likelihood Overfitting", HEADS) == []
+
+
+def test_like_and_including_split_phrases():
+    assert task_phrases("domains like coding", HEADS) == ["coding"]
+
+
 @pytest.mark.parametrize("text", ["Learning", "Generation", "On Inference", "Efficient Training"])
 def test_a_bare_broad_head_is_no_task(text):
     assert task_phrases(text, HEADS) == []
@@ -130,3 +139,11 @@ def test_tasks_carry_a_meaningful_confidence(nlp):
     conf = {t: m.confidence for t, m in got.items()}
     assert 0 < min(conf.values()) <= max(conf.values()) <= 1
     assert conf["node classification"] == max(conf.values())
+
+
+def test_a_passing_lexicon_task_next_to_a_main_task_is_dropped(nlp):
+    got = tasks_of(nlp, "Robust Node Classification for Sparse Graphs",
+                   "Node classification is hard on sparse graphs. We study node classification tasks "
+                   "and propose a node classification method. Our encoder was once used for machine translation.")
+    assert "node classification" in got
+    assert "machine translation" not in got

@@ -120,9 +120,10 @@ def load_relation_cues(cues: Cues) -> RelationCues:
         governed=frozenset(raw["governing_words"]),
         pretraining=re.compile(_alternation(raw["pretraining_cues"]) + r"\s*(?:the\s+)?$"),
         eval_cues=cues.eval_cues,
-        triggers=frozenset(_WORDS.match(p.lower()).group() for p in (
+        # The longest word of each cue: "is outperformed by" -> "outperformed", not "is".
+        triggers=frozenset(max(_WORDS.findall(p.lower()), key=len) for p in (
             *cues.improve_cues, *cues.inverse_cues, *raw["comparatives"], *raw["inverse_comparatives"],
-            *raw["gap_improve_cues"]) if _WORDS.match(p.lower())),
+            *raw["superlatives_to"], *raw["gap_improve_cues"], *raw["fronted_main_cues"]) if _WORDS.findall(p.lower())),
     )
 
 
@@ -166,18 +167,20 @@ def find_claims(doc: Doc, cands: list[Candidate], cues: Cues) -> list[Claim]:
         text = full[base:end]
         low = _lower(text)
         words = set(_WORDS.findall(low))
+        compares = bool(words & rc.triggers)
+        datasets = [_Span(c.text, c.start - base, c.end - base, False) for c in here if c.kind == "dataset"]
+        evaluates = bool(datasets) and bool(words & rc.eval_cues)
         methods = [_Span(c.text, c.start - base, c.end - base, c.proposed) for c in here
                    if c.kind == "method" and not rc.self_ref.fullmatch(c.text.lower())]
-        if own is not None:
+        if own is not None and (compares or evaluates):
             methods = _with_variants(text, low, methods, own)
-        datasets = [_Span(c.text, c.start - base, c.end - base, False) for c in here if c.kind == "dataset"]
         evidence = text.strip()
-        if words & rc.triggers:
-            found = improvements(low, methods, proposed, rc)
+        if compares:
+            found = _improvements(low, methods, proposed, rc)
             claims += [Claim(b, "improvesOver", w, evidence, conf) for b, w, conf in found]
-        if datasets and words & rc.eval_cues:
+        if evaluates:
             claims += [Claim(s, "evaluatesOn", d, evidence, conf)
-                       for s, d, conf in evaluations(low, methods, datasets, proposed, rc, earlier)]
+                       for s, d, conf in _evaluations(low, methods, datasets, proposed, rc, earlier)]
         if methods:
             earlier = [m.text for m in methods]
     return claims
@@ -211,7 +214,7 @@ def _with_variants(text: str, low: str, methods: list[_Span], own) -> list[_Span
 
 # --- improves over ------------------------------------------------------------------------
 
-def improvements(text: str, methods: list[_Span], proposed: list[str],
+def _improvements(text: str, methods: list[_Span], proposed: list[str],
                  rc: RelationCues) -> list[tuple[str, str, float]]:
     """(better, worse, confidence) triples stated in one sentence."""
     if not methods:
@@ -352,7 +355,7 @@ def _objects(text: str, end: int, limit: int, methods: list[_Span], rc: Relation
 
 # --- evaluates on ---------------------------------------------------------------------------
 
-def evaluations(text: str, methods: list[_Span], datasets: list[_Span], proposed: list[str],
+def _evaluations(text: str, methods: list[_Span], datasets: list[_Span], proposed: list[str],
                 rc: RelationCues, earlier: list[str] = ()) -> list[tuple[str, str, float]]:
     """(method, dataset, confidence) triples of a result sentence.
 

@@ -3,7 +3,9 @@
 Every task phrase of a paper gathers evidence: where it stands (title, first sentence, an acronym
 definition, a lexicon entry) and how it is framed (`X tasks`, `tasks such as X`, `we study X`,
 `the field of X`), plus how often the abstract repeats it. The few best-supported phrases are the
-paper's main tasks, their confidence growing with the evidence.
+paper's main tasks (at most MAX_TASKS, each with at least MIN_SCORE and a share of the best
+one's evidence), their confidence growing with the evidence. Cue words are data in patterns/
+(task_heads, task_modifiers, task_stop, task_standalone, task_frames).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ __all__ = ["task_phrases", "title_phrases", "find_tasks", "normalise_task", "MAX
 MAX_TASKS = 4
 #: Evidence a phrase needs to be kept (a title phrase alone passes; a passing mention does not).
 MIN_SCORE = 1.0
+# ... and at least this share of the best task's evidence: a passing mention next to a main task is none.
+_RELATIVE = 0.3
 _MAX_WORDS = 4
 
 # Evidence weights of the sources (see find_tasks).
@@ -37,7 +41,7 @@ _FUNCTION = frozenset(
     "for via with using through by in on of to toward towards from without and or as at under beyond is are was "
     "were be been do does can could may might will would should a an the we our its their this that these those "
     "which it they has have had when where how why what into over between against across based than while such "
-    "not also only e.g i.e etc".split()
+    "not also only like including especially e.g i.e etc".split()
 )
 _TOKEN = re.compile(r"[:,;?!()\[\]—–]|\s-\s|[^\s:,;?!()\[\]—–]+")
 # "parameter efficient fine-tuning": a noun before one of these makes a compound adjective.
@@ -151,7 +155,8 @@ def _phrase_ending(words: list[str], i: int, heads: frozenset[str], *, single: b
             start -= 2  # "parameter efficient", "memory efficient": a compound adjective, kept
             continue
         if (low in _MODIFIERS or _is_name(prev) or not _WORD_OK.match(prev) or low.endswith("ly")
-                or (low.endswith("ing") and start - 1 == 0 and not _head_of(prev, heads))):
+                or (low.endswith("ing") and start - 1 == 0 and (i - start >= 1 or not _head_of(prev, heads)))):
+            # A gerund opening a longer phrase is its verb ("Understanding Likelihood Estimation").
             break
         start -= 1
     phrase = words[start: i + 1]
@@ -248,7 +253,17 @@ def _canonical(text: str, aliases, lex: Lexicon) -> tuple[str, set[str]]:
     if name_shape(name) == "caps":
         longer = sorted((f for f in forms if name_shape(f) != "caps" and len(f) > len(name)), key=len)
         name = longer[0] if longer else name
+    # An acronym of only the tail ("RL" on "offline reinforcement learning") names another task,
+    # unless the lexicon says so ("ReID" for "person re-identification").
+    listed = {norm_key(f) for f in (entry.label, *entry.aliases)} if entry is not None else set()
+    forms = {f for f in forms if name_shape(f) != "caps" or f == name or norm_key(f) in listed
+             or _initial_fits(f, name)}
     return name, forms
+
+
+def _initial_fits(acronym: str, text: str) -> bool:
+    """An acronym starts where its long form starts ("TTA" / "test-time adaptation")."""
+    return acronym[:1].lower() == text[:1].lower()
 
 
 def _frame_phrases(abstract: str, scan: str, heads: frozenset[str]):
@@ -302,7 +317,7 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
             words = words[1:]  # "ZorbBench compositional reasoning": a name is no part of a task
         name, forms = _canonical(" ".join(words), aliases, lex)
         keys = {norm_key(f) for f in forms} - {""}
-        if not keys or keys & exclude:
+        if not keys or keys & exclude or name.lower() in _TOO_BROAD:
             return
         e = next((by_key[k] for k in sorted(keys) if k in by_key), None)
         if e is None:
@@ -345,8 +360,10 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
 def _choose(found: list[_Evidence]) -> list[Mention]:
     """The best-supported tasks, one per wording, at most MAX_TASKS."""
     chosen: list[_Evidence] = []
-    for e in sorted(found, key=lambda e: (-e.score, e.first, e.text)):
-        if e.score < MIN_SCORE or len(chosen) >= MAX_TASKS:
+    ranked = sorted(found, key=lambda e: (-e.score, e.first, e.text))
+    floor = max(MIN_SCORE, _RELATIVE * ranked[0].score) if ranked else MIN_SCORE
+    for e in ranked:
+        if e.score < floor or len(chosen) >= MAX_TASKS:
             break
         twin = next((c for c in chosen if _overlaps(c.text, e.text)), None)
         if twin is not None:
@@ -357,7 +374,7 @@ def _choose(found: list[_Evidence]) -> list[Mention]:
                 twin.text, twin.aliases = e.text, set(e.aliases)
             elif ew <= tw:
                 # "test-time adaptation (TTA)" inside "test-time model adaptation": its acronym fits.
-                twin.aliases.update(a for a in e.aliases if name_shape(a) == "caps")
+                twin.aliases.update(a for a in e.aliases if name_shape(a) == "caps" and _initial_fits(a, twin.text))
             continue
         chosen.append(e)
     return [Mention(e.text, "task", round(min(0.9, 0.3 + 0.15 * e.score), 3),
