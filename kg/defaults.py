@@ -11,6 +11,9 @@ LEXICON_DIR = PACKAGE_DIR / "data" / "lexicon"
 PATTERN_DIR = PACKAGE_DIR / "extract" / "patterns"
 QUERY_DIR = PACKAGE_DIR / "queries"
 DEFAULT_OUT_DIR = Path("outputs")
+#: The ontology and SHACL shapes: top-level schema/ in the source tree, kg/schema/ in an installed
+#: wheel (pyproject maps the one onto the other).
+SCHEMA_DIR = PACKAGE_DIR / "schema" if (PACKAGE_DIR / "schema").is_dir() else PACKAGE_DIR.parent / "schema"
 
 #: Base of every IRI paperkg mints; the ontology lives at ONTOLOGY_NS.
 RESOURCE_BASE = "https://w3id.org/paperkg/resource/"

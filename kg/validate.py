@@ -7,13 +7,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.defaults import PACKAGE_DIR
+from kg.defaults import SCHEMA_DIR
 from kg.errors import GraphError, KGError
 from kg.vocab import PREFIXES
 
 __all__ = ["SHAPES_PATH", "ONTOLOGY_PATH", "validate_graph"]
 
-SCHEMA_DIR = PACKAGE_DIR.parent / "schema"
 SHAPES_PATH = SCHEMA_DIR / "shapes.ttl"
 ONTOLOGY_PATH = SCHEMA_DIR / "ontology.ttl"
 _SH = "http://www.w3.org/ns/shacl#"
