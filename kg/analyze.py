@@ -21,6 +21,7 @@ __all__ = [
     "project",
     "cooccurrence",
     "method_centrality",
+    "method_scores",
     "centrality",
     "ranking",
 ]
@@ -111,7 +112,7 @@ def project(G: nx.MultiDiGraph, on: Projection = "full") -> nx.Graph:
     if on == "full":
         H = nx.Graph()
         H.add_nodes_from(sorted(G.nodes))
-        H.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in G.edges() if u != v}))
+        H.add_edges_from(sorted({(u, v) if u < v else (v, u) for u, v in G.edges() if u != v}))
         return H
     if on == "cooccurrence":
         return cooccurrence(G, ("method",))
@@ -258,7 +259,18 @@ def method_centrality(
     {'a': 0.666666667, 'b': 1.0, 'c': 0.666666667}
     """
     H = project(G, on)
-    scores = centrality(H, measure=measure, engine=engine, seed=seed, k=k)
+    return method_scores(G, centrality(H, measure=measure, engine=engine, seed=seed, k=k))
+
+
+def method_scores(G: nx.MultiDiGraph, scores: dict) -> dict[str, float]:
+    """`scores` (a `centrality` result, over any projection) cut down to `G`'s method nodes, sorted by
+    IRI and rounded to 9 places, as `method_centrality` returns them: for a caller that also needs
+    the unrounded scores of the other nodes and so computes the measure once.
+
+    >>> G = nx.MultiDiGraph(); G.add_node("b", kind="method"); G.add_node("a", kind="method"); G.add_node("p", kind="paper")
+    >>> method_scores(G, {"b": 0.1234567891234, "p": 0.5})
+    {'a': 0.0, 'b': 0.123456789}
+    """
     # "+ 0.0" turns a rounded -0.0 into 0.0, so equal graphs print equal files.
     return {n: round(float(scores.get(n, 0.0)), 9) + 0.0 for n in _nodes_of(G, ("method",))}
 

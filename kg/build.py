@@ -12,11 +12,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.analyze import method_centrality, ranking
+from kg.analyze import centrality, method_scores, project, ranking
 from kg.atomic import atomic_open
 from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, SAMPLE_CORPUS_DIR
 from kg.export.html import write_html
-from kg.export.rdf import write_rdf
+from kg.export.rdf import write_rdf_formats
 from kg.cache import CACHE_FILENAME, BuildState, ExtractionCache
 from kg.graph import build_graph
 from kg.ingest import read_papers
@@ -135,14 +135,16 @@ def build(
     summary.edges = Counter(k for _, _, k in G.edges(keys=True))
     summary.claims = sum(len(d.get("claims", ())) for _, _, d in G.edges(data=True))
 
-    scores = method_centrality(G, measure="pagerank", on="full")
+    # PageRank over the whole graph, once: the methods' scores (the CSV, as method_centrality gives
+    # them) and every node's size on the map come from it.
+    pagerank = centrality(project(G, "full"), measure="pagerank")
+    scores = method_scores(G, pagerank)
     stages.done("centrality")
-    for rdf_format in rdf_formats:
-        path = out / f"graph.{RDF_EXTENSIONS[rdf_format]}"
-        summary.triples = write_rdf(G, path, fmt=rdf_format, include_abstracts=include_abstracts)
-        summary.outputs.append(path)
+    paths = {f: out / f"graph.{RDF_EXTENSIONS[f]}" for f in dict.fromkeys(rdf_formats)}
+    summary.triples = write_rdf_formats(G, paths, include_abstracts=include_abstracts)
+    summary.outputs += list(paths.values())
     stages.done("rdf")
-    write_html(G, out / "graph.html", max_nodes=max_nodes, scores=scores)
+    write_html(G, out / "graph.html", max_nodes=max_nodes, scores=scores, pagerank=pagerank)
     stages.done("html")
     write_centrality_csv(G, out / "centrality.csv", scores)
     stages.done("centrality")

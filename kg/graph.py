@@ -56,14 +56,14 @@ def build_graph(
         paper = by_key[ex.paper_key]
         p_iri = paper_iri(paper.key)
         for m in ex.mentions:
-            ent = resolution.entity_for(ex.paper_key, m.text, m.kind)
-            if ent is None:
-                continue
-            e_iri = entity_iri(ent.id)
-            mentioned_by[e_iri].add(p_iri)
-            edges[(p_iri, e_iri, "mentions")]
-            if m.proposed:
-                edges[(p_iri, e_iri, "proposes")]
+            # Every form the resolver indexed: a text with no letter or digit ("\u2014") is not
+            # indexed, but its aliases are, and a claim may name the entity through one of them.
+            for e_id in {ent.id for f in (m.text, *m.aliases) if (ent := resolution.entity_for(ex.paper_key, f, m.kind))}:
+                e_iri = entity_iri(e_id)
+                mentioned_by[e_iri].add(p_iri)
+                edges[(p_iri, e_iri, "mentions")]
+                if m.proposed:
+                    edges[(p_iri, e_iri, "proposes")]
         for url in ex.repos:
             mentioned_by[url].add(p_iri)
             edges[(p_iri, url, "hasCode")]
@@ -94,6 +94,8 @@ def build_graph(
     for url in sorted(u for u in mentioned_by if not u.startswith(RESOURCE_BASE)):
         G.add_node(url, kind="repo", label=url, aliases=(), papers=tuple(sorted(mentioned_by[url])))
     for (u, v, rel), claims in sorted(edges.items()):
+        if u not in G or v not in G:  # an edge would add a node with no attributes, which no view can show
+            continue
         attrs = {"rel": rel}
         if rel in CLAIM_RELATIONS:
             # One claim per paper and edge: the most confident sentence speaks for it.

@@ -17,7 +17,8 @@ Formats (detected from each file's content, or forced with `fmt`):
 
 Files are read as UTF-8 (a byte-order mark, UTF-16 included, is honoured); a file that is not
 UTF-8 is read as Windows-1252/Latin-1 with a warning. Binary files (PDF, ZIP, gzip, images, ...)
-are skipped with their kind named (kg.readers holds the decoding and the readers). In a folder, only files with a known suffix (`INPUT_SUFFIXES`)
+are skipped with their kind named (kg.readers holds the decoding and the readers; a large file in a
+line-based format is streamed, so memory follows the papers kept, not the file size). In a folder, only files with a known suffix (`INPUT_SUFFIXES`)
 or none are read; the others are reported as skipped. Text fields are NFC-normalised, control
 and bidi-override characters are removed (with a warning) and white space is folded.
 
@@ -38,7 +39,7 @@ from typing import Any
 
 from kg.defaults import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS
 from kg.errors import FormatError, value_invalid_msg
-from kg.readers import DATE_LINE, FIELDS, FORMATS, INPUT_SUFFIXES, READERS, Problem, binary_kind, decode, detect_format
+from kg.readers import DATE_LINE, FIELDS, FORMATS, INPUT_SUFFIXES, READERS, Problem, detect_format, open_input
 from kg.records import Paper, Skip
 
 __all__ = ["FORMATS", "INPUT_SUFFIXES", "Ingested", "read_papers", "iter_records", "detect_format", "paper_key",
@@ -51,7 +52,8 @@ _MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun",
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # A lone surrogate (JSON allows "\ud800") cannot be written as UTF-8: it becomes U+FFFD.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_SPACES = re.compile(r"\s+")
+# What an ASCII title keeps of itself in its key (str.isalnum on ASCII is exactly this).
+_NOT_ASCII_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|^|arXiv:)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
 
 
@@ -70,12 +72,21 @@ class Ingested:
 
 def _clean(value: str) -> tuple[str, list[str]]:
     """`clean_text(value)` and what it did besides folding white space (for a warning)."""
-    value, n_sur = _SURROGATE.subn("\ufffd", value)
-    value = unicodedata.normalize("NFC", value)
+    if value.isascii():
+        # Most fields: no surrogate, NFC already, and (when printable) no control character and
+        # no white space but the plain space; str.split folds exactly the characters \s matches.
+        if value.isprintable():
+            if "  " not in value and value[:1] != " " and value[-1:] != " ":
+                return value, []
+            return " ".join(value.split()), []
+        n_sur = 0
+    else:
+        value, n_sur = _SURROGATE.subn("\ufffd", value)
+        value = unicodedata.normalize("NFC", value)
     value, n_ctl = _CONTROL.subn("", value)
     done = [f"removed {n_ctl} control or bidi-override character(s)"] if n_ctl else []
     done += [f"replaced {n_sur} unpaired surrogate(s) with U+FFFD"] if n_sur else []
-    return _SPACES.sub(" ", value).strip(), done
+    return " ".join(value.split()), done
 
 
 def clean_text(value: str) -> str:
@@ -93,9 +104,12 @@ def normalise_title(title: str) -> str:
     >>> normalise_title("DeepCache: Accelerating  Diffusion Models") == normalise_title("deepcache accelerating diffusion models")
     True
     """
-    s = unicodedata.normalize("NFKD", title)
-    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
-    key = "".join(c for c in s if c.isalnum())
+    if title.isascii():  # NFKD and accent folding change nothing; casefold is lower()
+        key = _NOT_ASCII_ALNUM.sub("", title).lower()
+    else:
+        s = unicodedata.normalize("NFKD", title)
+        s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+        key = "".join(c for c in s if c.isalnum())
     # A title of symbols only ("???") still needs a key of its own.
     return key or title.strip().casefold()
 
@@ -268,24 +282,16 @@ def _files(inputs: Sequence[str | Path], skipped: list[Skip]) -> Iterator[Path]:
 
 
 def iter_records(path: Path, fmt: str, skipped: list[Skip], warnings: list[Skip]) -> Iterator[tuple[str, Paper]]:
-    """(source, Paper) for each usable record of one file; problems go to `skipped`/`warnings`."""
+    """(source, Paper) for each usable record of one file; problems go to `skipped`/`warnings`.
+
+    Records are read as they are needed (a large line-based file is streamed: kg.readers.open_input).
+    """
     where = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        skipped.append(Skip(where, None, f"cannot be read ({e.strerror or e})"))
+    got = open_input(path, fmt, warnings)
+    if isinstance(got, str):
+        skipped.append(Skip(where, None, got))
         return
-    if not data.strip():
-        skipped.append(Skip(where, None, "empty file"))
-        return
-    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and (kind := binary_kind(data)):
-        skipped.append(Skip(where, None, f"binary file ({kind})"))
-        return
-    text = decode(data, where, warnings)
-    if not text.strip():
-        skipped.append(Skip(where, None, "empty file"))
-        return
-    kind = detect_format(text, where) if fmt == "auto" else fmt
+    kind, text = got
     arxiv = kind in ("arxiv-jsonl", "arxiv-atom")
 
     def warn(line: int | None, note: str) -> None:
@@ -326,13 +332,19 @@ def read_papers(
         raise FormatError(value_invalid_msg("format", fmt, ("auto", *FORMATS)))
     out = start if start is not None else Ingested()
     by_key: dict[str, Paper] = {p.key: p for p in out.papers}
-    by_arxiv: dict[str, str] = {}
+    position = {p.key: i for i, p in enumerate(out.papers)}
+    # The first kept paper (in list order) per arXiv id and per input id, counting the ids a later
+    # copy filled in: so an update, which rebuilds these from the papers, finds what a full read does.
+    by_arxiv: dict[str, Paper] = {}
     by_id: dict[str, Paper] = {}
-    for p in out.papers:  # the first kept paper per arXiv id and per input id, as below
-        if p.arxiv_id:
-            by_arxiv.setdefault(p.arxiv_id, p.key)
-        if p.id:
-            by_id.setdefault(p.id, p)
+
+    def register(index: dict[str, Paper], value: str | None, paper: Paper) -> None:
+        if value and (value not in index or position[paper.key] < position[index[value].key]):
+            index[value] = paper
+
+    for p in out.papers:
+        register(by_arxiv, p.arxiv_id, p)
+        register(by_id, p.id, p)
     reported = [len(out.skipped), len(out.warnings)]  # how many problems the callbacks have seen
 
     def report() -> None:
@@ -350,22 +362,23 @@ def read_papers(
         for _source, paper in iter_records(path, fmt, out.skipped, out.warnings):
             out.records_read += 1
             first = by_key.get(paper.key)
-            if first is None and paper.arxiv_id in by_arxiv:
-                first = by_key[by_arxiv[paper.arxiv_id]]
+            if first is None and paper.arxiv_id:
+                first = by_arxiv.get(paper.arxiv_id)
             if first is not None:
                 out.duplicates += 1
                 _fill(first, paper)
+                register(by_arxiv, first.arxiv_id, first)
+                register(by_id, first.id, first)
                 continue
             other = by_id.get(paper.id) if paper.id else None
             if other is not None:
                 line = int(paper.source.rsplit(":", 1)[1])
                 out.warnings.append(Skip(str(path), line, f"id {paper.id!r} is also the id of {other.source}, "
                                                           "which has another title; both are kept"))
-            elif paper.id:
-                by_id[paper.id] = paper
             by_key[paper.key] = paper
-            if paper.arxiv_id:
-                by_arxiv.setdefault(paper.arxiv_id, paper.key)
+            position[paper.key] = len(out.papers)
+            register(by_arxiv, paper.arxiv_id, paper)
+            register(by_id, paper.id, paper)
             out.papers.append(paper)
         # A skipped record was read too; a skipped whole file (line None) is no record.
         out.records_read += sum(1 for s in out.skipped[n_skip:] if s.line is not None)

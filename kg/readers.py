@@ -4,23 +4,30 @@ Each reader turns a file's text into (line, record) pairs, where a record is a d
 own fields or a `Problem` saying why that line cannot be one; kg.ingest turns records into papers.
 Readers never stop at a bad record when they can go on: JSON Lines, CSV rows and listing pairs
 resynchronise at the next line; JSON arrays and XML stop at the damage, keeping what came before.
+
+A file larger than STREAM_MIN_BYTES in a line-based format (listing, JSON Lines, arXiv JSON Lines,
+CSV, Atom) is read line by line (`open_input`), so memory grows with the papers kept rather than
+with the file; JSON (arrays, `jq` output, Papers with Code), UTF-16 and non-UTF-8 files are read
+whole. Either way the records, lines and problems are the same.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from kg.records import Skip
 
-__all__ = ["FORMATS", "INPUT_SUFFIXES", "FIELDS", "DATE_LINE", "READERS", "Problem", "Warn", "binary_kind", "decode",
-           "detect_format"]
+__all__ = ["FORMATS", "INPUT_SUFFIXES", "FIELDS", "DATE_LINE", "READERS", "STREAM_MIN_BYTES", "InputText", "Problem",
+           "Warn", "binary_kind", "decode", "detect_format", "open_input"]
 
 FORMATS = ("listing", "jsonl", "json", "arxiv-jsonl", "arxiv-atom", "csv", "pwc")
 #: Suffixes of the files a folder is searched for (a file named on the command line is always read).
@@ -43,6 +50,12 @@ _CHROME = re.compile(
     r"^(?:new|Subscribe|byAK and the research community|Get trending papers in your email inbox(?: once a day)?!)$"
 )
 _GLUED_CHROME = re.compile(r"^Subscribe(?=\S)")
+#: Files larger than this are streamed when their format allows (see the module docstring); the
+#: first this many bytes are what format detection looks at (far more than it needs).
+STREAM_MIN_BYTES = 1 << 20
+_CHUNK = 1 << 20
+#: Formats whose readers go through a file line by line.
+_STREAMED = frozenset({"listing", "jsonl", "arxiv-jsonl", "csv", "arxiv-atom"})
 _ATOM = "{http://www.w3.org/2005/Atom}"
 # Leading bytes of binary files people save next to their data, and what to call them.
 _MAGIC = (
@@ -104,6 +117,104 @@ def _lines(text: str) -> list[str]:
     # Split at line feeds only: str.splitlines also splits at U+2028, U+0085 and form feeds,
     # which JSON strings may hold, and would disagree with an editor's line numbers.
     return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+class InputText:
+    """One input file's decoded text as the readers take it: whole (`text`), or a UTF-8 file
+    (`path`) read line by line, of which `head` is the beginning and `size` the byte count."""
+
+    def __init__(self, text: str | None = None, *, path: Path | None = None, head: str = "", size: int = 0) -> None:
+        self.text, self.path = text, path
+        self.head = text if text is not None else head
+        self.size = len(text) if text is not None else size
+
+    def lines(self) -> Iterator[str]:
+        """The lines, split at line feeds only and without a trailing CR, as `_lines` splits text."""
+        if self.text is not None:
+            yield from _lines(self.text)
+            return
+        ended = True  # text.split("\n") ends with "" after a final line feed (or for no text)
+        with open(self.path, encoding="utf-8-sig", newline="\n") as f:
+            for line in f:
+                ended = line.endswith("\n")
+                yield (line[:-1] if ended else line).removesuffix("\r")
+        if ended:
+            yield ""
+
+    @contextmanager
+    def csv_lines(self) -> Iterator[Iterator[str]]:
+        """The lines as the csv module wants them: newline="" (CR, LF and CRLF end a line, kept)."""
+        if self.text is not None:
+            yield io.StringIO(self.text, newline="")
+            return
+        with open(self.path, encoding="utf-8-sig", newline="") as f:
+            yield f
+
+
+def _head_decides(head: str) -> bool:
+    """Whether `detect_format` gives the same answer on `head` as on the whole text it begins: it
+    reads the whole text only for a file starting with "{" whose first line is not JSON."""
+    start = head.lstrip()[:4096]
+    if not start.startswith("{"):
+        return True
+    try:
+        json.loads(start.split("\n", 1)[0])
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def open_input(path: Path, fmt: str, warnings: list[Skip]) -> tuple[str, InputText] | str:
+    """(format, text) of one input file, or why it cannot be read ("empty file", ...).
+
+    `fmt` is a format name or "auto" (detected from the content); a decoding warning goes to
+    `warnings`. A large UTF-8 file in a line-based format is streamed (the module docstring).
+    """
+    where = str(path)
+    try:
+        with path.open("rb") as f:
+            data = f.read(STREAM_MIN_BYTES + 1)
+            if len(data) > STREAM_MIN_BYTES and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and data.strip():
+                if kind := binary_kind(data):
+                    return f"binary file ({kind})"
+                got = _streamed(path, f, data, fmt)
+                if got is not None:
+                    return got
+                f.seek(len(data))
+            data += f.read()
+    except OSError as e:
+        return f"cannot be read ({e.strerror or e})"
+    if not data.strip():
+        return "empty file"
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and (kind := binary_kind(data)):
+        return f"binary file ({kind})"
+    text = decode(data, where, warnings)
+    if not text.strip():
+        return "empty file"
+    return (detect_format(text, where) if fmt == "auto" else fmt), InputText(text)
+
+
+def _streamed(path: Path, f, head_bytes: bytes, fmt: str) -> tuple[str, InputText] | None:
+    """(format, streamed text) for a large file whose head settles everything, else None (read it whole).
+
+    `f` is positioned after `head_bytes`; the rest of the file is checked to be UTF-8 (else it is
+    read whole, and as Latin-1, as `decode` does).
+    """
+    head = codecs.getincrementaldecoder("utf-8-sig")().decode(head_bytes, final=False)
+    if len(head.lstrip()) < 4096 or (fmt == "auto" and not _head_decides(head)):
+        return None
+    kind = detect_format(head, str(path)) if fmt == "auto" else fmt
+    if kind not in _STREAMED:
+        return None
+    check = codecs.getincrementaldecoder("utf-8")()
+    try:
+        check.decode(head_bytes)
+        while chunk := f.read(_CHUNK):
+            check.decode(chunk)
+        check.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    return kind, InputText(path=path, head=head, size=f.tell())
 
 
 def _looks_like_jsonl(text: str) -> bool:
@@ -174,10 +285,10 @@ def _json_problem(e: ValueError, *, whole_file: bool = False) -> str:
     return f"malformed JSON ({msg} at {where}{ends})"
 
 
-def _read_listing(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+def _read_listing(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
     date = None
     pending: tuple[int, str] | None = None
-    for n, raw in enumerate(_lines(text), 1):
+    for n, raw in enumerate(src.lines(), 1):
         line = _GLUED_CHROME.sub("", raw.strip())
         if not line or _CHROME.match(line):
             continue
@@ -193,8 +304,8 @@ def _read_listing(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]
         yield pending[0], Problem("title without an abstract at the end of the page")
 
 
-def _read_jsonl(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
-    for n, line in enumerate(_lines(text), 1):
+def _read_jsonl(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+    for n, line in enumerate(src.lines(), 1):
         if not line.strip():
             continue
         try:
@@ -250,7 +361,8 @@ def _wrapped_items(text: str, key: str, inner: list) -> Iterator[tuple[int, Any]
     yield from enumerate(inner, 1)  # not found: record numbers stand in for lines
 
 
-def _read_json(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+def _read_json(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+    text = src.text  # never streamed (open_input)
     start = len(text) - len(text.lstrip())
     if text.startswith("[", start):
         yield from _json_values(text, start + 1, in_array=True)
@@ -267,55 +379,60 @@ def _read_json(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
     yield from values  # one record, or records one after another (`jq` output)
 
 
-def _read_csv(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
-    first = text[:4096].split("\n", 1)[0]
+def _read_csv(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+    first = src.head[:4096].split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     old_limit = csv.field_size_limit()
     # The default limit (128 KiB a cell) would stop the file at one long abstract.
-    csv.field_size_limit(max(old_limit, len(text) + 1))
+    csv.field_size_limit(max(old_limit, src.size + 1))
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            header = reader.fieldnames or []
-        except csv.Error as e:
-            yield 1, Problem(f"malformed CSV header ({e})")
-            return
-        columns = [c.strip().lower() for c in header]
-        reader.fieldnames = columns
-        missing = [c for c in ("title", "abstract") if not any(f in columns for f in (c, *(x.lower() for x in FIELDS[c])))]
-        if missing:
-            shown = ", ".join(columns) or "none"
-            shown = shown if len(shown) <= 120 else shown[:117] + "..."
-            yield 1, Problem(f"CSV has no {' or '.join(repr(m) for m in missing)} column (columns: {shown})")
-            return
-        start = 2
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                yield start, Problem(f"malformed CSV ({e}); the rest of the file is not read")
-                return
-            line, start = start, reader.line_num + 1
-            extra = row.pop(None, None)  # more cells than columns
-            if extra and any((x or "").strip() for x in extra):
-                yield line, Problem(f"row has {len(columns) + len(extra)} cells, the header {len(columns)}")
-                continue
-            if not any((v or "").strip() for v in row.values()):
-                continue
-            short = [k for k, v in row.items() if v is None]  # fewer cells than columns
-            rec = {k: v for k, v in row.items() if v is not None}
-            if short:
-                cells = f"row has {len(columns) - len(short)} of {len(columns)} cells"
-                lacking = [name for name in ("title", "abstract") if not _has(rec, name)]
-                if lacking:
-                    yield line, Problem(f"{cells}; no {' and no '.join(lacking)}")
-                    continue
-                warn(line, f"{cells}; {', '.join(short)} left empty")
-            yield line, rec
+        with src.csv_lines() as lines:
+            yield from _csv_rows(csv.DictReader(lines, delimiter=delimiter), warn)
     finally:
         csv.field_size_limit(old_limit)
+
+
+def _csv_rows(reader: csv.DictReader, warn: Warn) -> Iterator[tuple[int, Any]]:
+    """(line, record or Problem) per CSV row; the header is line 1."""
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as e:
+        yield 1, Problem(f"malformed CSV header ({e})")
+        return
+    columns = [c.strip().lower() for c in header]
+    reader.fieldnames = columns
+    missing = [c for c in ("title", "abstract") if not any(f in columns for f in (c, *(x.lower() for x in FIELDS[c])))]
+    if missing:
+        shown = ", ".join(columns) or "none"
+        shown = shown if len(shown) <= 120 else shown[:117] + "..."
+        yield 1, Problem(f"CSV has no {' or '.join(repr(m) for m in missing)} column (columns: {shown})")
+        return
+    start = 2
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield start, Problem(f"malformed CSV ({e}); the rest of the file is not read")
+            return
+        line, start = start, reader.line_num + 1
+        extra = row.pop(None, None)  # more cells than columns
+        if extra and any((x or "").strip() for x in extra):
+            yield line, Problem(f"row has {len(columns) + len(extra)} cells, the header {len(columns)}")
+            continue
+        if not any((v or "").strip() for v in row.values()):
+            continue
+        short = [k for k, v in row.items() if v is None]  # fewer cells than columns
+        rec = {k: v for k, v in row.items() if v is not None}
+        if short:
+            cells = f"row has {len(columns) - len(short)} of {len(columns)} cells"
+            lacking = [name for name in ("title", "abstract") if not _has(rec, name)]
+            if lacking:
+                yield line, Problem(f"{cells}; no {' and no '.join(lacking)}")
+                continue
+            warn(line, f"{cells}; {', '.join(short)} left empty")
+        yield line, rec
 
 
 def _has(rec: dict, name: str) -> bool:
@@ -340,7 +457,7 @@ def _atom_record(entry: ET.Element) -> dict:
     }
 
 
-def _read_atom(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+def _read_atom(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
     # A pull parser hands over each <entry> as it closes, so a file cut off (or broken) midway
     # still gives the entries before the damage. Entities are expanded by expat, which refuses
     # external ones and caps expansion ("billion laughs").
@@ -349,7 +466,7 @@ def _read_atom(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
     entry_line = 1
     lines_fed = 0
     try:
-        for chunk in _lines(text):
+        for chunk in src.lines():
             parser.feed(chunk + "\n")
             lines_fed += 1
             for event, el in parser.read_events():
@@ -368,7 +485,7 @@ def _read_atom(text: str, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
 
 
 #: Format name -> reader(text, path, warn) -> (line, record or Problem) pairs.
-READERS: dict[str, Callable[[str, str, Warn], Iterator[tuple[int, Any]]]] = {
+READERS: dict[str, Callable[[InputText, str, Warn], Iterator[tuple[int, Any]]]] = {
     "listing": _read_listing,
     "jsonl": _read_jsonl,
     "arxiv-jsonl": _read_jsonl,

@@ -130,3 +130,22 @@ def test_csv_without_abstract_column_is_one_clear_skip(tmp_path):
 def test_unknown_format_is_a_format_error():
     with pytest.raises(FormatError, match="format 'yaml' is invalid"):
         read_papers([FIX], fmt="yaml")
+
+
+def test_an_arxiv_id_filled_in_from_a_copy_merges_later_records_as_an_update_does(tmp_path):
+    from kg.cache import BuildState
+    from kg.update import continue_ingest
+
+    rec = lambda title, **kw: json.dumps({"title": title, "abstract": "We study it.", **kw})  # noqa: E731
+    old = tmp_path / "old.jsonl"
+    old.write_text("\n".join([rec("Alpha Paper"), rec("Beta Paper", arxiv_id="2401.00001"),
+                              rec("Alpha Paper", arxiv_id="2401.00001")]) + "\n", encoding="utf-8")
+    new = tmp_path / "new.jsonl"
+    new.write_text(rec("Gamma Paper", arxiv_id="2401.00001", url="https://example.org/g") + "\n", encoding="utf-8")
+    full = read_papers([old, new])
+    first = read_papers([old])
+    update = continue_ingest(BuildState(first.papers, first.records_read, first.duplicates, first.skipped,
+                                        first.warnings), [new])
+    assert full.papers == update.papers and full.duplicates == update.duplicates == 2
+    # Alpha Paper, first in the list, holds the arXiv id it was given by its copy: Gamma merges into it.
+    assert [(p.title, p.url) for p in full.papers] == [("Alpha Paper", "https://example.org/g"), ("Beta Paper", None)]

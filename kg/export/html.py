@@ -127,8 +127,10 @@ def _panel_info(G: nx.MultiDiGraph, drawn: list[str], sid: dict[str, str], cent:
 
     by_node: dict[str, list[tuple]] = {}
     by_paper: dict[str, list[tuple]] = {}
-    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[:3]):
-        for c in d.get("claims", ()):  # only evaluatesOn / improvesOver edges carry claims
+    # Only evaluatesOn / improvesOver edges carry claims: the others need no sorting.
+    for u, v, k, d in sorted(((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if d.get("claims")),
+                             key=lambda e: e[:3]):
+        for c in d["claims"]:
             key = (u, v, k, c.get("paper"), c.get("evidence"))
             by_node.setdefault(u, []).append(key)
             by_node.setdefault(v, []).append(key)
@@ -205,6 +207,7 @@ def render_html(
     scores: dict[str, float] | None = None,
     build_date: str | None = None,
     communities: dict[str, int] | None = None,
+    pagerank: dict[str, float] | None = None,
 ) -> tuple[str, dict[str, int]]:
     """The map of `G` as one HTML string, and its counts (nodes_drawn, nodes_total, edges_drawn, ...).
 
@@ -216,9 +219,10 @@ def render_html(
     Every string from a paper travels in one ``<script type="application/json">`` block, escaped so
     that it cannot close the element (`_json_for_script`); ``graph.js`` puts it on the page with
     ``textContent`` only, the canvas draws labels as plain text, and links are made from http(s) URLs
-    only. Node centrality is PageRank over the whole graph (`node_centrality`).
+    only. Node centrality is PageRank over the whole graph (`node_centrality`; pass `pagerank` when
+    it is known).
     """
-    cent = node_centrality(G, scores)
+    cent = node_centrality(G, scores, pagerank=pagerank)
     drawn = select_nodes(G, cent, max_nodes)
     sid = {n: f"n{i}" for i, n in enumerate(drawn)}
     nodes, edges, options = _pyvis_data(G, drawn, sid, cent)
@@ -260,12 +264,14 @@ def write_html(
     scores: dict[str, float] | None = None,
     build_date: str | None = None,
     communities: dict[str, int] | None = None,
+    pagerank: dict[str, float] | None = None,
 ) -> HtmlStats:
     """Write the interactive map of `G` to `path` (atomically) and say what it drew.
 
     `scores`: centrality to size and rank the nodes it names (else PageRank over the whole graph);
     `build_date`: shown in the header, left out when None so the file is deterministic;
-    `communities`: node -> cluster number, offered as an alternative colouring.
+    `communities`: node -> cluster number, offered as an alternative colouring;
+    `pagerank`: PageRank of every node over project(G, "full") when already computed.
 
     >>> import tempfile, networkx as nx
     >>> G = nx.MultiDiGraph()
@@ -274,7 +280,8 @@ def write_html(
     ...     write_html(G, Path(d) / "g.html").nodes_drawn
     1
     """
-    html, stats = render_html(G, max_nodes=max_nodes, scores=scores, build_date=build_date, communities=communities)
+    html, stats = render_html(G, max_nodes=max_nodes, scores=scores, build_date=build_date, communities=communities,
+                              pagerank=pagerank)
     data = html.encode("utf-8")
     with atomic_open(path, "wb") as f:
         f.write(data)

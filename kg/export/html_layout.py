@@ -21,11 +21,17 @@ LAYOUT_SEED = 7
 LAYOUT_SPACING = 45
 
 
-def node_centrality(G: nx.MultiDiGraph, scores: dict[str, float] | None = None) -> dict[str, float]:
-    """PageRank of every node over the whole graph; `scores` replace it for the nodes they name."""
-    H = project(G, "full")
-    cent = nx.pagerank(H, alpha=PAGERANK_ALPHA) if len(H) else {}
-    cent = {n: round(float(cent.get(n, 0.0)), 9) for n in G}
+def node_centrality(G: nx.MultiDiGraph, scores: dict[str, float] | None = None, *,
+                    pagerank: dict[str, float] | None = None) -> dict[str, float]:
+    """PageRank of every node over the whole graph; `scores` replace it for the nodes they name.
+
+    `pagerank`: that PageRank when the caller has it already (kg.analyze.centrality over
+    project(G, "full")), so it is not computed twice.
+    """
+    if pagerank is None:
+        H = project(G, "full")
+        pagerank = nx.pagerank(H, alpha=PAGERANK_ALPHA) if len(H) else {}
+    cent = {n: round(float(pagerank.get(n, 0.0)), 9) for n in G}
     cent.update({n: float(s) for n, s in (scores or {}).items() if n in cent})
     return cent
 

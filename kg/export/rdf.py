@@ -13,7 +13,7 @@ import hashlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -23,7 +23,7 @@ from kg.defaults import ONTOLOGY_NS, RESOURCE_BASE
 from kg.errors import FormatError, GraphError, value_invalid_msg
 from kg.vocab import ENTITY_CLASSES, KG, PREFIXES
 
-__all__ = ["RDF_FORMATS", "write_rdf", "to_rdf", "to_ntriples", "triples", "read_graph", "safe_iri", "claim_iri"]
+__all__ = ["RDF_FORMATS", "write_rdf", "write_rdf_formats", "to_rdf", "to_ntriples", "triples", "read_graph", "safe_iri", "claim_iri"]
 
 RDF_FORMATS = ("turtle", "ntriples", "jsonld")
 
@@ -210,6 +210,18 @@ def _subjects(G: nx.MultiDiGraph, include_abstracts: bool) -> Iterator[tuple[str
     Turtle needs no per-triple dictionary.
     """
     iri = {n: f"<{safe_iri(str(n))}>" for n in G.nodes}
+    # One pass over the edges (cheaper than a per-node adjacency view): each node's out-edge pairs.
+    out_po: dict = defaultdict(list)
+    for u, v, k, ed in G.edges(keys=True, data=True):
+        rel = ed.get("rel", k)
+        p = _REL_PROP.get(rel)
+        if p is None:
+            continue
+        s, o = iri[u], iri[v]
+        out_po[u].append((p, o))
+        if rel in REIFIED_RELS:
+            claims = ed.get("claims") or (({"paper": u},) if rel == "proposes" else ())
+            yield from _claims(s, p, o, claims, iri)
     for n, d in G.nodes(data=True):
         s, kind = iri[n], d.get("kind")
         types: list = []
@@ -230,17 +242,7 @@ def _subjects(G: nx.MultiDiGraph, include_abstracts: bool) -> Iterator[tuple[str
                 po.append((T_CONFIDENCE, c))
         elif kind == "repo":
             types.append((T_TYPE, T_CODE))
-        for v, keyed in G.adj[n].items():
-            o = iri[v]
-            for k, ed in keyed.items():
-                rel = ed.get("rel", k)
-                p = _REL_PROP.get(rel)
-                if p is None:
-                    continue
-                po.append((p, o))
-                if rel in REIFIED_RELS:
-                    claims = ed.get("claims") or (({"paper": n},) if rel == "proposes" else ())
-                    yield from _claims(s, p, o, claims, iri)
+        po.extend(out_po.pop(n, ()))
         if types or po:
             yield s, types, po
 
@@ -356,11 +358,20 @@ _WRITERS = {"turtle": _write_turtle, "ntriples": _write_ntriples, "jsonld": _wri
 
 def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, fmt: str = "turtle", include_abstracts: bool = True) -> int:
     """Write `G`'s RDF view to `path` (atomically, byte-stable); return the number of triples."""
-    if fmt not in _WRITERS:
-        raise FormatError(value_invalid_msg("RDF format", fmt, RDF_FORMATS))
+    return write_rdf_formats(G, {fmt: path}, include_abstracts=include_abstracts)
+
+
+def write_rdf_formats(G: nx.MultiDiGraph, paths: Mapping[str, str | Path], *, include_abstracts: bool = True) -> int:
+    """Write `G`'s RDF view in several formats, {format: path}, building the sorted triples once;
+    return the number of triples. Each file is what `write_rdf` writes for its format.
+    """
+    unknown = [fmt for fmt in paths if fmt not in _WRITERS]
+    if unknown:
+        raise FormatError(value_invalid_msg("RDF format", ",".join(unknown), RDF_FORMATS))
     grouped = _grouped(G, include_abstracts)
-    with atomic_open(path) as f:
-        _WRITERS[fmt](f, grouped)
+    for fmt, path in paths.items():
+        with atomic_open(path) as f:
+            _WRITERS[fmt](f, grouped)
     return sum(len(po) for _, po in grouped)
 
 
