@@ -17,17 +17,18 @@ __all__ = ["extract", "extract_all", "doc_to_extraction"]
 
 def doc_to_extraction(paper_key: str, doc: Doc, *, min_confidence: float = 0.0) -> Extraction:
     """Collect what the pipeline's components set on the Doc into one Extraction."""
-    cands = [c for c in doc._.candidates if c.kind != "task"]
+    ext = doc._  # each `doc._` makes a new accessor object
+    cands = [c for c in ext.candidates if c.kind != "task"]
     links = {}
     for c in cands:
         for a in c.aliases:
             links.setdefault(norm_key(a), norm_key(c.text))
-    mentions = to_mentions(cands, links) + list(doc._.tasks)
+    mentions = to_mentions(cands, links) + list(ext.tasks)
     mentions = [m for m in mentions if m.confidence >= min_confidence]
     kept = {m.text for m in mentions} | {a for m in mentions for a in m.aliases}
-    claims = [c for c in doc._.claims
+    claims = [c for c in ext.claims
               if c.confidence >= min_confidence and c.subject in kept and c.object in kept]
-    return Extraction(paper_key, mentions, claims, list(doc._.repos))
+    return Extraction(paper_key, mentions, claims, list(ext.repos))
 
 
 def extract_all(papers: Iterable[Paper], nlp: Language, *, min_confidence: float = 0.0,

@@ -65,33 +65,54 @@ def match_long_form(short: str, candidate: str) -> str | None:
     return long if len(long) > len(short) else None
 
 
+def _last_words(text: str, end: int, n: int) -> list[re.Match]:
+    """The last `n` words (\\S+ runs) of text[:end], read from a window that grows backwards.
+
+    Scanning the whole text before every parenthesis would make long abstracts quadratic.
+    """
+    size = 64 * (n + 1)
+    while True:
+        lo = max(0, end - size)
+        words = list(_WORD.finditer(text, lo, end))
+        # The first word of a window that does not start the text may be cut short: it is
+        # never among the last n when more than n words are in the window.
+        if lo == 0 or len(words) > n:
+            return words[-n:]
+        size *= 4
+
+
 def find_abbreviations(text: str) -> list[Abbreviation]:
     """Every `long form (SF)` definition in `text` (and `SF (long form)` when the first fails)."""
     found: list[Abbreviation] = []
     for m in _PAREN.finditer(text):
         inner = m.group(1).strip()
         inner = re.split(r"[;,]\s", inner)[0].strip()  # "(SAA; ours)" -> "SAA"
-        before = text[: m.start()].rstrip()
+        # `before` is text[:end], trailing white space off (offsets, not a copy of the prefix).
+        end = m.start()
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
         if _is_short_form(inner):
-            words = list(_WORD.finditer(before))
             n = min(len(inner) + 5, 2 * len(inner))
-            window = words[-n:]
+            window = _last_words(text, end, n)
             if not window:
                 continue
             cand_start = window[0].start()
             # A long form never crosses a sentence or clause boundary.
             for sep in (". ", "; ", ": ", ", "):
-                k = before.rfind(sep, cand_start)
+                k = text.rfind(sep, cand_start, end)
                 if k >= 0:
                     cand_start = max(cand_start, k + len(sep))
-            long = match_long_form(inner, before[cand_start:])
+            long = match_long_form(inner, text[cand_start:end])
             if long and len(long.split()) > 1 or (long and "-" in long):
-                found.append(Abbreviation(inner, long, m.start(1), before.rfind(long)))
+                found.append(Abbreviation(inner, long, m.start(1), text.rfind(long, 0, end)))
         else:
             # SF (long form): the token before the parenthesis is the short form.
-            prev = re.search(r"(\S+)$", before)
-            if prev and _is_short_form(prev.group(1)) and len(inner.split()) > 1:
-                long = match_long_form(prev.group(1), inner)
+            start = end
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            short = text[start:end]
+            if short and _is_short_form(short) and len(inner.split()) > 1:
+                long = match_long_form(short, inner)
                 if long == inner:
-                    found.append(Abbreviation(prev.group(1), inner, prev.start(1), m.start(1)))
+                    found.append(Abbreviation(short, inner, start, m.start(1)))
     return found

@@ -13,8 +13,11 @@ Each component reads and writes Doc extensions:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from spacy.attrs import IDX
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.extract.abbreviations import find_abbreviations
 from kg.extract.cues import load_cues
@@ -37,42 +40,53 @@ for _name, _default in (("text", ""), ("title_end", 0), ("sent_bounds", None), (
         Doc.set_extension(_name, default=_default)
 
 
-@Language.component("kg_title", assigns=["token.is_sent_start", "doc._.text", "doc._.title_end",
-                                          "doc._.sent_bounds"])
+@Language.component("kg_title", assigns=["doc._.text", "doc._.title_end", "doc._.sent_bounds"])
 def kg_title(doc: Doc) -> Doc:
     """Sentence boundaries: the title alone, then sentences ending in . ! ? before a capital.
 
-    The bounds are found on the text by one regex (kg.extract.sentences); only the first token
-    of each sentence is touched, which keeps `doc.sents` working at a fraction of the cost.
+    The bounds are found on the text by one regex (kg.extract.sentences). `doc.sents` reads them
+    through a user hook, only when asked: the rules never need it, and marking each sentence's
+    first token (`token.is_sent_start`) costs more than finding the bounds.
     """
-    text = doc._.text
+    ext = doc._  # each `doc._` makes a new accessor object: take it once per component
+    text = ext.text
     last = doc[-1] if len(doc) else None
-    if last is None or len(text) != last.idx + len(last.text_with_ws):
-        # Not made by kg.nlp's tokenizer (which keeps the string): rebuild it once.
-        text = doc._.text = doc.text
+    if last is not None and len(text) != last.idx + len(last.text_with_ws):
+        # Not made by kg.nlp's tokenizer (which keeps the string): rebuild it once. (A Doc
+        # without tokens is one of kg.nlp's text-only Docs, or empty.)
+        text = ext.text = doc.text
     cut = text.find(TITLE_SEPARATOR)
-    doc._.title_end = title_end = cut if cut >= 0 else len(text)
+    ext.title_end = title_end = cut if cut >= 0 else len(text)
     bounds = split_sentences(text, title_end)
-    doc._.sent_bounds = bounds
-    if len(doc):
-        doc[0].is_sent_start = True
-        for start, _end in bounds[1:]:
-            span = doc.char_span(start, start + 1, alignment_mode="expand")
-            if span is not None and len(span) and span.start > 0:
-                doc[span.start].is_sent_start = True
+    ext.sent_bounds = bounds
+    doc.user_hooks["sents"] = _sents
     return doc
+
+
+def _sents(doc: Doc) -> Iterator[Span]:
+    """`doc.sents` from `doc._.sent_bounds`: each sentence runs from its first token to the next's."""
+    if not len(doc):
+        return
+    # A sentence starts on a non-space character, so its first token is the last one starting
+    # at or before it.
+    starts = [s for s, _ in doc._.sent_bounds[1:]]
+    firsts = sorted({0, *(int(i) for i in doc.to_array(IDX).searchsorted(starts, side="right") - 1)})
+    for a, b in zip(firsts, [*firsts[1:], len(doc)]):
+        yield doc[a:b]
 
 
 @Language.component("kg_repos", assigns=["doc._.repos"])
 def kg_repos(doc: Doc) -> Doc:
-    doc._.repos = find_repos(doc._.text)
+    ext = doc._
+    ext.repos = find_repos(ext.text)
     return doc
 
 
 @Language.component("kg_abbreviations", requires=["doc._.title_end"], assigns=["doc._.abbreviations"])
 def kg_abbreviations(doc: Doc) -> Doc:
     """Schwartz & Hearst acronym definitions (see kg.extract.abbreviations)."""
-    doc._.abbreviations = find_abbreviations(doc._.text)
+    ext = doc._
+    ext.abbreviations = find_abbreviations(ext.text)
     return doc
 
 
@@ -80,16 +94,18 @@ def kg_abbreviations(doc: Doc) -> Doc:
 def kg_entities(doc: Doc) -> Doc:
     """Lexicon hits, name-shaped words and acronyms, typed and marked proposed or not."""
     lex, cues = load_lexicon(), load_cues()
-    text, bounds = doc._.text, doc._.sent_bounds
-    cands = find_candidates(text, bounds, lex, cues, doc._.abbreviations, doc._.title_end)
-    doc._.candidates = assign_roles(text, bounds, cands, cues, lex)
+    ext = doc._
+    text, bounds = ext.text, ext.sent_bounds
+    cands = find_candidates(text, bounds, lex, cues, ext.abbreviations, ext.title_end)
+    ext.candidates = assign_roles(text, bounds, cands, cues, lex)
     return doc
 
 
 @Language.component("kg_tasks", requires=["doc._.candidates"], assigns=["doc._.tasks"])
 def kg_tasks(doc: Doc) -> Doc:
     lex, cues = load_lexicon(), load_cues()
-    cands = doc._.candidates
+    ext = doc._
+    cands = ext.candidates
     task_cands = [c for c in cands if c.kind == "task"]
     lexicon_tasks = to_mentions(task_cands, {})
     for m in lexicon_tasks:
@@ -99,11 +115,12 @@ def kg_tasks(doc: Doc) -> Doc:
             m.text, m.aliases = long.lower(), (m.text,)
     named = {norm_key(c.text) for c in cands if c.kind != "task"}
     named |= {norm_key(a) for c in cands if c.kind != "task" for a in c.aliases}
-    doc._.tasks = find_tasks(doc, doc._.title_end, lexicon_tasks, cues, lex, named)
+    ext.tasks = find_tasks(doc, ext.title_end, lexicon_tasks, cues, lex, named)
     return doc
 
 
 @Language.component("kg_relations", requires=["doc._.candidates"], assigns=["doc._.claims"])
 def kg_relations(doc: Doc) -> Doc:
-    doc._.claims = find_claims(doc, doc._.candidates, load_cues())
+    ext = doc._
+    ext.claims = find_claims(doc, ext.candidates, load_cues())
     return doc

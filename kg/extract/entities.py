@@ -27,8 +27,13 @@ _SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[BM]|[BLSHT]/\d+|XL|XXL|La
 _URL = re.compile(r"(?:https?://|www\.|\b[\w.-]+\.(?:com|org|io|net|ai)/)\S*")
 _SIZED_TAIL = re.compile(r"-\d+(?:\.\d+)?[bm](?![\w-])")  # "-7b" after a lower-cased known model
 _NUMBERISH = re.compile(r"^(?:\d+(?:[.,]\d+)*(?:[A-Za-z]{0,2}|%|x|×)|[A-Za-z]\d?|\d+[DdKkMmBbx]|[IVX]+)$")
-# A word holding an upper-case letter or a digit (the only words that can be a coined name).
-_NAMEISH = re.compile(r"(?<![^\s(\[{\"'`“‘/])[^\s()\[\]{},;:!?\"'`“”‘’]*[A-Z0-9][^\s()\[\]{},;:!?\"'`“”‘’]*")
+# A word holding an upper-case letter or a digit (the only words that can be a coined name),
+# at the start of the text or after a space, an opening mark or a slash. The mark before it
+# is matched, not looked behind: a pattern led by a character class lets the regex engine
+# skip to the next candidate position in C, where a lookbehind is tried at every character.
+_NAME_BODY = r"[^\s()\[\]{},;:!?\"'`“”‘’]*?[A-Z0-9][^\s()\[\]{},;:!?\"'`“”‘’]*+"
+_NAMEISH_AT_START = re.compile(_NAME_BODY)
+_NAMEISH = re.compile(r"[\s(\[{\"'`“‘/](" + _NAME_BODY + ")")
 # ... and LaTeX commands glued to a word by a lossy conversion ("scriptsizeFLaws").
 _JUNK = re.compile(r"_\{?\d|^(?:scriptsize|footnotesize|textbf|textit|texttt|textsc|mathrm|mathbf|mathcal|emph|tiny|small|"
                    r"large|huge)[A-Z]|[\^\\=<>|~$*%#@]|://|www\.|--|\.(?:com|org|io|net|ai)\b|^\d+[/\-]|/\d+[A-Za-z]*-")
@@ -44,6 +49,11 @@ _LOWER_HEAD = re.compile(r"^[a-z]{3,}-")
 _GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma "
                    "tau upsilon phi chi psi omega".split())
 _WORD_END = set(" \t\n,;:!?)]}\"'”’")
+_EDITION = re.compile(r"-?\d{2,4}")
+_NEXT_WORD = re.compile(r"[^\s,;:()]+")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+# A character other than the opening marks a sentence's first word may stand behind.
+_NOT_OPENING = re.compile(r"[^ \"'“‘(\[]")
 
 
 @dataclass(slots=True)
@@ -93,6 +103,17 @@ def name_shape(w: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_facts(w: str) -> tuple[str, str | None, bool, bool, bool]:
+    """What the shape rule asks of one word, asked once per distinct word.
+
+    (the word without a modifier tail, its name_shape, junk?, plural acronym?, version tag?)
+    """
+    base = strip_suffix(w) if "-" in w else w
+    return base, name_shape(base), _JUNK.search(base) is not None, is_plural_acronym(base), \
+        _VERSION.match(base) is not None
+
+
 def _plain(part: str) -> bool:
     return part.islower() or (len(part) > 1 and part[0].isupper() and part[1:].islower())
 
@@ -140,9 +161,13 @@ def _lexicon_hits(text: str, starts: list[int], lex: Lexicon, family: dict[int, 
         entry = lex.by_key.get(norm_key(surface))
         if entry is None:
             continue
+        fits = lex.memo.get(surface)
+        if fits is None:
+            if len(lex.memo) > 1 << 16:  # surface spellings of known names: few, but stay bounded
+                lex.memo.clear()
+            fits = lex.memo[surface] = _case_fits(surface, entry)
         # "mistral-7b", "vicuna-13b": a lower-cased known model with a size tag is still the model.
-        if not _case_fits(surface, entry) and not (entry.kind == "method" and (_SIZED_TAIL.match(text, e)
-                                                                             or _SIZED_TAIL.search(surface))):
+        if not fits and not (entry.kind == "method" and (_SIZED_TAIL.match(text, e) or _SIZED_TAIL.search(surface))):
             continue
         while e < n and text[e] == "+":  # "PointNet++", "HumanEval+"
             e += 1
@@ -159,7 +184,7 @@ def _lexicon_hits(text: str, starts: list[int], lex: Lexicon, family: dict[int, 
                 if not _SIZE.match(rest[1:]):
                     base += rest
                 e = w_end
-            elif entry.kind == "dataset" and re.fullmatch(r"-?\d{2,4}", rest):
+            elif entry.kind == "dataset" and _EDITION.fullmatch(rest):
                 e = w_end  # "AIME24", "WMT-19": an edition of the same benchmark family
             elif rest[0] in "-_" and rest[1:2].islower():
                 pass  # a lower-case tail
@@ -168,7 +193,7 @@ def _lexicon_hits(text: str, starts: list[int], lex: Lexicon, family: dict[int, 
                 continue
         # Version words after a space: "Stable Diffusion v1.5", "Llama 2 7B".
         while entry.kind in ("method", "dataset") and e < n - 1 and text[e] == " ":
-            m = re.match(r"[^\s,;:()]+", text[e + 1:e + 12])
+            m = _NEXT_WORD.match(text, e + 1, e + 12)
             nxt = m.group().rstrip(".") if m else ""
             if not nxt or not _VERSION.match(nxt) or (nxt.isdigit() and len(nxt) > 1):
                 break
@@ -189,37 +214,39 @@ def _shape_candidates(text: str, bounds: list[tuple[int, int]], starts: list[int
     words = []
     # Words of a URL ("github.com/lab/FooNet_cvpr") are no mentions; the repo stage reads URLs.
     urls = [u.span() for u in _URL.finditer(text)] if ("://" in text or "www." in text or ".com/" in text) else []
-    for m in _NAMEISH.finditer(text):
-        s0 = m.start()
+    first = _NAMEISH_AT_START.match(text)
+    for m in ([first] if first else []) + list(_NAMEISH.finditer(text, first.end() if first else 0)):
+        s0, g = (m.start(), m.group()) if m is first else (m.start(1), m.group(1))
         if urls and any(a <= s0 < b for a, b in urls):
             continue
         # "A/B" are two words, "occlusion.Neighbor" is a missing space.
-        for part in _PART_SPLIT.finditer(m.group()):
-            w, s = part.group(), s0 + part.start()
-            while w and w[-1] in ".'’-":
-                w = w[:-1]
-            if w and not _LOWER_HEAD.match(w) and text[max(0, s - 2):s] not in ('\\"', "\\'"):
+        if "/" in g or "." in g:
+            parts = [(p.group(), s0 + p.start()) for p in _PART_SPLIT.finditer(g)]
+        else:
+            parts = ((g, s0),)
+        for w, s in parts:
+            w = w.rstrip(".'’-")
+            if w and not (w[0] in _LOWER and _LOWER_HEAD.match(w)) and not (
+                    s >= 2 and text[s - 2] == "\\" and text[s - 1] in "\"'"):
                 words.append((w, s, s + len(w)))
+    facts = [_word_facts(w) for w, _, _ in words]
     i = 0
     while i < len(words):
         w, s, e = words[i]
-        base = strip_suffix(w) if "-" in w else w
-        shape = name_shape(base)
-        if shape is None:  # most words: a capitalised sentence start is "title", numbers are None
+        base, shape, junk, plural, _ = facts[i]
+        if shape is None or junk:  # most words: a capitalised sentence start is "title", numbers are None
             i += 1
             continue
-        if _JUNK.search(base):
-            i += 1
-            continue
-        if is_plural_acronym(base):
+        if plural:
             plural_keys.add(norm_key(base[:-1]))
             i += 1
             continue
         sent = sentence_at(starts, s)
         in_title = sent == 0
         strong = shape in ("mixed", "caps")
-        first = not text[bounds[sent][0]:s].strip(" \"'“‘([")
-        weak = shape == "title" and not in_title and not first and base.lower() not in _GREEK
+        # Not the sentence's first word (only opening marks before it); asked only when it matters.
+        weak = (shape == "title" and not in_title and base.lower() not in _GREEK
+                and _NOT_OPENING.search(text, bounds[sent][0], s) is not None)
         if not (strong or weak) or lex.is_generic(base):
             i += 1
             continue
@@ -228,11 +255,10 @@ def _shape_candidates(text: str, bounds: list[tuple[int, int]], starts: list[int
         # Extend over adjacent words of the same sentence: capitalised names and version tags.
         while (base == w and j < len(words) and words[j][1] == words[j - 1][2] + 1 and text[words[j - 1][2]] == " "
                and words[j][1] < bounds[sent][1]):
-            nxt = strip_suffix(words[j][0]) if "-" in words[j][0] else words[j][0]
-            sh = name_shape(nxt)
-            if _JUNK.search(nxt) or is_plural_acronym(nxt) or lex.is_generic(nxt):
+            nxt, sh, junk, plural, version = facts[j]
+            if junk or plural or lex.is_generic(nxt):
                 break
-            if _VERSION.match(nxt) or (not in_title and sh in ("mixed", "caps", "title")):
+            if version or (not in_title and sh in ("mixed", "caps", "title")):
                 span_end = words[j][1] + len(nxt)
                 j += 1
                 if nxt != words[j - 1][0]:
@@ -364,13 +390,25 @@ _PRIORITY = {"abbreviation": 4, "title": 3, "lexicon": 2, "shape": 1}
 
 
 def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
+    """Longer spans first, then the surer source: keep each span that overlaps no kept one.
+
+    The kept characters are marked in a bytearray, so a candidate costs its own length; a
+    scan over every kept span made long texts quadratic. (No rule makes an empty span; one
+    is still judged as before: it overlaps a span that holds it strictly inside.)
+    """
     cands.sort(key=lambda c: (-(c.end - c.start), -_PRIORITY[c.source], c.start))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((c.end for c in cands), default=0))
+    empty: list[int] = []  # offsets of kept empty spans
     kept = []
     for c in cands:
-        if any(c.start < e and s < c.end for s, e in taken):
+        if c.start < c.end:
+            if taken.find(1, c.start, c.end) >= 0 or (empty and any(c.start < p < c.end for p in empty)):
+                continue
+            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+        elif any(k.start < c.start < k.end for k in kept):
             continue
-        taken.append((c.start, c.end))
+        else:
+            empty.append(c.start)
         kept.append(c)
     kept.sort(key=lambda c: c.start)
     return kept

@@ -19,6 +19,7 @@ _KIND_FILES = {"dataset": "datasets.jsonl", "method": "methods.jsonl", "metric":
                "task": "tasks.jsonl"}
 
 
+@lru_cache(maxsize=1 << 17)  # called on the same few thousand names over and over
 def norm_key(text: str) -> str:
     """Letters and digits only, lower case, accents folded: the key two spellings share.
 
@@ -49,6 +50,8 @@ class Lexicon:
     by_key: dict[str, LexEntry] = field(default_factory=dict)  # norm_key of label/alias -> entry
     prefixes: frozenset[str] = frozenset()  # every prefix of every key, to stop n-grams early
     pattern: re.Pattern | None = None  # one trie-shaped regex of every form (see form_pattern)
+    # Answers of pure questions about one surface string (kg.extract.entities), kept per lexicon.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def finditer(self, text: str):
         """Every lexicon form in `text`, case ignored, leftmost-longest: (start, end) pairs."""

@@ -187,13 +187,68 @@ def find_claims(doc: Doc, cands: list[Candidate], cues: Cues) -> list[Claim]:
 
 
 @lru_cache(maxsize=1024)
-def _variant_pattern(names: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]] | None:
+def _variant_pattern(names: tuple[str, ...]) -> tuple[_VariantFinder, dict[str, str]] | None:
     """The proposed names in any spelling that keeps their letters and digits ("T\\"ULU 3" = "TÜLU 3")."""
     keys = {norm_key(n): n for n in names if len(norm_key(n)) >= 3}
     if not keys:
         return None
-    alts = ["[^a-z0-9\\s]{0,2}\\s?".join(re.escape(ch) for ch in k) for k in sorted(keys, key=len, reverse=True)]
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + r")(?![a-z0-9])"), keys
+    return _VariantFinder(tuple(sorted(keys, key=len, reverse=True))), keys
+
+
+# Between two characters of a name a variant spelling puts at most two marks and a space.
+_GAP = "[^a-z0-9\\s]{0,2}\\s?"
+_GAP_RE = re.compile(_GAP)
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
+
+
+class _VariantFinder:
+    """Finds the keys (longest first) in a lower-cased text as the regex
+    `(?<![a-z0-9])(?:k1|k2...)(?![a-z0-9])` would, with _GAP between any two characters.
+
+    Each paper has its own proposed names, so compiling that regex cost more than everything
+    else the relation rules do. Keys of [a-z0-9] only are found instead in the text's
+    letters-and-digits skeleton (str.find), and each hit checked where it stands in the text;
+    other keys fall back to the regex.
+    """
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.keys = keys
+        self.pattern = None
+        if not all(_ALNUM_RUN.fullmatch(k) for k in keys):
+            alts = [_GAP.join(re.escape(ch) for ch in k) for k in keys]
+            self.pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + r")(?![a-z0-9])")
+
+    def spans(self, low: str) -> list[tuple[int, int]]:
+        """(start, end) of each match, as `pattern.finditer(low)` gives them."""
+        if self.pattern is not None:
+            return [m.span() for m in self.pattern.finditer(low)]
+        skeleton = "".join(_ALNUM_RUN.findall(low))
+        if not any(k in skeleton for k in self.keys):
+            return []
+        at = [i for m in _ALNUM_RUN.finditer(low) for i in range(m.start(), m.end())]  # skeleton -> text
+        n = len(low)
+        hits = []
+        for rank, k in enumerate(self.keys):
+            i = skeleton.find(k)
+            while i >= 0:
+                start, end = at[i], at[i + len(k) - 1] + 1
+                if ((start == 0 or not _is_alnum(low[start - 1])) and (end == n or not _is_alnum(low[end]))
+                        and all(at[j + 1] == at[j] + 1 or _GAP_RE.fullmatch(low, at[j] + 1, at[j + 1])
+                                for j in range(i, i + len(k) - 1))):
+                    hits.append((start, rank, end))
+                i = skeleton.find(k, i + 1)
+        # finditer: the leftmost match, of the first key that matches there, then on from its end.
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for start, _, end in sorted(hits):
+            if start >= pos:
+                out.append((start, end))
+                pos = end
+        return out
+
+
+def _is_alnum(ch: str) -> bool:
+    return "a" <= ch <= "z" or "0" <= ch <= "9"
 
 
 def _with_variants(text: str, low: str, methods: list[_Span], own) -> list[_Span]:
@@ -201,14 +256,16 @@ def _with_variants(text: str, low: str, methods: list[_Span], own) -> list[_Span
 
     An acronym-like name (START) must keep its capitals: "start" is an ordinary word.
     """
-    pattern, keys = own
+    finder, keys = own
     extra = []
-    for m in pattern.finditer(low):
-        name = keys[norm_key(m.group())]
-        if name.isupper() and not text[m.start(): m.end()].isupper():
+    for start, end in finder.spans(low):
+        # None when a mark between the letters folds to a letter ("fooé net" -> "fooenet"),
+        # which is no spelling of the name (a KeyError here used to stop the build).
+        name = keys.get(norm_key(low[start:end]))
+        if name is None or name.isupper() and not text[start:end].isupper():
             continue
-        if not any(s.start < m.end() and m.start() < s.end for s in methods):
-            extra.append(_Span(name, m.start(), m.end(), True))
+        if not any(s.start < end and start < s.end for s in methods):
+            extra.append(_Span(name, start, end, True))
     return sorted(methods + extra, key=lambda s: s.start) if extra else methods
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from spacy.tokens import Doc
@@ -77,6 +78,8 @@ _FIRST = re.compile(
 )
 
 
+# The word-level helpers below are pure and see the same words again and again: cached.
+@lru_cache(maxsize=1 << 16)
 def _singular(word: str) -> str:
     w = word.lower()
     if w.endswith("ies") and len(w) > 5:
@@ -86,11 +89,13 @@ def _singular(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=1 << 16)
 def _head_of(word: str, heads: frozenset[str]) -> bool:
     w = word.lower()
     return w in heads or _singular(w) in heads or w.split("-")[-1] in heads
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_name(word: str) -> bool:
     """A coined name (DeepCache, GPT-4), not a title-cased compound (Test-Time)."""
     if name_shape(word) != "mixed":
@@ -217,8 +222,9 @@ class _Evidence:
     sources: list[str] = field(default_factory=list)  # which rules supported it (for inspection)
 
 
-def _words(text: str) -> set[str]:
-    return {_singular(w) for w in re.findall(r"\w+", text.lower())}
+@lru_cache(maxsize=1 << 14)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_singular(w) for w in re.findall(r"\w+", text.lower()))
 
 
 def _overlaps(a: str, b: str) -> bool:
@@ -235,6 +241,7 @@ def _overlaps(a: str, b: str) -> bool:
     return len(wa & wb) / len(wa | wb) >= 0.5 or wa <= wb or wb <= wa
 
 
+@lru_cache(maxsize=1 << 16)
 def _clean(text: str) -> str:
     """A surface form as a task name: edge punctuation off, lower case but for acronyms."""
     words = [w.strip(".,;:!?()[]{}\"'“”‘’") for w in text.split()]
