@@ -26,11 +26,14 @@ __all__ = ["Resolution", "resolve", "entity_slug", "sizeless"]
 def entity_slug(key: str) -> str:
     """An IRI-safe slug for a normalised key; non-ASCII keys are hashed so none collide.
 
-    >>> entity_slug("gpt4"), entity_slug("tülu3")[:2]
-    ('gpt4', 'u-')
+    ASCII keys hold only letters, digits and "+", which is percent-encoded (a slug never holds
+    "%" otherwise, so "cfg++" and "cfgplus" stay apart).
+
+    >>> entity_slug("gpt4"), entity_slug("cfg++"), entity_slug("tülu3")[:2]
+    ('gpt4', 'cfg%2B%2B', 'u-')
     """
-    if key.isascii() and key.isalnum():
-        return key
+    if key.isascii() and key.replace("+", "").isalnum():
+        return key.replace("+", "%2B")
     return "u-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -90,28 +93,71 @@ class Resolution:
         return self.entities.get(eid) if eid else None
 
 
+def _is_acronym(text: str) -> bool:
+    """A short all-capitals form such as `CL` or `SAA` (a plural `s` allowed)."""
+    core = text[:-1] if text.endswith("s") else text
+    return 2 <= len(core) <= 6 and core.isupper() and core.replace("-", "").isalnum()
+
+
+_STOP = frozenset({"a", "an", "the", "of", "for", "and", "in", "on", "with", "to", "from", "by", "via"})
+
+
+def _stems(long_form: str) -> frozenset[str]:
+    """Content words cut to five letters: `policy optimisation` ~ `Policy Optimization`."""
+    return frozenset(w[:5] for w in re.findall(r"[a-z0-9]+", long_form.lower()) if w not in _STOP)
+
+
+def _ambiguous_acronyms(mentions, keyfn) -> set[tuple[str, str]]:
+    """(kind, acronym key) pairs that papers define with long forms that are not variants.
+
+    Two long forms are variants when the content words of one hold those of the other
+    (`reading comprehension` ~ `machine reading comprehension`); `continual learning` and
+    `curriculum learning` are not.
+
+    >>> from kg.records import Mention
+    >>> def m(short, long): return ("p", Mention(short, "task", 1, aliases=(long,)), [short, long])
+    >>> ms = [m("CL", "continual learning"), m("CL", "curriculum learning"),
+    ...       m("MRC", "reading comprehension"), m("MRC", "machine reading comprehension")]
+    >>> sorted(_ambiguous_acronyms(ms, lambda kind, t: t.lower()))
+    [('task', 'cl')]
+    """
+    expansions: dict[tuple[str, str], set[frozenset[str]]] = defaultdict(set)
+    for _paper, m, forms in mentions:
+        longs = {_stems(f) for f in forms if not _is_acronym(f)} - {frozenset()}
+        for f in forms:
+            if _is_acronym(f) and longs:
+                expansions[(m.kind, keyfn(m.kind, f))] |= longs
+    return {k for k, longs in expansions.items()
+            if any(not (a <= b or b <= a) for a in longs for b in longs)}
+
+
 def resolve(extractions: Iterable[Extraction], lexicon: Lexicon | None = None) -> Resolution:
     """Merge the mentions of all papers into entities."""
     lex = lexicon or load_lexicon()
     uf: dict[str, _UnionFind] = defaultdict(_UnionFind)
     keyfn = lambda kind, t: _task_key(t) if kind == "task" else norm_key(t)  # noqa: E731
+    mentions = [(ex.paper_key, m, [f for f in (m.text, *m.aliases) if norm_key(f)])
+                for ex in extractions for m in ex.mentions]
+    ambiguous = _ambiguous_acronyms(mentions, keyfn)
     seen: list[tuple[str, str, str, list[str], float]] = []  # paper, kind, key, forms, confidence
-    for ex in extractions:
-        for m in ex.mentions:
-            forms = [f for f in (m.text, *m.aliases) if norm_key(f)]
-            if not forms:
-                continue
-            u = uf[m.kind]
-            root = keyfn(m.kind, m.text) or keyfn(m.kind, forms[0])
-            u.find(root)
-            for f in forms:
-                u.union(root, keyfn(m.kind, f))
-                if m.kind == "method":
-                    u.union(root, norm_key(sizeless(f)))
-                entry = lex.lookup(f)
-                if entry is not None and entry.kind == m.kind:
-                    u.union(root, keyfn(m.kind, entry.label))
-            seen.append((ex.paper_key, m.kind, root, forms, m.confidence))
+    for paper_key, m, forms in mentions:
+        if not forms:
+            continue
+        u = uf[m.kind]
+        # An acronym that stands for different things in different papers links nothing: each
+        # paper's mention joins the entity of its own long form.
+        linking = [f for f in forms if (m.kind, keyfn(m.kind, f)) not in ambiguous] if len(forms) > 1 else forms
+        linking = linking or forms
+        root = keyfn(m.kind, m.text) if m.text in linking else keyfn(m.kind, linking[0])
+        u.find(root)
+        for f in linking:
+            u.union(root, keyfn(m.kind, f))
+            if m.kind == "method":
+                u.union(root, norm_key(sizeless(f)))
+            entry = lex.lookup(f)
+            if entry is not None and entry.kind == m.kind:
+                u.union(root, keyfn(m.kind, entry.label))
+        seen.append((paper_key, m.kind, root, forms, m.confidence))
 
     surface: dict[tuple[str, str], Counter] = defaultdict(Counter)
     conf: dict[tuple[str, str], float] = defaultdict(float)

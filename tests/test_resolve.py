@@ -95,3 +95,22 @@ def test_real_lexicon_keeps_versions_apart():
     res = resolve([ex("p1", m("GPT-4")), ex("p2", m("GPT-4o")), ex("p3", m("Gemini 1.5 Pro")),
                    ex("p4", m("Gemini 1.0 Pro")), ex("p5", m("GPT-3.5")), ex("p6", m("GPT-3.5-turbo"))], lex)
     assert len(res.entities) == 6
+
+
+def test_an_acronym_with_two_meanings_does_not_merge_them():
+    res = resolve([ex("p1", m("continual learning", "task", aliases=["CL"])),
+                   ex("p2", m("curriculum learning", "task", aliases=["CL"])),
+                   ex("p3", m("machine reading comprehension", "task", aliases=["MRC"])),
+                   ex("p4", m("reading comprehension", "task", aliases=["MRC"]))], EMPTY)
+    labels = sorted(e.label for e in res.entities.values())
+    assert "continual learning" in labels and "curriculum learning" in labels
+    assert res.entity_for("p1", "CL", "task").label == "continual learning"
+    assert res.entity_for("p2", "CL", "task").label == "curriculum learning"
+    # Variants of one long form still share the acronym's entity.
+    assert res.entity_for("p3", "MRC", "task") is res.entity_for("p4", "MRC", "task")
+
+
+def test_plus_signs_tell_names_apart():
+    res = resolve([ex("p1", m("CFG"), m("CFG++"))], EMPTY)
+    assert sorted(e.label for e in res.entities.values()) == ["CFG", "CFG++"]
+    assert sorted(res.entities) == ["method/cfg", "method/cfg%2B%2B"]

@@ -14,25 +14,26 @@ from kg.errors import KGError
 
 __all__ = ["LexEntry", "Lexicon", "load_lexicon", "norm_key", "load_wordlist", "form_pattern"]
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# "+" is kept: CFG++ and C++ are other things than CFG and C.
+_NON_ALNUM = re.compile(r"[^a-z0-9+]+")
 _KIND_FILES = {"dataset": "datasets.jsonl", "method": "methods.jsonl", "metric": "metrics.jsonl",
                "task": "tasks.jsonl"}
 
 
 @lru_cache(maxsize=1 << 17)  # called on the same few thousand names over and over
 def norm_key(text: str) -> str:
-    """Letters and digits only, lower case, accents folded: the key two spellings share.
+    """Letters, digits and "+" only, lower case, accents folded: the key two spellings share.
 
     >>> norm_key("Stable-Diffusion") == norm_key("Stable Diffusion")
     True
-    >>> norm_key("GPT-4") == norm_key("GPT-4o")
-    False
+    >>> norm_key("GPT-4") == norm_key("GPT-4o"), norm_key("CFG++") == norm_key("CFG")
+    (False, False)
     """
     if text.isascii():  # the common case, ten times faster
         return _NON_ALNUM.sub("", text.lower())
     s = unicodedata.normalize("NFKD", text)
     s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
-    return "".join(c for c in s if c.isalnum())
+    return "".join(c for c in s if c.isalnum() or c == "+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +80,9 @@ def load_wordlist(path: Path) -> list[str]:
     return [l.strip() for l in lines if l.strip() and not l.lstrip().startswith("#")]
 
 
-# A form is split into units (letter runs, digit runs; symbols are ignored as norm_key does); between two units the
-# text may put one separator or none, so "GPT-4" also finds "GPT4" and "Llama 2" finds "LLaMA-2".
-_UNIT = re.compile(r"[^\W\d_]+|\d+")
+# A form is split into units (letter runs, digit runs, runs of "+"; other symbols are ignored as norm_key does);
+# between two units the text may put one separator or none, so "GPT-4" also finds "GPT4" and "Llama 2" finds "LLaMA-2".
+_UNIT = re.compile(r"[^\W\d_]+|\d+|\++")
 _SEP = r"(?:\s?[&+]\s?|[\s\-_./·'@()]|--)?"
 
 
