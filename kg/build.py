@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import networkx as nx
 
 from kg.analyze import centrality, method_scores, project, ranking
 from kg.atomic import atomic_open
+from kg.cache import CACHE_FILENAME, BuildState, ExtractionCache
 from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, SAMPLE_CORPUS_DIR
+from kg.errors import FormatError, InputError, KGError, value_invalid_msg
+from kg.export.charts import write_top_methods_chart, write_trends_chart
 from kg.export.html import write_html
 from kg.export.rdf import write_rdf_formats
-from kg.cache import CACHE_FILENAME, BuildState, ExtractionCache
 from kg.graph import build_graph
 from kg.ingest import read_papers
 from kg.parallel import extract_papers
 from kg.progress import Stages
-from kg.errors import FormatError, InputError, KGError, value_invalid_msg
 from kg.records import Skip
 from kg.resolve import resolve
+from kg.trends import trend_table
 from kg.update import continue_ingest
 
 __all__ = ["BuildSummary", "build", "write_centrality_csv", "RDF_EXTENSIONS"]
@@ -69,13 +73,30 @@ class BuildSummary:
         return out
 
 
+def build_date() -> str:
+    """Today's date (UTC) for the map's header; SOURCE_DATE_EPOCH fixes it for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch and epoch.isdigit() else datetime.now(timezone.utc)
+    return when.date().isoformat()
+
+
 def write_centrality_csv(G: nx.MultiDiGraph, path: Path, scores: dict[str, float]) -> None:
     """rank, label, score, papers, iri: every method, best first."""
     with atomic_open(path) as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["rank", "label", "pagerank", "papers", "iri"])
         for rank, (node, score) in enumerate(ranking(scores), 1):
-            w.writerow([rank, G.nodes[node]["label"], f"{score:.9f}", len(G.nodes[node].get("papers", ())), node])
+            w.writerow([rank, spreadsheet_safe(G.nodes[node]["label"]), f"{score:.9f}",
+                        len(G.nodes[node].get("papers", ())), node])
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection).
+
+    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("C++")
+    ("'=HYPERLINK(1)", 'C++')
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def build(
@@ -144,7 +165,11 @@ def build(
     summary.triples = write_rdf_formats(G, paths, include_abstracts=include_abstracts)
     summary.outputs += list(paths.values())
     stages.done("rdf")
-    write_html(G, out / "graph.html", max_nodes=max_nodes, scores=scores, pagerank=pagerank)
+    charts = [("top methods", "top_methods.svg"), ("trends", "trends.svg")]
+    write_top_methods_chart(G, scores, out / "top_methods.svg")
+    write_trends_chart(trend_table(G, period="month"), out / "trends.svg")
+    write_html(G, out / "graph.html", max_nodes=max_nodes, scores=scores, pagerank=pagerank,
+               build_date=build_date(), links=charts)
     stages.done("html")
     write_centrality_csv(G, out / "centrality.csv", scores)
     stages.done("centrality")
@@ -157,7 +182,7 @@ def build(
         store.close()
         stages.done("cache")
     summary.stages = stages.seconds
-    summary.outputs += [out / "graph.html", out / "centrality.csv"]
+    summary.outputs += [out / "graph.html", out / "centrality.csv"] + [out / name for _, name in charts]
     summary.seconds = time.perf_counter() - t0
     return G, summary
 

@@ -29,8 +29,9 @@ def built(tmp_path_factory):
 
 def test_build_writes_every_view_and_a_summary(built):
     out, result = built
-    for name in ("graph.ttl", "graph.nt", "graph.html", "centrality.csv"):
+    for name in ("graph.ttl", "graph.nt", "graph.html", "centrality.csv", "top_methods.svg", "trends.svg"):
         assert (out / name).stat().st_size > 0, name
+    assert '<a href="top_methods.svg">top methods</a>' in (out / "graph.html").read_text(encoding="utf-8")
     assert "records read:      11" in result.output and "papers kept:       11" in result.output
     assert "records skipped:   0" in result.output and "seconds:" in result.output
     assert "nodes:             paper 11, method " in result.output

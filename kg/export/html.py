@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -208,6 +209,7 @@ def render_html(
     build_date: str | None = None,
     communities: dict[str, int] | None = None,
     pagerank: dict[str, float] | None = None,
+    links: Sequence[tuple[str, str]] = (),
 ) -> tuple[str, dict[str, int]]:
     """The map of `G` as one HTML string, and its counts (nodes_drawn, nodes_total, edges_drawn, ...).
 
@@ -245,6 +247,7 @@ def render_html(
         kinds=[(k, *NODE_STYLE.get(k, ("dot", "#777777")), kind_counts[k]) for k in kind_counts],
         relations=[(r, REL_STYLE.get(r, "#999999"), rel_counts[r]) for r in rel_counts],
         build_date=build_date,
+        links=[(label, href) for label, href in links],
         has_communities=communities is not None,
         css=Markup((TEMPLATE_DIR / "graph.css").read_text(encoding="utf-8")),
         app_js=Markup(app_js),
@@ -265,13 +268,15 @@ def write_html(
     build_date: str | None = None,
     communities: dict[str, int] | None = None,
     pagerank: dict[str, float] | None = None,
+    links: Sequence[tuple[str, str]] = (),
 ) -> HtmlStats:
     """Write the interactive map of `G` to `path` (atomically) and say what it drew.
 
     `scores`: centrality to size and rank the nodes it names (else PageRank over the whole graph);
     `build_date`: shown in the header, left out when None so the file is deterministic;
     `communities`: node -> cluster number, offered as an alternative colouring;
-    `pagerank`: PageRank of every node over project(G, "full") when already computed.
+    `pagerank`: PageRank of every node over project(G, "full") when already computed;
+    `links`: (label, relative URL) pairs shown in the header, e.g. the charts beside the map.
 
     >>> import tempfile, networkx as nx
     >>> G = nx.MultiDiGraph()
@@ -281,7 +286,7 @@ def write_html(
     1
     """
     html, stats = render_html(G, max_nodes=max_nodes, scores=scores, build_date=build_date, communities=communities,
-                              pagerank=pagerank)
+                              pagerank=pagerank, links=links)
     data = html.encode("utf-8")
     with atomic_open(path, "wb") as f:
         f.write(data)
