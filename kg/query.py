@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from kg.defaults import QUERY_DIR
 from kg.errors import GraphError, QueryError, value_invalid_msg
+from kg.export.rdf import graph_file_format
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -28,7 +29,6 @@ __all__ = [
 
 ENGINES = ("oxigraph", "rdflib")
 RESULT_FORMATS = ("table", "csv", "json")
-_SUFFIX_FORMAT = {".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "jsonld"}
 _PARAM_LINE = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\b", re.MULTILINE)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
@@ -76,11 +76,7 @@ def load_graph(path: str | Path, *, engine: str = "oxigraph"):
     if engine not in ENGINES:
         raise QueryError(value_invalid_msg("engine", engine, ENGINES))
     path = Path(path)
-    if not path.is_file():
-        raise GraphError(f"graph file {path} not found; run `kg build` first or pass --graph")
-    fmt = _SUFFIX_FORMAT.get(path.suffix.lower())
-    if fmt is None:
-        raise GraphError(value_invalid_msg(f"graph file suffix of {path}", path.suffix, sorted(_SUFFIX_FORMAT)))
+    fmt = graph_file_format(path)
     try:
         if engine == "oxigraph":
             import pyoxigraph as ox

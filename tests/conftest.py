@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
+import rdflib
 
 R = "https://w3id.org/paperkg/resource/"
 
@@ -45,3 +47,24 @@ def make_tiny_graph() -> nx.MultiDiGraph:
 @pytest.fixture
 def tiny_graph() -> nx.MultiDiGraph:
     return make_tiny_graph()
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_OX_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def _rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    dt = term.datatype.value if term.datatype else None
+    return rdflib.Literal(term.value, lang=term.language, datatype=None if term.language or dt == _XSD_STRING else dt)
+
+
+def parse_with_oxigraph(path, fmt: str) -> rdflib.Graph:
+    """The file as pyoxigraph reads it (which checks every IRI and escape), as an rdflib Graph to compare."""
+    g = rdflib.Graph()
+    for q in ox.parse(path=str(path), format=_OX_FORMAT[fmt]):
+        g.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+    return g

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
+from conftest import parse_with_oxigraph
 from kg.defaults import MAX_TITLE_CHARS
 from kg.export.html import render_html
 from kg.export.rdf import read_graph, safe_iri, to_ntriples, write_rdf
@@ -30,8 +31,6 @@ from kg.resolve import entity_slug, resolve
 # KG_EXAMPLES=2000 pytest tests/test_properties.py searches harder (a few minutes).
 EXAMPLES = int(os.environ.get("KG_EXAMPLES", "40"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-OX_FMT = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 RL_FMT = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
 EXT = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}
 DCT_TITLE = rdflib.URIRef("http://purl.org/dc/terms/title")
@@ -46,15 +45,6 @@ nasty_text = st.one_of(st.text(max_size=30), st.sampled_from(NASTY),
 # Unpaired surrogates reach Python strings through JSON escapes ("\ud800").
 with_surrogates = st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF) | st.characters(), max_size=20)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def _rl(term):
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    dt = term.datatype.value if term.datatype else None
-    return rdflib.Literal(term.value, lang=term.language, datatype=None if term.language or dt == XSD_STRING else dt)
 
 
 def _written(G) -> rdflib.Graph:
@@ -254,9 +244,7 @@ def test_every_rdf_format_parses_back_in_both_libraries_to_what_was_written(tmp_
         by_rdflib = rdflib.Graph().parse(path, format=RL_FMT[fmt])
         _assert_isomorphic(expected, by_rdflib, f"{fmt} via rdflib")
         _assert_says_what_G_says(G, by_rdflib)
-        by_oxigraph = rdflib.Graph()
-        for q in ox.parse(path=str(path), format=OX_FMT[fmt]):  # validates every IRI and escape
-            by_oxigraph.add((_rl(q.subject), _rl(q.predicate), _rl(q.object)))
+        by_oxigraph = parse_with_oxigraph(path, fmt)  # validates every IRI and escape
         _assert_isomorphic(expected, by_oxigraph, f"{fmt} via pyoxigraph")
     # And back into the graph model.
     H = read_graph(tmp_path / "g.ttl")
@@ -359,9 +347,7 @@ def test_any_paper_text_goes_through_ingest_extraction_and_every_export(tmp_path
     for fmt in ("turtle", "ntriples"):
         path = tmp_path / f"g.{EXT[fmt]}"
         write_rdf(G, path, fmt=fmt)
-        got = rdflib.Graph()
-        for q in ox.parse(path=str(path), format=OX_FMT[fmt]):
-            got.add((_rl(q.subject), _rl(q.predicate), _rl(q.object)))
+        got = parse_with_oxigraph(path, fmt)
         _assert_isomorphic(expected, got, fmt)
         _assert_says_what_G_says(G, got)
     assert {str(o) for o in expected.objects(None, DCT_TITLE)} == {p.title for p in papers}

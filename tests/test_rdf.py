@@ -15,33 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from conftest import make_tiny_graph
+from conftest import make_tiny_graph, parse_with_oxigraph
 from kg.errors import FormatError, GraphError
 from kg.export.rdf import claim_iri, read_graph, safe_iri, to_rdf, write_rdf
 
 R = "https://w3id.org/paperkg/resource/"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 EXT = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}
-OX_FMT = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 RL_FMT = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
-
-
-def _rl(term):
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    dt = term.datatype.value if term.datatype else None
-    if term.language or dt == XSD_STRING:
-        dt = None
-    return rdflib.Literal(term.value, lang=term.language, datatype=dt)
-
-
-def parse_oxigraph(path: Path, fmt: str) -> rdflib.Graph:
-    g = rdflib.Graph()
-    for q in ox.parse(path=str(path), format=OX_FMT[fmt]):
-        g.add((_rl(q.subject), _rl(q.predicate), _rl(q.object)))
-    return g
 
 
 def parse_rdflib(path: Path, fmt: str) -> rdflib.Graph:
@@ -103,7 +83,7 @@ def test_every_format_parses_with_both_libraries_to_the_same_graph(tmp_path, gra
     n = write_rdf(graph, path, fmt=fmt)
     assert n == len(reference)
     assert_isomorphic(parse_rdflib(path, fmt), reference)
-    assert_isomorphic(parse_oxigraph(path, fmt), reference)
+    assert_isomorphic(parse_with_oxigraph(path, fmt), reference)
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld"])
@@ -242,7 +222,7 @@ def test_turtle_is_readable(tmp_path):
 
 def test_tiny_graph_matches_the_golden_turtle(tmp_path):
     # The expected bytes of the tiny graph. After an intended change of the output, regenerate with:
-    # .venv/bin/python -c "import sys; sys.path.insert(0, 'tests'); from conftest import make_tiny_graph; \
+    # .venv/bin/python -c "import sys; sys.path.insert(0, 'tests'); from conftest import make_tiny_graph, parse_with_oxigraph; \
     #   from kg.export.rdf import write_rdf; write_rdf(make_tiny_graph(), 'tests/fixtures/rdf/tiny.ttl')"
     golden = Path(__file__).parent / "fixtures" / "rdf" / "tiny.ttl"
     path = tmp_path / "g.ttl"

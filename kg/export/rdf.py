@@ -23,7 +23,7 @@ from kg.defaults import ONTOLOGY_NS, RESOURCE_BASE
 from kg.errors import FormatError, GraphError, value_invalid_msg
 from kg.vocab import ENTITY_CLASSES, KG, PREFIXES
 
-__all__ = ["RDF_FORMATS", "write_rdf", "write_rdf_formats", "to_rdf", "to_ntriples", "triples", "read_graph", "safe_iri", "claim_iri"]
+__all__ = ["RDF_FORMATS", "write_rdf", "write_rdf_formats", "to_rdf", "to_ntriples", "triples", "read_graph", "graph_file_format", "safe_iri", "claim_iri"]
 
 RDF_FORMATS = ("turtle", "ntriples", "jsonld")
 
@@ -398,23 +398,33 @@ def to_rdf(G: nx.MultiDiGraph, *, include_abstracts: bool = True):
 # ---------------------------------------------------------------- reader
 
 
-_SUFFIX_FORMAT = {".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".jsonld": "JSON_LD", ".json": "JSON_LD"}
+_SUFFIX_FORMAT = {".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "jsonld"}
+_OX_FORMAT = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD"}
 
 
-def _parse(path: Path):
-    import pyoxigraph as ox
+def graph_file_format(path: Path) -> str:
+    """The RDF format (one of RDF_FORMATS) of an existing graph file, from its suffix.
 
+    Raises GraphError naming the file when it is missing or its suffix is not a graph format.
+    """
     if not path.is_file():
         raise GraphError(f"graph file {path} not found; run `kg build` first or pass --graph")
     fmt = _SUFFIX_FORMAT.get(path.suffix.lower())
     if fmt is None:
         raise GraphError(value_invalid_msg(f"graph file suffix of {path}", path.suffix, sorted(_SUFFIX_FORMAT)))
+    return fmt
+
+
+def _parse(path: Path):
+    import pyoxigraph as ox
+
+    fmt = graph_file_format(path)
     try:
         with open(path, "rb") as f:
-            return list(ox.parse(f, format=getattr(ox.RdfFormat, fmt)))
+            return list(ox.parse(f, format=getattr(ox.RdfFormat, _OX_FORMAT[fmt])))
     except (SyntaxError, ValueError, OSError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise GraphError(f"{path} is not readable {fmt.replace('_', '-').lower()}: {first}") from e
+        raise GraphError(f"{path} is not readable {fmt}: {first}") from e
 
 
 def _key(term) -> str:
