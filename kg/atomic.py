@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_open", "atomic_write_text"]
+__all__ = ["atomic_open", "atomic_write_text", "remove_stale_temps"]
 
 
 def _umask() -> int:
@@ -46,3 +46,20 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
 def atomic_write_text(path: str | Path, text: str) -> None:
     with atomic_open(path) as f:
         f.write(text)
+
+
+def remove_stale_temps(folder: str | Path, names: list[str]) -> int:
+    """Delete the temp files a killed write of any of `names` left in `folder`; how many there were.
+
+    Only files of atomic_open's own pattern (`.NAME.*.tmp`) are touched.
+    """
+    folder = Path(folder)
+    removed = 0
+    for name in names:
+        for tmp in folder.glob(f".{name}.*.tmp"):
+            try:
+                tmp.unlink()
+                removed += 1
+            except FileNotFoundError:  # another process cleaned it first
+                pass
+    return removed

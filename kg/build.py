@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.analyze import centrality, method_scores, project, ranking
-from kg.atomic import atomic_open
+from kg.atomic import atomic_open, remove_stale_temps
 from kg.cache import CACHE_FILENAME, BuildState, ExtractionCache
 from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, SAMPLE_CORPUS_DIR
 from kg.errors import FormatError, InputError, KGError, value_invalid_msg
@@ -162,6 +162,9 @@ def build(
     scores = method_scores(G, pagerank)
     stages.done("centrality")
     paths = {f: out / f"graph.{RDF_EXTENSIONS[f]}" for f in dict.fromkeys(rdf_formats)}
+    # A build killed mid-write leaves its hidden temp files; this one replaces every output anyway.
+    remove_stale_temps(out, [f"graph.{ext}" for ext in RDF_EXTENSIONS.values()]
+                       + ["graph.html", "centrality.csv", "top_methods.svg", "trends.svg"])
     summary.triples = write_rdf_formats(G, paths, include_abstracts=include_abstracts)
     summary.outputs += list(paths.values())
     stages.done("rdf")

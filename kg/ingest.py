@@ -260,7 +260,12 @@ def record_to_paper(rec: Any, source: str, *, arxiv: bool = False) -> tuple[Pape
 
 # --- files -> papers -------------------------------------------------------------------------
 
-def _files(inputs: Sequence[str | Path], skipped: list[Skip]) -> Iterator[Path]:
+def _files(inputs: Sequence[str | Path], skipped: list[Skip], warnings: list[Skip]) -> Iterator[Path]:
+    """The files to read: named files as they are; in folders, files with an input suffix.
+
+    Other files in a folder (a README, a PDF) are passed over with a warning, not a skip: the user
+    did not ask for them, so `--strict` should not fail on them.
+    """
     for inp in inputs:
         p = Path(inp)
         if p.is_dir():
@@ -269,8 +274,8 @@ def _files(inputs: Sequence[str | Path], skipped: list[Skip]) -> Iterator[Path]:
                 skipped.append(Skip(str(p), None, "folder holds no files"))
             for f in found:
                 if f.suffix and f.suffix.lower() not in INPUT_SUFFIXES:
-                    skipped.append(Skip(str(f), None, f"not an input file: paperkg reads {', '.join(INPUT_SUFFIXES)} "
-                                                      "files in folders (name a file to read it anyway)"))
+                    warnings.append(Skip(str(f), None, f"not an input file, left out: paperkg reads {', '.join(INPUT_SUFFIXES)} "
+                                                       "files in folders (name a file to read it anyway)"))
                 else:
                     yield f
         elif p.is_file():
@@ -355,7 +360,7 @@ def read_papers(
                 callback(s)
         reported[:] = [len(out.skipped), len(out.warnings)]
 
-    files = list(_files(inputs, out.skipped))
+    files = list(_files(inputs, out.skipped, out.warnings))
     report()
     for path in files:
         n_skip = len(out.skipped)

@@ -138,3 +138,4 @@ def test_build_killed_midway_leaves_previous_outputs_intact(tmp_path, target, be
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(OUTPUTS)
     if target == OUTPUTS[0]:
         assert build([FIX], out) == new
+        assert not list(out.glob(".*.tmp"))  # the next build removed the killed one's temp file

@@ -255,10 +255,10 @@ def test_directory_of_mixed_formats(tmp_path, good):
     (d / "notes.md").write_text("# my notes\n", encoding="utf-8")
     (d / ".hidden.jsonl").write_text("not read", encoding="utf-8")
     assert_case(tmp_path, d, good, messages=[
-        f"skipped {d / 'notes.md'}: not an input file: paperkg reads .atom, .csv, .json, .jsonl, .ndjson, .tsv, "
-        ".txt, .xml files in folders (name a file to read it anyway)",
+        f"warning {d / 'notes.md'}: not an input file, left out: paperkg reads .atom, .csv, .json, .jsonl, .ndjson, "
+        ".tsv, .txt, .xml files in folders (name a file to read it anyway)",
     ], kept=["Mixed JSONL", "Mixed CSV", "Mixed JSON", "Mixed Atom", "Mixed Listing"],
-        summary="records skipped:   1 (1 not an input file)")
+        summary="warnings:          1")
 
 
 def test_missing_file_among_several(tmp_path, good):
