@@ -11,11 +11,13 @@ and loading it runs no code.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
+from contextlib import contextmanager
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ __all__ = ["ExtractionCache", "BuildState", "content_key", "extractor_version", 
 
 #: Where `kg build` keeps its cache, inside the output folder.
 CACHE_FILENAME = ".kg-cache.sqlite3"
-_SCHEMA = 1  # bump when the tables or the JSON shape change
+_SCHEMA = 2  # bump when the tables or the JSON shape change (2: mentions and claims as arrays)
 _BATCH = 500  # keys per SELECT ... IN (...): well under SQLite's bound-parameter limit
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -71,23 +73,55 @@ def extractor_version(root: Path = _PACKAGE) -> str:
 
 # --- JSON for records ---------------------------------------------------------------------------
 
-def _tuple_fields(cls: type) -> frozenset[str]:
+@cache  # asked once per record loaded: dataclasses.fields() is slow next to the rest of a load
+def _tuple_fields(cls: type) -> tuple[str, ...]:
     # Annotations are strings (from __future__ import annotations): "tuple[str, ...]" etc.
-    return frozenset(f.name for f in dataclasses.fields(cls) if str(f.type).startswith("tuple"))
+    return tuple(f.name for f in dataclasses.fields(cls) if str(f.type).startswith("tuple"))
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@cache
+def _tuple_positions(cls: type) -> tuple[int, ...]:
+    return tuple(i for i, name in enumerate(_field_names(cls)) if name in _tuple_fields(cls))
 
 
 def _record(cls: type, obj: dict) -> Any:
-    tuples = _tuple_fields(cls)
-    return cls(**{k: tuple(v) if k in tuples and v is not None else v for k, v in obj.items()})
+    """`cls` from its JSON object (a fresh dict from json.loads, changed in place): lists back to tuples."""
+    for k in _tuple_fields(cls):
+        v = obj.get(k)
+        if v is not None:
+            obj[k] = tuple(v)
+    return cls(**obj)
 
 
 def _plain(obj: Any) -> dict:
     return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
 
+def _row(obj: Any) -> list:
+    return [getattr(obj, name) for name in _field_names(type(obj))]
+
+
+def _from_row(cls: type, row: list) -> Any:
+    """The inverse of _row (`row` is a fresh list from json.loads, changed in place)."""
+    for i in _tuple_positions(cls):
+        if i < len(row) and row[i] is not None:
+            row[i] = tuple(row[i])
+    return cls(*row)
+
+
 def extraction_to_json(ex: Extraction) -> str:
-    """An Extraction as JSON, without its paper key (entries are shared by papers of equal text)."""
-    return json.dumps({"mentions": [_plain(m) for m in ex.mentions], "claims": [_plain(c) for c in ex.claims],
+    """An Extraction as JSON, without its paper key (entries are shared by papers of equal text).
+
+    Mentions and claims are arrays of their fields in declaration order, not objects: loading
+    100,000 cached extractions is then several times faster. Field order cannot drift under a
+    stored entry: kg/records.py is part of extractor_version, so editing it makes every entry stale.
+    """
+    return json.dumps({"mentions": [_row(m) for m in ex.mentions], "claims": [_row(c) for c in ex.claims],
                        "repos": list(ex.repos)}, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
@@ -99,8 +133,23 @@ def extraction_from_json(paper_key: str, text: str) -> Extraction:
     True
     """
     obj = json.loads(text)
-    return Extraction(paper_key, [_record(Mention, m) for m in obj["mentions"]],
-                      [_record(Claim, c) for c in obj["claims"]], list(obj["repos"]))
+    return Extraction(paper_key, [_from_row(Mention, m) for m in obj["mentions"]],
+                      [_from_row(Claim, c) for c in obj["claims"]], list(obj["repos"]))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: loading makes a few hundred thousand small records at
+    once, and each collection the allocations trigger would rescan the whole growing heap (half
+    the load time at 20,000 papers). The records hold no reference cycles; collection resumes after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- the state a build leaves for --update -------------------------------------------------------
@@ -162,16 +211,18 @@ class ExtractionCache:
             by_content.setdefault(content_key(title, abstract), []).append(key)
         contents = list(by_content)
         found: dict[str, Extraction] = {}
-        for i in range(0, len(contents), _BATCH):
-            batch = contents[i:i + _BATCH]
-            rows = self._db.execute(
-                f"SELECT content, data FROM extraction WHERE version = ? AND min_confidence = ? "
-                f"AND content IN ({','.join('?' * len(batch))})",
-                (self.version, repr(float(min_confidence)), *batch),
-            )
-            for content, data in rows:
-                for key in by_content[content]:
-                    found[key] = extraction_from_json(key, data)
+        conf = repr(float(min_confidence))
+        with _gc_paused():
+            for i in range(0, len(contents), _BATCH):
+                batch = contents[i:i + _BATCH]
+                rows = self._db.execute(
+                    f"SELECT content, data FROM extraction WHERE version = ? AND min_confidence = ? "
+                    f"AND content IN ({','.join('?' * len(batch))})",
+                    (self.version, conf, *batch),
+                )
+                for content, data in rows:
+                    for key in by_content[content]:
+                        found[key] = extraction_from_json(key, data)
         return found
 
     def put(self, items: Iterable[tuple[str, str, Extraction]], *, min_confidence: float) -> None:
@@ -232,7 +283,8 @@ class ExtractionCache:
         if row is None:
             return None
         meta = json.loads(row[0])
-        papers = [_record(Paper, json.loads(d)) for (d,) in self._db.execute("SELECT data FROM paper ORDER BY seq")]
+        with _gc_paused():
+            papers = [_record(Paper, json.loads(d)) for (d,) in self._db.execute("SELECT data FROM paper ORDER BY seq")]
         return BuildState(papers, meta["records_read"], meta["duplicates"],
                           [Skip(*s) for s in meta["skipped"]], [Skip(*s) for s in meta["warnings"]], meta["inputs"])
 

@@ -171,3 +171,40 @@ def test_a_build_without_cache_removes_an_unreadable_cache(tmp_path):
     (tmp_path / CACHE_FILENAME).write_bytes(b"not a database" * 100)
     build([FIX], out_dir=tmp_path, cache=False)
     assert not (tmp_path / CACHE_FILENAME).exists()
+
+
+def test_bulk_get_gives_equal_records_and_leaves_gc_as_it_was(tmp_path):
+    import gc
+
+    exs = [Extraction(f"k{i}", [Mention(f"Net{i}", "method", 0.5, proposed=True, aliases=(f"N{i}", "x")),
+                                Mention("Set", "dataset", 0.25)],
+                      [Claim(f"Net{i}", "evaluatesOn", "Set", f"Net{i} is run on Set.", 0.75)], ["https://github.com/a/b"])
+           for i in range(1200)]  # more than one SELECT batch
+    with ExtractionCache(tmp_path / "c.sqlite3", version="v1") as c:
+        c.put([(f"T{i}", "A", ex) for i, ex in enumerate(exs)], min_confidence=0.0)
+        items = [(f"k{i}", f"T{i}", "A") for i in range(len(exs))] + [("new", "T?", "A")]
+        assert gc.isenabled()
+        got = c.get(items, min_confidence=0.0)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            assert c.get(items[:3], min_confidence=0.0) == {ex.paper_key: ex for ex in exs[:3]}
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    assert got == {ex.paper_key: ex for ex in exs}
+    assert all(type(m.aliases) is tuple for ex in got.values() for m in ex.mentions)
+
+
+def test_a_cache_of_an_older_schema_is_emptied_not_misread(tmp_path):
+    ex = Extraction("k", [Mention("FooNet", "method", 0.9)], [], [])
+    with ExtractionCache(tmp_path / "c.sqlite3", version="v1") as c:
+        c.put([("T", "A", ex)], min_confidence=0.0)
+    db = sqlite3.connect(tmp_path / "c.sqlite3")
+    with db:  # as a release that stored records as JSON objects left it
+        db.execute("UPDATE meta SET value = '1' WHERE name = 'schema'")
+        db.execute("UPDATE extraction SET data = ?", (json.dumps({"mentions": [{"text": "FooNet"}], "claims": [],
+                                                                  "repos": []}),))
+    db.close()
+    with ExtractionCache(tmp_path / "c.sqlite3", version="v1") as c:
+        assert c.get([("k", "T", "A")], min_confidence=0.0) == {}

@@ -14,6 +14,8 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
+from operator import itemgetter
 from pathlib import Path
 
 import networkx as nx
@@ -183,85 +185,133 @@ def _paper_triples(d: dict, include_abstracts: bool) -> Iterator[tuple[str, str]
         yield T_CREATOR, _quote(a)
 
 
-def _author_list(s: str, authors: tuple[str, ...]) -> Iterator[tuple[str, list, list]]:
-    """schema:author's rdf:List nodes, so the author order survives; blank-node labels are stable."""
-    stem = "_:a" + hashlib.sha1(s.encode("utf-8", "replace")).hexdigest()[:16] + "n"
+def _author_cells(stem: str, authors: tuple[str, ...]) -> Iterator[tuple[int, list]]:
+    """schema:author's rdf:List cells (index, pairs), so the author order survives; blank-node labels are stable."""
     last = len(authors) - 1
     for i, a in enumerate(authors):
-        yield f"{stem}{i}", [], [(T_FIRST, _quote(a)), (T_REST, f"{stem}{i + 1}" if i < last else T_NIL)]
+        yield i, [(T_FIRST, _quote(a)), (T_REST, f"{stem}{i + 1}" if i < last else T_NIL)]
 
 
-def _claims(s: str, p: str, o: str, claims, iri: dict) -> Iterator[tuple[str, list, list]]:
-    for c in claims:
-        paper = iri.get(c["paper"]) or f"<{safe_iri(str(c['paper']))}>"
-        st = f"<{claim_iri(s[1:-1], p[1:-1], o[1:-1], paper[1:-1])}>"
-        po = [(T_SUBJ, s), (T_PRED, p), (T_OBJ, o), (T_DERIVED, paper)]
-        if c.get("evidence"):
-            po.append((T_EVIDENCE, _quote(c["evidence"])))
-        if c.get("confidence") is not None and (conf := _decimal(c["confidence"])):
-            po.append((T_CONFIDENCE, conf))
-        yield st, [(T_TYPE, T_STATEMENT)], po
+def _author_stem(s: str) -> str:
+    """The blank-node label of a paper's author list, less the cell index."""
+    return "_:a" + hashlib.sha1(s.encode("utf-8", "replace")).hexdigest()[:16] + "n"
 
 
-def _subjects(G: nx.MultiDiGraph, include_abstracts: bool) -> Iterator[tuple[str, list, list]]:
-    """(subject, its rdf:type pairs, its other (predicate, object) pairs), unsorted, terms in N-Triples syntax.
+def _claim_paper(c: Mapping, iri: dict) -> str:
+    return iri.get(c["paper"]) or f"<{safe_iri(str(c['paper']))}>"
 
-    Subjects come out whole (a node with its out-edges, a claim, a list cell), so grouping for
-    Turtle needs no per-triple dictionary.
+
+def _claim_pairs(spo: tuple[str, str, str], c: Mapping, iri: dict) -> list:
+    s, p, o = spo
+    po = [(T_SUBJ, s), (T_PRED, p), (T_OBJ, o), (T_DERIVED, _claim_paper(c, iri))]
+    if c.get("evidence"):
+        po.append((T_EVIDENCE, _quote(c["evidence"])))
+    if c.get("confidence") is not None and (conf := _decimal(c["confidence"])):
+        po.append((T_CONFIDENCE, conf))
+    return po
+
+
+def _node_pairs(G: nx.MultiDiGraph, n, d: dict, iri: dict, include_abstracts: bool) -> tuple[list, list]:
+    """A node's rdf:type pairs and its other (predicate, object) pairs, out-edges included."""
+    s, kind = iri[n], d.get("kind")
+    types: list = []
+    po: list = []
+    if kind == "paper":
+        types.append((T_TYPE, T_PAPER))
+        po.extend(_paper_triples(d, include_abstracts))
+        if d.get("authors"):
+            po.append((T_AUTHOR, _author_stem(s) + "0"))
+    elif kind in _KIND_CLASS:
+        types.append((T_TYPE, _KIND_CLASS[kind]))
+        label = d.get("label") or ""
+        po.append((T_LABEL, _quote(label)))
+        po.extend((T_ALT, _quote(a)) for a in d.get("aliases") or () if a != label)
+        if d.get("confidence") is not None and (c := _decimal(d["confidence"])):
+            po.append((T_CONFIDENCE, c))
+    elif kind == "repo":
+        types.append((T_TYPE, T_CODE))
+    for v, keyed in G.succ[n].items():
+        for k, ed in keyed.items():
+            p = _REL_PROP.get(ed.get("rel", k))
+            if p is not None:
+                po.append((p, iri[v]))
+    return types, po
+
+
+# What a subject entry stands for: a node, a reified claim, or the cells of a paper's author list.
+_NODE, _CLAIM, _CELLS = 0, 1, 2
+
+
+def _entries(G: nx.MultiDiGraph, iri: dict) -> list[tuple[str, int, object, object]]:
+    """(sort key, what, a, b) per subject, unsorted: just enough to build its triples when written.
+
+    A paper's author-list cells share one entry keyed by their common label stem: no other
+    subject starts with that stem, so the cells sort together exactly where each would alone.
     """
-    iri = {n: f"<{safe_iri(str(n))}>" for n in G.nodes}
-    # One pass over the edges (cheaper than a per-node adjacency view): each node's out-edge pairs.
-    out_po: dict = defaultdict(list)
+    out: list = []
     for u, v, k, ed in G.edges(keys=True, data=True):
         rel = ed.get("rel", k)
-        p = _REL_PROP.get(rel)
-        if p is None:
-            continue
-        s, o = iri[u], iri[v]
-        out_po[u].append((p, o))
         if rel in REIFIED_RELS:
+            spo = (iri[u], _REL_PROP[rel], iri[v])
             claims = ed.get("claims") or (({"paper": u},) if rel == "proposes" else ())
-            yield from _claims(s, p, o, claims, iri)
+            for c in claims:
+                st = claim_iri(spo[0][1:-1], spo[1][1:-1], spo[2][1:-1], _claim_paper(c, iri)[1:-1])
+                out.append((f"<{st}>", _CLAIM, spo, c))
     for n, d in G.nodes(data=True):
-        s, kind = iri[n], d.get("kind")
-        types: list = []
-        po: list = []
-        if kind == "paper":
-            types.append((T_TYPE, T_PAPER))
-            po.extend(_paper_triples(d, include_abstracts))
-            if d.get("authors"):
-                authors = tuple(d["authors"])
-                po.append((T_AUTHOR, "_:a" + hashlib.sha1(s.encode("utf-8", "replace")).hexdigest()[:16] + "n0"))
-                yield from _author_list(s, authors)
-        elif kind in _KIND_CLASS:
-            types.append((T_TYPE, _KIND_CLASS[kind]))
-            label = d.get("label") or ""
-            po.append((T_LABEL, _quote(label)))
-            po.extend((T_ALT, _quote(a)) for a in d.get("aliases") or () if a != label)
-            if d.get("confidence") is not None and (c := _decimal(d["confidence"])):
-                po.append((T_CONFIDENCE, c))
-        elif kind == "repo":
-            types.append((T_TYPE, T_CODE))
-        po.extend(out_po.pop(n, ()))
-        if types or po:
-            yield s, types, po
-
-
-def _grouped(G: nx.MultiDiGraph, include_abstracts: bool) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Subjects sorted, each with its (predicate, object) pairs: rdf:type first, then sorted, no duplicates."""
-    items = sorted(_subjects(G, include_abstracts), key=lambda t: t[0])
-    out: list[tuple[str, list[tuple[str, str]]]] = []
-    i = 0
-    while i < len(items):
-        s, types, po = items[i]
-        i += 1
-        while i < len(items) and items[i][0] == s:  # two node keys with one IRI, a claim stated twice
-            types, po = types + items[i][1], po + items[i][2]
-            i += 1
-        if len(types) > 1:
-            types = sorted(set(types))
-        out.append((s, types + sorted(set(po))))
+        s = iri[n]
+        out.append((s, _NODE, n, d))
+        if d.get("kind") == "paper" and d.get("authors"):
+            out.append((_author_stem(s), _CELLS, n, d))
     return out
+
+
+def _merged(s: str, types: list, po: list) -> tuple[str, list]:
+    if len(types) > 1:
+        types = sorted(set(types))
+    return s, types + sorted(set(po))
+
+
+def _grouped(G: nx.MultiDiGraph, include_abstracts: bool) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Subjects sorted, each with its (predicate, object) pairs: rdf:type first, then sorted, no duplicates.
+
+    Only the subject keys are sorted up front; each subject's triples are built as it is yielded,
+    so a writer holds one subject's text at a time, not the whole graph's.
+    """
+    iri = {n: f"<{safe_iri(str(n))}>" for n in G.nodes}
+    entries = _entries(G, iri)
+    entries.sort(key=itemgetter(0))
+    i, end = 0, len(entries)
+    while i < end:
+        j = i + 1
+        while j < end and entries[j][0] == entries[i][0]:  # two node keys with one IRI, a claim stated twice
+            j += 1
+        key, what = entries[i][0], entries[i][1]
+        if what == _CELLS:
+            yield from _cells(key, [tuple(d["authors"]) for _, _, _, d in entries[i:j]])
+        else:
+            types: list = []
+            po: list = []
+            for _, what, a, b in entries[i:j]:
+                if what == _CLAIM:
+                    types.append((T_TYPE, T_STATEMENT))
+                    po.extend(_claim_pairs(a, b, iri))
+                else:
+                    t, p = _node_pairs(G, a, b, iri, include_abstracts)
+                    types += t
+                    po += p
+            if types or po:
+                yield _merged(key, types, po)
+        i = j
+
+
+def _cells(stem: str, lists: list[tuple[str, ...]]) -> Iterator[tuple[str, list]]:
+    """The author-list cells under `stem` in label order ("n10" sorts before "n2"), merged across papers."""
+    cells: dict[int, list] = defaultdict(list)
+    for authors in lists:
+        for i, po in _author_cells(stem, authors):
+            cells[i] += po
+    for i in sorted(cells, key=str):
+        yield _merged(f"{stem}{i}", [], cells[i])
 
 
 def triples(G: nx.MultiDiGraph, *, include_abstracts: bool = True) -> Iterator[tuple[str, str, str]]:
@@ -274,9 +324,15 @@ def triples(G: nx.MultiDiGraph, *, include_abstracts: bool = True) -> Iterator[t
 # ---------------------------------------------------------------- writers
 
 
-def _write_ntriples(f, grouped) -> None:
-    for s, po in grouped:
-        f.write("".join([f"{s} {p} {o} .\n" for p, o in po]))
+class _NTriples:
+    def __init__(self, f) -> None:
+        self.f = f
+
+    def subject(self, s: str, po: list) -> None:
+        self.f.write("".join([f"{s} {p} {o} .\n" for p, o in po]))
+
+    def end(self) -> None:
+        pass
 
 
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -304,11 +360,15 @@ class _TurtleTerms(dict):
         return got
 
 
-def _write_turtle(f, grouped) -> None:
-    ttl = _TurtleTerms({T_TYPE: "a"})
-    width = max(map(len, PREFIXES))
-    f.writelines(f"@prefix {k + ':':<{width + 1}} <{v}> .\n" for k, v in PREFIXES.items())
-    for s, po in grouped:
+class _Turtle:
+    def __init__(self, f) -> None:
+        self.f = f
+        self.ttl = _TurtleTerms({T_TYPE: "a"})
+        width = max(map(len, PREFIXES))
+        f.writelines(f"@prefix {k + ':':<{width + 1}} <{v}> .\n" for k, v in PREFIXES.items())
+
+    def subject(self, s: str, po: list) -> None:
+        ttl = self.ttl
         parts = ["\n", s]
         last = None
         for p, o in po:
@@ -320,7 +380,10 @@ def _write_turtle(f, grouped) -> None:
                 parts.append((" ;\n    " if last else " ") + ttl[p] + " " + o)
                 last = p
         parts.append(" .\n")
-        f.write("".join(parts))
+        self.f.write("".join(parts))
+
+    def end(self) -> None:
+        pass
 
 
 def _jsonld_term(term: str) -> str:
@@ -335,12 +398,15 @@ def _jsonld_term(term: str) -> str:
     return f'{{"@value": {term}}}'
 
 
-def _write_jsonld(f, grouped) -> None:
+class _JsonLD:
     # Expanded, flattened JSON-LD written as text: full IRIs everywhere, so no term can be misread,
     # and IRIs from safe_iri never hold '"' or '\\', so they need no JSON escaping.
-    f.write('{"@graph": [')
-    sep = "\n"
-    for s, po in grouped:
+    def __init__(self, f) -> None:
+        self.f = f
+        self.sep = "\n"
+        f.write('{"@graph": [')
+
+    def subject(self, s: str, po: list) -> None:
         props: dict[str, list[str]] = {}
         for p, o in po:
             if p == T_TYPE and o[0] == "<":
@@ -348,12 +414,14 @@ def _write_jsonld(f, grouped) -> None:
             else:
                 props.setdefault(p[1:-1], []).append(_jsonld_term(o))
         body = ",\n  ".join(f'"{k}": [{", ".join(v)}]' for k, v in props.items())
-        f.write(f'{sep}{{"@id": "{s[1:-1] if s[0] == "<" else s}",\n  {body}}}')
-        sep = ",\n"
-    f.write("\n]}\n")
+        self.f.write(f'{self.sep}{{"@id": "{s[1:-1] if s[0] == "<" else s}",\n  {body}}}')
+        self.sep = ",\n"
+
+    def end(self) -> None:
+        self.f.write("\n]}\n")
 
 
-_WRITERS = {"turtle": _write_turtle, "ntriples": _write_ntriples, "jsonld": _write_jsonld}
+_WRITERS = {"turtle": _Turtle, "ntriples": _NTriples, "jsonld": _JsonLD}
 
 
 def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, fmt: str = "turtle", include_abstracts: bool = True) -> int:
@@ -368,11 +436,19 @@ def write_rdf_formats(G: nx.MultiDiGraph, paths: Mapping[str, str | Path], *, in
     unknown = [fmt for fmt in paths if fmt not in _WRITERS]
     if unknown:
         raise FormatError(value_invalid_msg("RDF format", ",".join(unknown), RDF_FORMATS))
-    grouped = _grouped(G, include_abstracts)
-    for fmt, path in paths.items():
-        with atomic_open(path) as f:
-            _WRITERS[fmt](f, grouped)
-    return sum(len(po) for _, po in grouped)
+    count = 0
+    with ExitStack() as stack:
+        # Every file is written in the one pass over the subjects, so no format needs the whole
+        # graph's text in memory. Opened in reverse: the stack then replaces them in `paths` order.
+        files = {fmt: stack.enter_context(atomic_open(path)) for fmt, path in reversed(paths.items())}
+        writers = [_WRITERS[fmt](files[fmt]) for fmt in paths]
+        for s, po in _grouped(G, include_abstracts):
+            count += len(po)
+            for w in writers:
+                w.subject(s, po)
+        for w in writers:
+            w.end()
+    return count
 
 
 def to_ntriples(G: nx.MultiDiGraph, *, include_abstracts: bool = True) -> str:
@@ -380,7 +456,9 @@ def to_ntriples(G: nx.MultiDiGraph, *, include_abstracts: bool = True) -> str:
     import io
 
     buf = io.StringIO()
-    _write_ntriples(buf, _grouped(G, include_abstracts))
+    w = _NTriples(buf)
+    for s, po in _grouped(G, include_abstracts):
+        w.subject(s, po)
     return buf.getvalue()
 
 
