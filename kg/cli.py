@@ -37,6 +37,21 @@ class _KGCommand(click.Command):
             ctx.exit(EXIT_ERROR)
 
 
+def _emit(data: list[dict], fields: list[str], fmt: str, table) -> None:
+    """Print rows as JSON, CSV (the `fields`) or, via `table(data)`, an aligned table."""
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        w.writerows(data)
+    else:
+        for line in table(data):
+            click.echo(line)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def cli() -> None:
@@ -190,19 +205,14 @@ def centrality(graph_path, measure, on, top, engine, k, seed, fmt):
     rows = ranking(method_centrality(G, measure=measure, on=on, engine=engine, seed=seed, k=k), top)
     data = [{"rank": i, "label": G.nodes[n]["label"], "score": s, "papers": len(G.nodes[n].get("papers", ())), "iri": n}
             for i, (n, s) in enumerate(rows, 1)]
-    if fmt == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    elif fmt == "csv":
-        import csv
 
-        w = csv.DictWriter(sys.stdout, fieldnames=["rank", "label", "score", "papers", "iri"], lineterminator="\n")
-        w.writeheader()
-        w.writerows(data)
-    else:
-        width = max([len(d["label"]) for d in data] + [6])
-        click.echo(f"{'rank':>4}  {'method':<{width}}  {measure:>12}  papers")
-        for d in data:
-            click.echo(f"{d['rank']:>4}  {d['label']:<{width}}  {d['score']:>12.6f}  {d['papers']:>6}")
+    def table(rows):
+        width = max([len(d["label"]) for d in rows] + [6])
+        yield f"{'rank':>4}  {'method':<{width}}  {measure:>12}  papers"
+        for d in rows:
+            yield f"{d['rank']:>4}  {d['label']:<{width}}  {d['score']:>12.6f}  {d['papers']:>6}"
+
+    _emit(data, ["rank", "label", "score", "papers", "iri"], fmt, table)
 
 
 @cli.command(cls=_KGCommand)
@@ -260,21 +270,6 @@ def serve(graph_path, host, port):
 
 EXPORT_FORMATS = ("graphml", "gexf", "vosviewer", "csv")
 _EXPORT_FILES = {"graphml": "graph.graphml", "gexf": "graph.gexf", "vosviewer": "vosviewer.json"}
-
-
-def _emit(data: list[dict], fields: list[str], fmt: str, table) -> None:
-    """Print rows as JSON, CSV (the `fields`) or, via `table(data)`, an aligned table."""
-    if fmt == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    elif fmt == "csv":
-        import csv
-
-        w = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-        w.writeheader()
-        w.writerows(data)
-    else:
-        for line in table(data):
-            click.echo(line)
 
 
 @cli.command(cls=_KGCommand)
