@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import networkx as nx
 import pyoxigraph as ox
 import pytest
@@ -68,3 +73,19 @@ def parse_with_oxigraph(path, fmt: str) -> rdflib.Graph:
     for q in ox.parse(path=str(path), format=_OX_FORMAT[fmt]):
         g.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
     return g
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def outputs_under_hash_seeds(code: str, out_path, seeds=("1", "2")) -> list[bytes]:
+    """Run `code` (which writes the file named by sys.argv[1]) in a fresh interpreter per hash seed.
+
+    Set and dict order depend on the seed, so equal results show nothing written depends on it.
+    """
+    outs = []
+    for seed in seeds:
+        subprocess.run([sys.executable, "-c", code, str(out_path)], check=True, cwd=ROOT,
+                       env=dict(os.environ, PYTHONHASHSEED=seed))
+        outs.append(Path(out_path).read_bytes())
+    return outs

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import R, make_tiny_graph
+from conftest import R, make_tiny_graph, outputs_under_hash_seeds
 
 from kg.errors import KGError
 from kg.export.html import HtmlStats, write_html
@@ -166,10 +163,5 @@ def test_same_bytes_whatever_the_hash_seed(tmp_path):
     """Sets iterate in hash order, which changes per process: nothing on the page may depend on it."""
     code = ("import sys; sys.path.insert(0, 'tests'); from test_html import grid_graph; "
             "from kg.export.html import write_html; write_html(grid_graph(), sys.argv[1], max_nodes=40)")
-    outs = []
-    for seed in ("1", "2"):
-        out = tmp_path / f"{seed}.html"
-        subprocess.run([sys.executable, "-c", code, str(out)], check=True, env={"PYTHONHASHSEED": seed},
-                       cwd=Path(__file__).resolve().parent.parent)
-        outs.append(out.read_bytes())
+    outs = outputs_under_hash_seeds(code, tmp_path / "g.html")
     assert outs[0] == outs[1]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
@@ -15,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from conftest import make_tiny_graph, parse_with_oxigraph
+from conftest import make_tiny_graph, outputs_under_hash_seeds, parse_with_oxigraph
 from kg.errors import FormatError, GraphError
 from kg.export.rdf import claim_iri, read_graph, safe_iri, to_rdf, write_rdf, write_rdf_formats
 
@@ -103,13 +100,7 @@ def test_output_is_byte_identical_across_processes(tmp_path):
     # Set and dict order depend on the hash seed; a second interpreter with another seed must agree.
     code = ("import sys; sys.path.insert(0, 'tests'); from test_rdf import nasty_graph; "
             "from kg.export.rdf import write_rdf; write_rdf(nasty_graph(), sys.argv[1])")
-    outs = []
-    for seed in ("1", "2"):
-        out = tmp_path / f"g{seed}.ttl"
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        subprocess.run([sys.executable, "-c", code, str(out)], check=True, env=env,
-                       cwd=Path(__file__).resolve().parent.parent)
-        outs.append(out.read_bytes())
+    outs = outputs_under_hash_seeds(code, tmp_path / "g.ttl")
     assert outs[0] == outs[1]
 
 
@@ -222,7 +213,7 @@ def test_turtle_is_readable(tmp_path):
 
 def test_tiny_graph_matches_the_golden_turtle(tmp_path):
     # The expected bytes of the tiny graph. After an intended change of the output, regenerate with:
-    # .venv/bin/python -c "import sys; sys.path.insert(0, 'tests'); from conftest import make_tiny_graph, parse_with_oxigraph; \
+    # .venv/bin/python -c "import sys; sys.path.insert(0, 'tests'); from conftest import make_tiny_graph, outputs_under_hash_seeds, parse_with_oxigraph; \
     #   from kg.export.rdf import write_rdf; write_rdf(make_tiny_graph(), 'tests/fixtures/rdf/tiny.ttl')"
     golden = Path(__file__).parent / "fixtures" / "rdf" / "tiny.ttl"
     path = tmp_path / "g.ttl"
