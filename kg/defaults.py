@@ -23,6 +23,8 @@ ONTOLOGY_NS = "https://w3id.org/paperkg/ontology#"
 NODE_KINDS = ("paper", "method", "dataset", "task", "metric", "repo")
 #: Edge relations of the graph (names of the kg: properties).
 RELATIONS = ("proposes", "mentions", "hasCode", "evaluatesOn", "improvesOver")
+#: The relations that carry per-paper claims (evidence sentence, confidence), reified in the RDF.
+CLAIM_RELATIONS = ("evaluatesOn", "improvesOver")
 
 #: Default threshold below which extracted entities are dropped (`kg build --min-confidence`).
 MIN_CONFIDENCE: float = 0.0

@@ -24,13 +24,11 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from kg.defaults import RESOURCE_BASE
+from kg.defaults import CLAIM_RELATIONS, RESOURCE_BASE
 from kg.records import Extraction, Paper
 from kg.resolve import Resolution
 
 __all__ = ["build_graph", "paper_iri", "entity_iri", "CLAIM_RELATIONS"]
-
-CLAIM_RELATIONS = ("evaluatesOn", "improvesOver")
 
 
 def paper_iri(key: str) -> str:
