@@ -23,6 +23,8 @@ __all__ = [
     "method_centrality",
     "method_scores",
     "centrality",
+    "pagerank_arrays",
+    "rounded_scores",
     "ranking",
 ]
 
@@ -169,6 +171,74 @@ def _eigenvector(H: nx.Graph) -> dict:
     return scores
 
 
+def pagerank_arrays(
+    n: int, rows, cols, *, alpha: float = PAGERANK_ALPHA, max_iter: int = 100, tol: float = 1.0e-6
+) -> np.ndarray:
+    """PageRank of the undirected, unweighted simple graph on nodes 0..n-1 with edges (rows[i], cols[i]).
+
+    The pairs must be unique, with rows[i] < cols[i], sorted. The power iteration is networkx's
+    scipy PageRank operation for operation (the same sparse matrix and kernel, uniform start and
+    teleport, dangling nodes spread uniformly, L1 test against n * tol), so it gives the values of
+    `nx.pagerank` on that graph with nodes 0..n-1 (bit for bit with networkx 3.6) without building
+    a networkx graph: a 125,000-node graph takes a fraction of a second.
+
+    Raises
+    ------
+    AnalysisError
+        Pairs out of range, not i < j, not sorted or repeated.
+    networkx.PowerIterationFailedConvergence
+        No convergence within `max_iter` iterations, as nx.pagerank raises it.
+
+    Examples
+    --------
+    >>> pagerank_arrays(3, [0, 1], [1, 2]).round(6).tolist()
+    [0.256757, 0.486486, 0.256757]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    if rows.ndim != 1 or rows.shape != cols.shape:
+        raise AnalysisError(f"PageRank needs two equally long 1-d index arrays, not shapes {rows.shape}, {cols.shape}")
+    if rows.size and (rows.min() < 0 or cols.max() >= n or not (rows < cols).all()
+                      or not (np.diff(rows * n + cols) > 0).all()):
+        raise AnalysisError(f"PageRank needs unique sorted node pairs i < j within 0..{n - 1}")
+    if n == 0:
+        return np.zeros(0)
+    import scipy as sp
+
+    # The matrix networkx builds: row i holds 1/degree(i) at each neighbour (Q @ A gives exactly that).
+    r, c = np.concatenate([rows, cols]), np.concatenate([cols, rows])
+    S = np.bincount(r, minlength=n).astype(float)
+    S[S != 0] = 1.0 / S[S != 0]
+    A = sp.sparse.csr_array((S[r], (r, c)), shape=(n, n))
+    x = np.repeat(1.0 / n, n)
+    p = np.repeat(1.0 / n, n)
+    is_dangling = np.where(S == 0)[0]
+    for _ in range(max_iter):
+        xlast = x
+        # networkx sums the dangling mass with builtin sum(), left to right; accumulate is the same sum, fast.
+        dangling = np.add.accumulate(x[is_dangling])[-1] if is_dangling.size else 0
+        x = alpha * (x @ A + dangling * p) + (1 - alpha) * p
+        if np.absolute(x - xlast).sum() < n * tol:
+            return x
+    raise nx.PowerIterationFailedConvergence(max_iter)
+
+
+def _unit_pairs(H: nx.Graph) -> tuple[np.ndarray, np.ndarray] | None:
+    """`H`'s edges as sorted index pairs (order: list(H)) when it is a simple undirected graph whose
+    edges all weigh 1 (or carry no weight); None when PageRank needs networkx's general code."""
+    if H.is_directed() or H.is_multigraph():
+        return None
+    index = {v: i for i, v in enumerate(H)}
+    ends = []
+    for u, v, w in H.edges(data="weight", default=1):
+        if u == v or w != 1:
+            return None
+        ends += (index[u], index[v])
+    pairs = np.sort(np.array(ends, dtype=np.int64).reshape(-1, 2), axis=1)
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    return pairs[:, 0], pairs[:, 1]
+
+
 def centrality(
     H: nx.Graph,
     *,
@@ -194,6 +264,10 @@ def centrality(
     if len(H) == 0:
         return {}
     if measure == "pagerank":
+        # Unweighted undirected graphs (the "full" projection) take the array PageRank, which the
+        # build also runs on its compact snapshot: `kg centrality` and the build agree to the bit.
+        if (pairs := _unit_pairs(H)) is not None:
+            return dict(zip(H, pagerank_arrays(len(H), *pairs).tolist()))
         return nx.pagerank(H, alpha=PAGERANK_ALPHA, weight="weight")
     if measure == "degree":
         return nx.degree_centrality(H) if len(H) > 1 else {n: 0.0 for n in H}
@@ -271,8 +345,17 @@ def method_scores(G: nx.MultiDiGraph, scores: dict) -> dict[str, float]:
     >>> method_scores(G, {"b": 0.1234567891234, "p": 0.5})
     {'a': 0.0, 'b': 0.123456789}
     """
+    return rounded_scores(_nodes_of(G, ("method",)), scores)
+
+
+def rounded_scores(nodes, scores: dict) -> dict[str, float]:
+    """{node: its score rounded to 9 places (0.0 when it has none)} for `nodes`, in their order.
+
+    >>> rounded_scores(["a", "b"], {"a": -1e-12})
+    {'a': 0.0, 'b': 0.0}
+    """
     # "+ 0.0" turns a rounded -0.0 into 0.0, so equal graphs print equal files.
-    return {n: round(float(scores.get(n, 0.0)), 9) + 0.0 for n in _nodes_of(G, ("method",))}
+    return {n: round(float(scores.get(n, 0.0)), 9) + 0.0 for n in nodes}
 
 
 def ranking(scores: dict[str, float], top: int | None = None) -> list[tuple[str, float]]:

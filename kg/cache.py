@@ -191,13 +191,14 @@ class ExtractionCache:
                     content TEXT NOT NULL, version TEXT NOT NULL, min_confidence TEXT NOT NULL,
                     data TEXT NOT NULL, PRIMARY KEY (content, version, min_confidence)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS paper (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, data BLOB NOT NULL);
                 """
             )
             row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
             if row is None or int(row[0]) != _SCHEMA:
                 # A file from another paperkg release: start afresh rather than misread it.
                 with self._db:
-                    self._db.executescript("DELETE FROM extraction; DELETE FROM paper; DELETE FROM meta;")
+                    self._db.executescript("DELETE FROM extraction; DELETE FROM paper; DELETE FROM meta; DELETE FROM state;")
                     self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
         except sqlite3.Error as e:
             raise KGError(f"cannot use the cache {self.path} ({e}); delete it or build with --no-cache") from e
@@ -265,17 +266,33 @@ class ExtractionCache:
 
     # -- the previous build --
 
-    def save_build(self, state: BuildState) -> None:
-        """Replace the stored build with `state` (one transaction: all or nothing)."""
+    def save_build(self, state: BuildState, blobs: dict[str, bytes] | None = None, *,
+                   rows: Iterable[int] | None = None) -> None:
+        """Replace the stored build with `state` and the named `blobs` (one transaction: all or nothing).
+
+        `rows`: positions of the only papers that changed since the stored build (an update), so
+        the others are not written again; None writes them all.
+        """
         skips = lambda xs: [[s.path, s.line, s.reason] for s in xs]  # noqa: E731
         meta = {"records_read": state.records_read, "duplicates": state.duplicates, "inputs": state.inputs,
                 "skipped": skips(state.skipped), "warnings": skips(state.warnings)}
+        dump = lambda p: json.dumps(_plain(p), ensure_ascii=False, separators=(",", ":"))  # noqa: E731
         with self._db:
-            self._db.execute("DELETE FROM paper")
-            self._db.executemany("INSERT INTO paper VALUES (?, ?)", (
-                (i, json.dumps(_plain(p), ensure_ascii=False, separators=(",", ":")))
-                for i, p in enumerate(state.papers)))
+            if rows is None:
+                self._db.execute("DELETE FROM paper")
+                self._db.executemany("INSERT INTO paper VALUES (?, ?)", ((i, dump(p)) for i, p in enumerate(state.papers)))
+            else:
+                self._db.execute("DELETE FROM paper WHERE seq >= ?", (len(state.papers),))
+                self._db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?)",
+                                     ((i, dump(state.papers[i])) for i in sorted(set(rows))))
+            self._db.execute("DELETE FROM state")
+            if blobs:
+                self._db.executemany("INSERT INTO state VALUES (?, ?)", sorted(blobs.items()))
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('build', ?)", (json.dumps(meta, ensure_ascii=False),))
+
+    def load_blobs(self) -> dict[str, bytes]:
+        """The named blobs stored with the build (empty when none)."""
+        return {name: bytes(data) for name, data in self._db.execute("SELECT name, data FROM state")}
 
     def load_build(self) -> BuildState | None:
         """The stored build, or None when this cache holds none."""
@@ -292,6 +309,7 @@ class ExtractionCache:
         """Remove the stored build (its outputs are being replaced by a build that keeps no state)."""
         with self._db:
             self._db.execute("DELETE FROM paper")
+            self._db.execute("DELETE FROM state")
             self._db.execute("DELETE FROM meta WHERE name = 'build'")
 
     def close(self) -> None:

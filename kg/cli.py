@@ -123,7 +123,7 @@ def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_n
     _, summary = run_build(
         inputs, fmt=fmt, out_dir=out_dir, rdf_formats=formats, include_abstracts=not no_abstracts,
         min_confidence=min_confidence, max_nodes=max_nodes, jobs=jobs, cache=cache, update=update,
-        scheduler=scheduler, quiet=quiet,
+        scheduler=scheduler, quiet=quiet, return_graph=False,
         on_skip=lambda s: click.echo(f"skipped {s}", err=True),
         on_warning=lambda s: click.echo(f"warning {s}", err=True),
     )

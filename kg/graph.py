@@ -21,14 +21,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import networkx as nx
 
 from kg.defaults import CLAIM_RELATIONS, RESOURCE_BASE
-from kg.records import Extraction, Paper
+from kg.records import Entity, Extraction, Paper
 from kg.resolve import Resolution
 
-__all__ = ["build_graph", "paper_iri", "entity_iri", "CLAIM_RELATIONS"]
+__all__ = ["build_graph", "paper_iri", "entity_iri", "paper_attrs", "entity_attrs", "paper_contribution", "Contribution", "CLAIM_RELATIONS"]
 
 
 def paper_iri(key: str) -> str:
@@ -41,6 +42,47 @@ def entity_iri(entity_id: str) -> str:
     return f"{RESOURCE_BASE}{entity_id}"
 
 
+def paper_attrs(p: Paper) -> dict:
+    """The node attributes of a paper."""
+    return dict(kind="paper", label=p.title, aliases=(), title=p.title, abstract=p.abstract, url=p.url,
+                date=p.date, authors=tuple(p.authors), arxiv_id=p.arxiv_id, id=p.id, source=p.source)
+
+
+@dataclass(slots=True)
+class Contribution:
+    """What one paper adds to the graph: its edges, and the claims it states (one per edge: the most confident)."""
+
+    mentions: set[str] = field(default_factory=set)  # entity ids
+    proposes: set[str] = field(default_factory=set)
+    repos: set[str] = field(default_factory=set)
+    claims: dict[tuple[str, str, str], dict] = field(default_factory=dict)  # (subject id, object id, predicate) -> claim
+
+
+def paper_contribution(ex: Extraction, resolution: Resolution) -> Contribution:
+    """The edges and claims of one paper, given what its mentions resolved to."""
+    out = Contribution()
+    for m in ex.mentions:
+        # Every form the resolver indexed: a text with no letter or digit ("\u2014") is not
+        # indexed, but its aliases are, and a claim may name the entity through one of them.
+        for e_id in {ent.id for f in (m.text, *m.aliases) if (ent := resolution.entity_for(ex.paper_key, f, m.kind))}:
+            out.mentions.add(e_id)
+            if m.proposed:
+                out.proposes.add(e_id)
+    out.repos.update(ex.repos)
+    p_iri = paper_iri(ex.paper_key)
+    for c in ex.claims:
+        s = resolution.entity_for(ex.paper_key, c.subject, None)
+        o = resolution.entity_for(ex.paper_key, c.object, None)
+        if s is None or o is None or s.id == o.id:
+            continue
+        claim = {"paper": p_iri, "evidence": c.evidence, "confidence": round(c.confidence, 3)}
+        key = (s.id, o.id, c.predicate)
+        # One claim per paper and edge: the most confident sentence (the first of equals) speaks for it.
+        if key not in out.claims or claim["confidence"] > out.claims[key]["confidence"]:
+            out.claims[key] = claim
+    return out
+
+
 def build_graph(
     papers: Iterable[Paper], extractions: Iterable[Extraction], resolution: Resolution
 ) -> nx.MultiDiGraph:
@@ -51,44 +93,27 @@ def build_graph(
     edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
 
     for ex in sorted(extractions, key=lambda e: e.paper_key):
-        paper = by_key[ex.paper_key]
-        p_iri = paper_iri(paper.key)
-        for m in ex.mentions:
-            # Every form the resolver indexed: a text with no letter or digit ("\u2014") is not
-            # indexed, but its aliases are, and a claim may name the entity through one of them.
-            for e_id in {ent.id for f in (m.text, *m.aliases) if (ent := resolution.entity_for(ex.paper_key, f, m.kind))}:
-                e_iri = entity_iri(e_id)
-                mentioned_by[e_iri].add(p_iri)
-                edges[(p_iri, e_iri, "mentions")]
-                if m.proposed:
-                    edges[(p_iri, e_iri, "proposes")]
-        for url in ex.repos:
+        p_iri = paper_iri(by_key[ex.paper_key].key)
+        got = paper_contribution(ex, resolution)
+        for e_id in got.mentions:
+            e_iri = entity_iri(e_id)
+            mentioned_by[e_iri].add(p_iri)
+            edges[(p_iri, e_iri, "mentions")]
+        for e_id in got.proposes:
+            edges[(p_iri, entity_iri(e_id), "proposes")]
+        for url in got.repos:
             mentioned_by[url].add(p_iri)
             edges[(p_iri, url, "hasCode")]
-        for c in ex.claims:
-            s = resolution.entity_for(ex.paper_key, c.subject, None)
-            o = resolution.entity_for(ex.paper_key, c.object, None)
-            if s is None or o is None or s.id == o.id:
-                continue
-            edges[(entity_iri(s.id), entity_iri(o.id), c.predicate)].append(
-                {"paper": p_iri, "evidence": c.evidence, "confidence": round(c.confidence, 3)}
-            )
+        for (s, o, predicate), claim in got.claims.items():
+            edges[(entity_iri(s), entity_iri(o), predicate)].append(claim)
 
     for key in sorted(by_key):
-        p = by_key[key]
-        G.add_node(
-            paper_iri(key), kind="paper", label=p.title, aliases=(), title=p.title,
-            abstract=p.abstract, url=p.url, date=p.date, authors=tuple(p.authors),
-            arxiv_id=p.arxiv_id, id=p.id, source=p.source,
-        )
+        G.add_node(paper_iri(key), **paper_attrs(by_key[key]))
     for ent in sorted(resolution.entities.values(), key=lambda e: e.id):
         iri = entity_iri(ent.id)
         if iri not in mentioned_by:
             continue
-        G.add_node(
-            iri, kind=ent.kind, label=ent.label, aliases=tuple(sorted(ent.aliases)),
-            papers=tuple(sorted(mentioned_by[iri])), confidence=round(ent.confidence, 3),
-        )
+        G.add_node(iri, **entity_attrs(ent, mentioned_by[iri]))
     for url in sorted(u for u in mentioned_by if not u.startswith(RESOURCE_BASE)):
         G.add_node(url, kind="repo", label=url, aliases=(), papers=tuple(sorted(mentioned_by[url])))
     for (u, v, rel), claims in sorted(edges.items()):
@@ -96,11 +121,12 @@ def build_graph(
             continue
         attrs = {"rel": rel}
         if rel in CLAIM_RELATIONS:
-            # One claim per paper and edge: the most confident sentence speaks for it.
-            best: dict[str, dict] = {}
-            for c in claims:
-                if c["paper"] not in best or c["confidence"] > best[c["paper"]]["confidence"]:
-                    best[c["paper"]] = c
-            attrs["claims"] = tuple(best[p] for p in sorted(best))
+            attrs["claims"] = tuple(sorted(claims, key=lambda c: c["paper"]))
         G.add_edge(u, v, key=rel, **attrs)
     return G
+
+
+def entity_attrs(ent: Entity, papers: Iterable[str]) -> dict:
+    """The node attributes of an entity that `papers` (IRIs) mention."""
+    return dict(kind=ent.kind, label=ent.label, aliases=tuple(sorted(ent.aliases)),
+                papers=tuple(sorted(papers)), confidence=round(ent.confidence, 3))

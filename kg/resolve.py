@@ -12,15 +12,17 @@ name, so it is stable across builds and two different names never share one.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.errors import KGError
 from kg.extract.lexicon import Lexicon, load_lexicon, norm_key
-from kg.records import Entity, Extraction
+from kg.records import Entity, Extraction, Mention
 
-__all__ = ["Resolution", "resolve", "entity_slug", "sizeless"]
+__all__ = ["Resolution", "Resolver", "StaleResolutionError", "resolve", "entity_slug", "sizeless"]
 
 
 def entity_slug(key: str) -> str:
@@ -122,56 +124,162 @@ def _ambiguous_acronyms(mentions, keyfn) -> set[tuple[str, str]]:
     [('task', 'cl')]
     """
     expansions: dict[tuple[str, str], set[frozenset[str]]] = defaultdict(set)
-    for _paper, m, forms in mentions:
-        longs = {_stems(f) for f in forms if not _is_acronym(f)} - {frozenset()}
-        for f in forms:
-            if _is_acronym(f) and longs:
-                expansions[(m.kind, keyfn(m.kind, f))] |= longs
-    return {k for k, longs in expansions.items()
-            if any(not (a <= b or b <= a) for a in longs for b in longs)}
+    _add_expansions(expansions, [(m, forms) for _paper, m, forms in mentions], keyfn)
+    return {k for k, longs in expansions.items() if _conflicting(longs)}
 
 
-def resolve(extractions: Iterable[Extraction], lexicon: Lexicon | None = None) -> Resolution:
-    """Merge the mentions of all papers into entities."""
-    lex = lexicon or load_lexicon()
-    uf: dict[str, _UnionFind] = defaultdict(_UnionFind)
-    keyfn = lambda kind, t: _task_key(t) if kind == "task" else norm_key(t)  # noqa: E731
-    mentions = [(ex.paper_key, m, [f for f in (m.text, *m.aliases) if norm_key(f)])
-                for ex in extractions for m in ex.mentions]
-    ambiguous = _ambiguous_acronyms(mentions, keyfn)
-    seen: list[tuple[str, str, str, list[str], float]] = []  # paper, kind, key, forms, confidence
-    for paper_key, m, forms in mentions:
-        if not forms:
-            continue
-        u = uf[m.kind]
-        # An acronym that stands for different things in different papers links nothing: each
-        # paper's mention joins the entity of its own long form.
-        linking = [f for f in forms if (m.kind, keyfn(m.kind, f)) not in ambiguous] if len(forms) > 1 else forms
+def _key(kind: str, text: str) -> str:
+    return _task_key(text) if kind == "task" else norm_key(text)
+
+
+def _forms(m: Mention) -> list[str]:
+    return [f for f in (m.text, *m.aliases) if norm_key(f)]
+
+
+class StaleResolutionError(KGError):
+    """New papers define an acronym with a second meaning: links made earlier must be undone (Resolver.split)."""
+
+    def __init__(self, keys: set[tuple[str, str]]) -> None:
+        self.keys = keys
+        super().__init__("an acronym now stands for different things in different papers: "
+                         + ", ".join(sorted(k for _, k in keys)))
+
+
+def _mentions_of(extractions: Iterable[Extraction]) -> list[tuple[Mention, list[str]]]:
+    return [(m, forms) for ex in extractions for m in ex.mentions if (forms := _forms(m))]
+
+
+def _conflicting(longs: set[frozenset[str]]) -> bool:
+    """Two long forms of one acronym that are not variants of each other (see _ambiguous_acronyms)."""
+    return any(not (a <= b or b <= a) for a in longs for b in longs)
+
+
+class Resolver:
+    """The state of entity resolution: which keys are one entity, and each entity's surface forms.
+
+    Papers can be added in any number of batches (`add`): the result is the same as adding them all
+    at once, because an entity is a connected component of the keys its mentions link (its root
+    is its smallest key), and its forms are counted over all its mentions. The one exception is
+    an acronym that a new batch makes ambiguous: the links it made before must be undone, so
+    `add(..., incremental=True)` raises StaleResolutionError and the caller starts afresh.
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lex = lexicon or load_lexicon()
+        self.uf: dict[str, _UnionFind] = defaultdict(_UnionFind)
+        self.expansions: dict[tuple[str, str], set[frozenset[str]]] = defaultdict(set)
+        self.ambiguous: set[tuple[str, str]] = set()
+        self.surface: dict[tuple[str, str], Counter] = {}
+        self.conf: dict[tuple[str, str], float] = {}
+        self.entity: dict[tuple[str, str], Entity] = {}  # (kind, root) -> its entity
+
+    # -- adding papers ---------------------------------------------------------------------------
+
+    def _root(self, m: Mention, forms: list[str]) -> tuple[str, list[str]]:
+        """The key a mention joins under, and the forms it links (acronyms of many meanings link nothing)."""
+        linking = [f for f in forms if (m.kind, _key(m.kind, f)) not in self.ambiguous] if len(forms) > 1 else forms
         linking = linking or forms
-        root = keyfn(m.kind, m.text) if m.text in linking else keyfn(m.kind, linking[0])
-        u.find(root)
-        for f in linking:
-            u.union(root, keyfn(m.kind, f))
-            if m.kind == "method":
-                u.union(root, norm_key(sizeless(f)))
-            entry = lex.lookup(f)
-            if entry is not None and entry.kind == m.kind:
-                u.union(root, keyfn(m.kind, entry.label))
-        seen.append((paper_key, m.kind, root, forms, m.confidence))
+        root = _key(m.kind, m.text) if m.text in linking else _key(m.kind, linking[0])
+        return root, linking
 
-    surface: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    conf: dict[tuple[str, str], float] = defaultdict(float)
-    for _paper, kind, key, forms, c in seen:
-        comp = (kind, uf[kind].find(key))
-        surface[comp].update(forms[:1])
-        surface[comp].update({f: 0 for f in forms[1:]})
-        conf[comp] = max(conf[comp], c)
+    def _union(self, kind: str, a: str, b: str, touched: set) -> None:
+        u = self.uf[kind]
+        ra, rb = u.find(a), u.find(b)
+        if ra == rb:
+            return
+        u.union(ra, rb)
+        lo, hi = (ra, rb) if u.find(ra) == ra else (rb, ra)
+        # The absorbed component's forms and confidence move to the surviving root.
+        gone = (kind, hi)
+        if gone in self.surface:
+            self.surface.setdefault((kind, lo), Counter()).update(self.surface.pop(gone))
+            self.conf[(kind, lo)] = max(self.conf.get((kind, lo), 0.0), self.conf.pop(gone))
+        touched.add(gone)
+        touched.add((kind, lo))
 
-    res = Resolution()
-    comp_id: dict[tuple[str, str], str] = {}
-    for comp in sorted(surface):
+    def add(self, extractions: Iterable[Extraction], *, incremental: bool = False) -> tuple[dict, dict]:
+        """Resolve the mentions of more papers.
+
+        Returns the entities of the components this changed, before and after: ({(kind, root):
+        Entity}, {(kind, root): Entity}); a component merged into another is only in the first.
+        With `incremental`, raises StaleResolutionError (and changes nothing) when the papers give
+        an acronym of the earlier ones a second meaning: see `split`.
+        """
+        mentions = _mentions_of(extractions)
+        pending: dict[tuple[str, str], set[frozenset[str]]] = defaultdict(set)
+        _add_expansions(pending, mentions, _key)
+        newly = {k for k, longs in pending.items()
+                 if k not in self.ambiguous and _conflicting(self.expansions.get(k, set()) | longs)}
+        if newly and incremental and self.surface:
+            raise StaleResolutionError(newly)
+        for k, longs in pending.items():
+            self.expansions[k] |= longs
+        self.ambiguous |= newly
+        return self._link(mentions)
+
+    def split(self, keys: set[tuple[str, str]], extractions: Iterable[Extraction]) -> tuple[dict, dict]:
+        """Make the acronyms `keys` ((kind, key) pairs) ambiguous, undoing the links they made.
+
+        `extractions` must hold every paper with a mention in the components of those keys: their
+        mentions are linked again, without the acronyms. Returns (before, after) as `add` does.
+        """
+        roots: dict[str, set[str]] = defaultdict(set)
+        for kind, k in keys:
+            if k in self.uf[kind].parent:
+                roots[kind].add(self.uf[kind].find(k))
+        mentions = [(m, forms) for m, forms in _mentions_of(extractions)
+                    if (root := self._root(m, forms)[0]) in self.uf[m.kind].parent
+                    and self.uf[m.kind].find(root) in roots.get(m.kind, ())]
+        before = {}
+        for kind, rs in roots.items():
+            parent = self.uf[kind].parent
+            for x in [x for x in parent if self.uf[kind].find(x) in rs]:
+                del parent[x]
+            for r in rs:
+                if (kind, r) in self.entity:
+                    before[(kind, r)] = self.entity.pop((kind, r))
+                self.surface.pop((kind, r), None)
+                self.conf.pop((kind, r), None)
+        self.ambiguous |= set(keys)
+        _, after = self._link(mentions)
+        return before, after
+
+    def components_of(self, keys: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The components (kind, root) that hold the (kind, key) pairs `keys`, sorted."""
+        return sorted({(kind, self.uf[kind].find(k)) for kind, k in keys if k in self.uf[kind].parent})
+
+    def _link(self, mentions: list) -> tuple[dict, dict]:
+        touched: set[tuple[str, str]] = set()
+        seen = []
+        for m, forms in mentions:
+            u = self.uf[m.kind]
+            root, linking = self._root(m, forms)
+            u.find(root)
+            for f in linking:
+                self._union(m.kind, root, _key(m.kind, f), touched)
+                if m.kind == "method":
+                    self._union(m.kind, root, norm_key(sizeless(f)), touched)
+                entry = self.lex.lookup(f)
+                if entry is not None and entry.kind == m.kind:
+                    self._union(m.kind, root, _key(m.kind, entry.label), touched)
+            seen.append((m, root, forms))
+        for m, root, forms in seen:
+            comp = (m.kind, self.uf[m.kind].find(root))
+            counter = self.surface.setdefault(comp, Counter())
+            counter.update(forms[:1])
+            counter.update({f: 0 for f in forms[1:]})
+            self.conf[comp] = max(self.conf.get(comp, 0.0), m.confidence)
+            touched.add(comp)
+        before = {c: self.entity.pop(c) for c in sorted(touched) if c in self.entity}
+        after = {}
+        for comp in sorted(c for c in touched if c in self.surface):
+            after[comp] = self.entity[comp] = self._entity(comp)
+        return before, after
+
+    def _entity(self, comp: tuple[str, str]) -> Entity:
         kind, root = comp
-        forms = surface[comp]
+        forms = self.surface[comp]
+        lex = self.lex
         entry = next((lex.lookup(f) for f in sorted(forms) if lex.lookup(f) and lex.lookup(f).kind == kind), None)
         if entry is not None:
             label = entry.label
@@ -181,11 +289,75 @@ def resolve(extractions: Iterable[Extraction], lexicon: Lexicon | None = None) -
             label = sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             aliases = set(forms)
         aliases.discard(label)
-        eid = f"{kind}/{entity_slug(keyfn(kind, label) or root)}"
-        res.entities[eid] = Entity(eid, kind, label, aliases, conf[comp])
-        comp_id[comp] = eid
-    for paper, kind, key, forms, _c in seen:
-        eid = comp_id[(kind, uf[kind].find(key))]
+        eid = f"{kind}/{entity_slug(_key(kind, label) or root)}"
+        return Entity(eid, kind, label, aliases, self.conf[comp])
+
+    # -- reading the result ----------------------------------------------------------------------
+
+    def entities(self) -> dict[str, Entity]:
+        """id -> Entity, over every component."""
+        return {e.id: e for _, e in sorted(self.entity.items())}
+
+    def resolution(self, extractions: Iterable[Extraction], entities: dict[str, Entity] | None = None) -> Resolution:
+        """What the mentions of `extractions` (papers already added) resolve to."""
+        res = Resolution(self.entities() if entities is None else entities)
+        for ex in extractions:
+            for m in ex.mentions:
+                forms = _forms(m)
+                if not forms:
+                    continue
+                root, _ = self._root(m, forms)
+                eid = self.entity[(m.kind, self.uf[m.kind].find(root))].id
+                for f in forms:
+                    res._index.setdefault((ex.paper_key, norm_key(f)), {}).setdefault(m.kind, eid)
+        return res
+
+    # -- storage ---------------------------------------------------------------------------------
+
+    def to_json(self) -> str:
+        """The whole state as JSON (never pickle: a cache file is data)."""
+        state = {
+            "parent": {k: {x: u.find(x) for x in sorted(u.parent)} for k, u in sorted(self.uf.items())},
+            "expansions": sorted([k, v, sorted(sorted(s) for s in longs)] for (k, v), longs in self.expansions.items()),
+            "ambiguous": sorted(self.ambiguous),
+            "components": sorted([k, r, sorted(self.surface[(k, r)].items()), self.conf[(k, r)],
+                                  e.id, e.label, sorted(e.aliases), e.confidence]
+                                 for (k, r), e in self.entity.items()),
+        }
+        return json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+    @classmethod
+    def from_json(cls, text: str, lexicon: Lexicon | None = None) -> Resolver:
+        state = json.loads(text)
+        r = cls(lexicon)
+        for kind, parent in state["parent"].items():
+            r.uf[kind].parent = parent
+        for kind, key, longs in state["expansions"]:
+            r.expansions[(kind, key)] = {frozenset(s) for s in longs}
+        r.ambiguous = {(k, v) for k, v in state["ambiguous"]}
+        for kind, root, forms, conf, eid, label, aliases, econf in state["components"]:
+            r.surface[(kind, root)] = Counter(dict(forms))
+            r.conf[(kind, root)] = conf
+            r.entity[(kind, root)] = Entity(eid, kind, label, set(aliases), econf)
+        return r
+
+
+def _add_expansions(expansions: dict, mentions, keyfn) -> set[tuple[str, str]]:
+    """Record the long forms each acronym is defined with; returns the (kind, acronym key)s touched."""
+    touched = set()
+    for m, forms in mentions:
+        longs = {_stems(f) for f in forms if not _is_acronym(f)} - {frozenset()}
         for f in forms:
-            res._index.setdefault((paper, norm_key(f)), {}).setdefault(kind, eid)
-    return res
+            if _is_acronym(f) and longs:
+                key = (m.kind, keyfn(m.kind, f))
+                expansions[key] |= longs
+                touched.add(key)
+    return touched
+
+
+def resolve(extractions: Iterable[Extraction], lexicon: Lexicon | None = None) -> Resolution:
+    """Merge the mentions of all papers into entities."""
+    extractions = list(extractions)
+    resolver = Resolver(lexicon)
+    resolver.add(extractions)
+    return resolver.resolution(extractions)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 
@@ -12,7 +12,8 @@ import networkx as nx
 from kg.analyze import ranking
 from kg.atomic import atomic_open
 
-__all__ = ["PALETTE", "top_methods_svg", "trends_svg", "write_top_methods_chart", "write_trends_chart"]
+__all__ = ["PALETTE", "bars_svg", "top_methods_svg", "trends_svg", "write_svg", "write_top_methods_chart",
+           "write_trends_chart"]
 
 #: Colour-blind-friendly categorical colours (Tableau 10), used in order.
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -50,16 +51,26 @@ def top_methods_svg(G: nx.MultiDiGraph, scores: Mapping[str, float], *, top: int
     >>> svg = top_methods_svg(G, {"m": 0.5}); "A&lt;B" in svg and svg.startswith("<svg")
     True
     """
-    rows = ranking(dict(scores), top)
-    labels = [_text(G.nodes[n].get("label") or n) for n, _ in rows]
+    return bars_svg([(G.nodes[n].get("label") or n, s) for n, s in ranking(dict(scores), top)], title=title)
+
+
+def bars_svg(bars: Sequence[tuple[str, float]], *, title: str = "Most central methods") -> str:
+    """A horizontal bar chart of (label, score) `bars` in the order given (an SVG string).
+
+    `top_methods_svg` draws it from a graph; kg.snapshot_views from the build's compact snapshot.
+
+    >>> bars_svg([]).count("no methods")
+    1
+    """
+    labels = [_text(label) for label, _ in bars]
     left = 12 + _CHAR_W * max([len(x) for x in labels] + [6])
     bar_w, row_h, head = 360.0, 22.0, 36.0
-    width, height = left + bar_w + 90, head + row_h * max(len(rows), 1) + 16
-    peak = max([s for _, s in rows] + [0.0])
+    width, height = left + bar_w + 90, head + row_h * max(len(bars), 1) + 16
+    peak = max([s for _, s in bars] + [0.0])
     body = []
-    if not rows:
+    if not bars:
         body.append(f'<text x="{width / 2:.1f}" y="{head + 14:.1f}" text-anchor="middle">no methods</text>')
-    for i, ((_, score), label) in enumerate(zip(rows, labels, strict=True)):
+    for i, ((_, score), label) in enumerate(zip(bars, labels, strict=True)):
         y = head + i * row_h
         w = bar_w * score / peak if peak > 0 else 0.0
         body.append(f'<text x="{left - 8:.1f}" y="{y + 15:.1f}" text-anchor="end">{label}</text>')
@@ -132,11 +143,15 @@ def trends_svg(rows: Iterable, *, top: int = 8, title: str = "Mentions per perio
 
 def write_top_methods_chart(G: nx.MultiDiGraph, scores: Mapping[str, float], path: str | Path, top: int = 15) -> None:
     """Write `top_methods_svg` to `path` (atomically)."""
+    write_svg(top_methods_svg(G, scores, top=top), path)
+
+
+def write_svg(svg: str, path: str | Path) -> None:
+    """Write a chart's SVG string to `path` (atomically)."""
     with atomic_open(path) as f:
-        f.write(top_methods_svg(G, scores, top=top))
+        f.write(svg)
 
 
 def write_trends_chart(rows: Iterable, path: str | Path, *, top: int = 8) -> None:
     """Write `trends_svg` of trend_table rows to `path` (atomically)."""
-    with atomic_open(path) as f:
-        f.write(trends_svg(rows, top=top))
+    write_svg(trends_svg(rows, top=top), path)

@@ -21,7 +21,7 @@ from kg.defaults import HTML_MAX_NODES, NODE_KINDS, RELATIONS
 from kg.errors import KGError
 from kg.export.html_layout import layout, node_centrality, select_nodes
 
-__all__ = ["HtmlStats", "write_html", "render_html"]
+__all__ = ["HtmlStats", "write_html", "render_html", "render_page", "write_page"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 #: At most this many papers and claims are listed in a node's side panel (the rest are counted).
@@ -226,19 +226,44 @@ def render_html(
     """
     cent = node_centrality(G, scores, pagerank=pagerank)
     drawn = select_nodes(G, cent, max_nodes)
-    sid = {n: f"n{i}" for i, n in enumerate(drawn)}
-    nodes, edges, options = _pyvis_data(G, drawn, sid, cent)
-    info, papers, claims = _panel_info(G, drawn, sid, cent, communities)
-    stats = {
-        "nodes_drawn": len(drawn), "nodes_total": len(G), "nodes_hidden": len(G) - len(drawn),
-        "edges_drawn": len(edges), "edges_total": G.number_of_edges(),
-    }
     kind_counts = {k: 0 for k in NODE_KINDS}
     for _, d in G.nodes(data=True):
         kind_counts[d.get("kind")] = kind_counts.get(d.get("kind"), 0) + 1
     rel_counts = {r: 0 for r in RELATIONS}
     for _, _, k in G.edges(keys=True):
         rel_counts[k] = rel_counts.get(k, 0) + 1
+    return render_page(G, drawn, cent, nodes_total=len(G), edges_total=G.number_of_edges(), kind_counts=kind_counts,
+                       rel_counts=rel_counts, build_date=build_date, communities=communities, links=links)
+
+
+def render_page(
+    G: nx.MultiDiGraph,
+    drawn: list[str],
+    cent: dict[str, float],
+    *,
+    nodes_total: int,
+    edges_total: int,
+    kind_counts: dict[str, int],
+    rel_counts: dict[str, int],
+    build_date: str | None = None,
+    communities: dict[str, int] | None = None,
+    links: Sequence[tuple[str, str]] = (),
+) -> tuple[str, dict[str, int]]:
+    """The page that draws `drawn` (chosen already, most central first), and its counts.
+
+    `G` need not be the whole graph, only hold what the page shows: the drawn nodes with all their
+    attributes and the edges among them, every claim edge that touches a drawn node or cites a drawn
+    paper (with its ends' labels), and the papers the side panels list. The whole graph's sizes come
+    in as `nodes_total`, `edges_total` and the per-kind and per-relation counts (NODE_KINDS and
+    RELATIONS first, in that order). `cent` gives each drawn node's size and score.
+    """
+    sid = {n: f"n{i}" for i, n in enumerate(drawn)}
+    nodes, edges, options = _pyvis_data(G, drawn, sid, cent)
+    info, papers, claims = _panel_info(G, drawn, sid, cent, communities)
+    stats = {
+        "nodes_drawn": len(drawn), "nodes_total": nodes_total, "nodes_hidden": nodes_total - len(drawn),
+        "edges_drawn": len(edges), "edges_total": edges_total,
+    }
     data = {"nodes": nodes, "edges": edges, "options": options, "info": info, "papers": papers,
             "claims": claims, "stats": stats}
     app_js = (TEMPLATE_DIR / "graph.js").read_text(encoding="utf-8")
@@ -257,6 +282,14 @@ def render_html(
         data_json=Markup(_json_for_script(data)),
     )
     return html, stats
+
+
+def write_page(html: str, stats: dict[str, int], path: str | Path) -> HtmlStats:
+    """Write a page made by `render_page` to `path` (atomically) and say what it drew."""
+    data = html.encode("utf-8")
+    with atomic_open(path, "wb") as f:
+        f.write(data)
+    return HtmlStats(stats["nodes_drawn"], stats["nodes_hidden"], stats["edges_drawn"], len(data))
 
 
 def write_html(
@@ -287,7 +320,4 @@ def write_html(
     """
     html, stats = render_html(G, max_nodes=max_nodes, scores=scores, build_date=build_date, communities=communities,
                               pagerank=pagerank, links=links)
-    data = html.encode("utf-8")
-    with atomic_open(path, "wb") as f:
-        f.write(data)
-    return HtmlStats(stats["nodes_drawn"], stats["nodes_hidden"], stats["edges_drawn"], len(data))
+    return write_page(html, stats, path)

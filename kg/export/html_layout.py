@@ -6,12 +6,13 @@ import heapq
 import math
 
 import networkx as nx
+import numpy as np
 
 from kg.analyze import project
 from kg.defaults import PAGERANK_ALPHA
 from kg.errors import KGError
 
-__all__ = ["node_centrality", "select_nodes", "layout"]
+__all__ = ["node_centrality", "select_nodes", "select_indices", "layout"]
 
 #: Share of the node budget reserved for entities before papers are added.
 ENTITY_SHARE = 0.6
@@ -36,25 +37,77 @@ def node_centrality(G: nx.MultiDiGraph, scores: dict[str, float] | None = None, 
     return cent
 
 
-def _covering_papers(G: nx.MultiDiGraph, papers: list[str], kept: set[str], cent: dict[str, float],
-                     budget: int) -> list[str]:
+def _covering_papers(is_paper: np.ndarray, kept: np.ndarray, neg_cent: np.ndarray, src: np.ndarray,
+                     dst: np.ndarray, budget: int) -> list[int]:
     """Up to `budget` papers linked to `kept` entities, picked greedily so that as many kept entities as
     possible get a paper on the map: next comes the paper linking the most not-yet-linked entities, then
-    the most entities, then the most central, then the smallest id (a lazy greedy set cover)."""
-    targets = {p: frozenset(v for v in G.successors(p) if v in kept) for p in papers}
-    heap = [(-len(t), -len(t), -cent.get(p, 0.0), p) for p, t in targets.items() if t]
-    heapq.heapify(heap)
-    covered: set[str] = set()
-    chosen: list[str] = []
-    while heap and len(chosen) < budget:
-        neg_new, neg_all, neg_cent, p = heapq.heappop(heap)
-        new = len(targets[p] - covered)
-        if new != -neg_new:  # stale: others covered some of its entities since it was pushed
-            heapq.heappush(heap, (-new, neg_all, neg_cent, p))
+    the most entities, then the most central, then the smallest id (a lazy greedy set cover).
+
+    Nodes are indices in id order; `src`, `dst` are edges, of which only paper -> kept entity count.
+    A heap of every linked paper would be pushed in Python one by one; instead the papers sit in an
+    array sorted by their first key, and only those found stale (others covered some of their
+    entities since) go to a heap: popping the smaller head of the two is popping the one heap.
+    """
+    n = len(is_paper)
+    links = is_paper[src] & kept[dst]
+    pairs = np.unique(src[links].astype(np.int64) * n + dst[links])  # a paper may mention and propose one entity
+    psrc, pdst = pairs // n, pairs % n
+    papers, starts, counts = np.unique(psrc, return_index=True, return_counts=True)
+    order = np.lexsort((papers, neg_cent[papers], -counts))
+    keys = list(zip((-counts[order]).tolist(), (-counts[order]).tolist(), neg_cent[papers[order]].tolist(),
+                    papers[order].tolist()))
+    slot = dict(zip(papers.tolist(), zip(starts.tolist(), counts.tolist())))
+    stale: list[tuple[int, int, float, int]] = []
+    covered: set[int] = set()
+    chosen: list[int] = []
+    i = 0
+    while (i < len(keys) or stale) and len(chosen) < budget:
+        if stale and (i == len(keys) or stale[0] < keys[i]):
+            neg_new, neg_all, neg_c, p = heapq.heappop(stale)
+        else:
+            neg_new, neg_all, neg_c, p = keys[i]
+            i += 1
+        lo, k = slot[p]
+        targets = set(pdst[lo : lo + k].tolist())
+        new = len(targets - covered)
+        if new != -neg_new:
+            heapq.heappush(stale, (-new, neg_all, neg_c, p))
             continue
         chosen.append(p)
-        covered |= targets[p]
+        covered |= targets
     return chosen
+
+
+def select_indices(is_paper: np.ndarray, cent: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                   max_nodes: int) -> np.ndarray:
+    """`select_nodes` on arrays: node i is the i-th node in id order, `is_paper` and `cent` (float) are per
+    node, and `src`, `dst` the edges (those from a paper give its linked entities; others are ignored).
+
+    Returns the indices to draw, most central first (ties: smaller index first).
+    """
+    if max_nodes < 1:
+        raise KGError(f"max_nodes must be at least 1, got {max_nodes}; pass a positive number of nodes to draw.")
+    n = len(is_paper)
+    neg_cent = -np.asarray(cent, dtype=np.float64) + 0.0  # + 0.0: -0.0 becomes 0.0, as Python's == sees it
+    ranked = np.lexsort((np.arange(n), neg_cent))
+    if n <= max_nodes:
+        return ranked
+    is_paper = np.asarray(is_paper, dtype=bool)
+    entities = ranked[~is_paper[ranked]]
+    n_papers = n - len(entities)
+    n_ent = min(len(entities), max(max_nodes - n_papers, math.ceil(max_nodes * ENTITY_SHARE)))
+    keep = np.zeros(n, dtype=bool)
+    keep[entities[:n_ent]] = True
+    linked = _covering_papers(is_paper, keep.copy(), neg_cent, np.asarray(src), np.asarray(dst), max_nodes - n_ent)
+    keep[linked] = True
+    spare = max_nodes - n_ent - len(linked)
+    more = entities[n_ent : n_ent + spare]
+    keep[more] = True
+    spare -= len(more)
+    if spare > 0:
+        unlinked = ranked[is_paper[ranked] & ~keep[ranked]]
+        keep[unlinked[:spare]] = True
+    return ranked[keep[ranked]]
 
 
 def select_nodes(G: nx.MultiDiGraph, cent: dict[str, float], max_nodes: int) -> list[str]:
@@ -66,27 +119,22 @@ def select_nodes(G: nx.MultiDiGraph, cent: dict[str, float], max_nodes: int) -> 
        possible get a paper beside them (`_covering_papers`), which keeps the map connected;
     3. budget no linked paper can use goes to the next entities, then to the other papers.
 
-    Ties are broken by node id, so the choice is stable.
+    Ties are broken by node id, so the choice is stable. (`select_indices` does the work, on arrays,
+    for this graph and for kg.export.html_snapshot alike.)
     """
-    if max_nodes < 1:
-        raise KGError(f"max_nodes must be at least 1, got {max_nodes}; pass a positive number of nodes to draw.")
-
-    def rank(n: str) -> tuple[float, str]:
-        return (-cent.get(n, 0.0), n)
-
-    if len(G) <= max_nodes:
-        return sorted(G, key=rank)
-    papers = [n for n, d in G.nodes(data=True) if d.get("kind") == "paper"]
-    entities = sorted((n for n, d in G.nodes(data=True) if d.get("kind") != "paper"), key=rank)
-    n_ent = min(len(entities), max(max_nodes - len(papers), math.ceil(max_nodes * ENTITY_SHARE)))
-    kept = entities[:n_ent]
-    linked = _covering_papers(G, papers, set(kept), cent, max_nodes - n_ent)
-    spare = max_nodes - n_ent - len(linked)
-    more = entities[n_ent : n_ent + spare]
-    spare -= len(more)
-    chosen = set(linked)
-    unlinked = sorted((p for p in papers if p not in chosen), key=rank)[:spare]
-    return sorted(kept + linked + more + unlinked, key=rank)
+    nodes = sorted(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    is_paper = np.fromiter((G.nodes[v].get("kind") == "paper" for v in nodes), dtype=bool, count=len(nodes))
+    values = np.fromiter((cent.get(v, 0.0) for v in nodes), dtype=np.float64, count=len(nodes))
+    src: list[int] = []
+    dst: list[int] = []
+    if len(nodes) > max_nodes:  # else every node is drawn and the links do not matter
+        for i in np.flatnonzero(is_paper).tolist():
+            for v in G.successors(nodes[i]):
+                src.append(i)
+                dst.append(index[v])
+    chosen = select_indices(is_paper, values, np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), max_nodes)
+    return [nodes[i] for i in chosen.tolist()]
 
 
 def _ordered_subgraph(H: nx.Graph, nodes: list[str]) -> nx.Graph:

@@ -1,0 +1,124 @@
+"""Patching a stored graph with new papers gives the graph of a full rebuild (kg.incremental)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from kg.defaults import SAMPLE_CORPUS_DIR
+from kg.graph import build_graph
+from kg.incremental import PaperAttrs, patch_snapshot
+from kg.ingest import read_papers
+from kg.parallel import extract_papers
+from kg.records import Claim, Extraction, Mention, Paper
+from kg.resolve import Resolver, StaleResolutionError
+from kg.snapshot import Snapshot
+
+
+def full_snapshot(papers, extractions):
+    resolver = Resolver()
+    resolver.add(extractions)
+    G = build_graph(papers, extractions, resolver.resolution(extractions))
+    snap = Snapshot.from_graph(G)
+    snap.papers = PaperAttrs(papers)
+    return snap, resolver, G
+
+
+def patched(old_papers, new_papers, extractions, changed=()):
+    by_key = {ex.paper_key: ex for ex in extractions}
+    old, resolver, _ = full_snapshot(old_papers, [by_key[p.key] for p in old_papers])
+    resolver = Resolver.from_json(resolver.to_json())  # as an update loads it
+    old = Snapshot.from_blobs(old.to_blobs(), PaperAttrs(old_papers))
+    papers = {p.key: p for p in old_papers + new_papers}
+    return patch_snapshot(old, resolver, papers, {p.key: by_key[p.key] for p in new_papers}, changed,
+                          lambda ps: {p.key: by_key[p.key] for p in ps})
+
+
+@pytest.fixture(scope="module")
+def sample():
+    papers = read_papers([SAMPLE_CORPUS_DIR]).papers
+    return papers, extract_papers(papers)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_patch_equals_full_rebuild_on_the_sample(sample, seed):
+    papers, extractions = sample
+    order = list(range(len(papers)))
+    random.Random(seed).shuffle(order)
+    cut = len(papers) - [40, 5, 150][seed]
+    old = [papers[i] for i in sorted(order[:cut])]
+    new = [papers[i] for i in sorted(order[cut:])]
+    got = patched(old, new, extractions)
+    want, _, G = full_snapshot(old + new, [e for e in extractions])
+    assert got.snapshot.equals(want)
+    assert got.recomputed >= len(new)
+
+
+def test_patches_in_a_row_equal_a_full_rebuild(sample):
+    papers, extractions = sample
+    by_key = {e.paper_key: e for e in extractions}
+    order = list(range(len(papers)))
+    random.Random(7).shuffle(order)
+    batches = [sorted(order[:200]), sorted(order[200:210]), sorted(order[210:300]), sorted(order[300:])]
+    done = [papers[i] for i in batches[0]]
+    snap, resolver, _ = full_snapshot(done, [by_key[p.key] for p in done])
+    for batch in batches[1:]:
+        new = [papers[i] for i in batch]
+        resolver = Resolver.from_json(resolver.to_json())
+        snap = Snapshot.from_blobs(snap.to_blobs(), PaperAttrs(done))
+        got = patch_snapshot(snap, resolver, {p.key: p for p in done + new}, {p.key: by_key[p.key] for p in new}, [],
+                             lambda ps: {p.key: by_key[p.key] for p in ps})
+        done += new
+        want, want_resolver, _ = full_snapshot(done, [by_key[p.key] for p in done])
+        assert got.snapshot.equals(want)
+        assert resolver.to_json() == want_resolver.to_json()  # the stored state is a full build's too
+        snap = got.snapshot
+
+
+def ex(key, *mentions, claims=()):
+    return Extraction(key, list(mentions), list(claims), [])
+
+
+def paper(key):
+    return Paper(key, f"Title {key}", "Abstract.", f"f.jsonl:{key}")
+
+
+def test_a_merge_renames_an_entity_and_its_old_papers_follow():
+    # p1 and p2 name two entities; p3 says they are one (acronym definition): the merged entity takes the
+    # most used form, and p1's edges and claims must move to its new IRI.
+    m = lambda text, **kw: Mention(text, "method", 0.9, **kw)  # noqa: E731
+    exs = [ex("p1", m("Zorbnet"), m("Quux"), claims=[Claim("Zorbnet", "improvesOver", "Quux", "Z beats Q.", 0.8)]),
+           ex("p2", m("ZNT"), m("ZNT"), m("Quux")),
+           ex("p3", m("ZNT", aliases=("Zorbnet",)), m("ZNT"), m("ZNT"))]
+    old, new = [paper("p1"), paper("p2")], [paper("p3")]
+    got = patched(old, new, exs)
+    want, _, G = full_snapshot(old + new, exs)
+    assert got.snapshot.equals(want)
+    assert any("zorbnet" in n for n in got.owners)  # the old IRI's subjects are rewritten
+
+
+def test_metadata_filled_in_marks_the_paper():
+    exs = [ex("p1", Mention("Zorbnet", "method", 0.9)), ex("p2", Mention("Zorbnet", "method", 0.7))]
+    old = [paper("p1"), paper("p2")]
+    filled = [Paper(p.key, p.title, p.abstract, p.source, url="https://x.org/p1" if p.key == "p1" else None) for p in old]
+    by_key = {e.paper_key: e for e in exs}
+    snap, resolver, _ = full_snapshot(old, exs)
+    got = patch_snapshot(snap, resolver, {p.key: p for p in filled}, {}, ["p1"], lambda ps: {p.key: by_key[p.key] for p in ps})
+    want, _, _ = full_snapshot(filled, exs)
+    assert got.snapshot.equals(want)
+    assert "https://x.org/p1" == got.snapshot.node_attrs(next(n for n in got.snapshot.nodes if n.endswith("/p1")))["url"]
+
+
+def test_a_new_meaning_of_an_acronym_splits_the_entity():
+    # Before p3, "CL" means continual learning in p1 and p2, so it is one entity with the long form; p3
+    # defines it as curriculum learning: the acronym now links nothing, as in a full build.
+    t = lambda text, **kw: Mention(text, "task", 0.9, **kw)  # noqa: E731
+    exs = [ex("p1", t("CL", aliases=("continual learning",))), ex("p2", t("CL"), t("continual learning")),
+           ex("p4", t("CL")), ex("p3", t("CL", aliases=("curriculum learning",)))]
+    old, new = [paper("p1"), paper("p2"), paper("p4")], [paper("p3")]
+    with pytest.raises(StaleResolutionError):
+        full_snapshot(old, exs[:3])[1].add(exs[3:], incremental=True)
+    got = patched(old, new, exs)
+    want, _, _ = full_snapshot(old + new, exs)
+    assert got.snapshot.equals(want)
