@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -15,8 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.analyze import ranking
-from kg.atomic import atomic_open, remove_stale_temps
+from kg.atomic import remove_stale_temps
 from kg.cache import CACHE_FILENAME, BuildState, ExtractionCache
 from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, SAMPLE_CORPUS_DIR
 from kg.errors import FormatError, GraphError, InputError, KGError, value_invalid_msg
@@ -87,22 +85,8 @@ def build_date() -> str:
 
 
 def write_centrality_csv(G: nx.MultiDiGraph, path: Path, scores: dict[str, float]) -> None:
-    """rank, label, score, papers, iri: every method, best first."""
-    with atomic_open(path) as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["rank", "label", "pagerank", "papers", "iri"])
-        for rank, (node, score) in enumerate(ranking(scores), 1):
-            w.writerow([rank, spreadsheet_safe(G.nodes[node]["label"]), f"{score:.9f}",
-                        len(G.nodes[node].get("papers", ())), node])
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection).
-
-    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("C++")
-    ("'=HYPERLINK(1)", 'C++')
-    """
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """rank, label, score, papers, iri: every method, best first (see write_centrality_csv_snapshot)."""
+    write_centrality_csv_snapshot(Snapshot.from_graph(G), path, scores)
 
 
 def build(
@@ -158,6 +142,9 @@ def build(
         raise InputError("no paper could be read from the input" + ("; see the skipped lines above" if ingested.skipped else ""))
     paths = {f: out / f"graph.{RDF_EXTENSIONS[f]}" for f in dict.fromkeys(rdf_formats)}
     options = {"rdf": sorted(paths), "include_abstracts": include_abstracts, "min_confidence": repr(float(min_confidence))}
+    # A build killed mid-write leaves its hidden temp files; this one replaces every output anyway.
+    remove_stale_temps(out, [f"graph.{ext}" for ext in RDF_EXTENSIONS.values()]
+                       + ["graph.html", "centrality.csv", "top_methods.svg", "trends.svg"])
     G = None
     fast = None
     if previous is not None:
@@ -178,9 +165,6 @@ def build(
         snap = Snapshot.from_graph(G)
         snap.papers = PaperAttrs(ingested.papers)
         stages.done("graph")
-        # A build killed mid-write leaves its hidden temp files; this one replaces every output anyway.
-        remove_stale_temps(out, [f"graph.{ext}" for ext in RDF_EXTENSIONS.values()]
-                           + ["graph.html", "centrality.csv", "top_methods.svg", "trends.svg"])
         summary.triples = write_rdf_formats(G, paths, include_abstracts=include_abstracts)
         changed_rows = None
         if not return_graph:

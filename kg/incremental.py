@@ -154,7 +154,8 @@ def patch_snapshot(
     final_claims = {e: final_claims[e] for e in claim_edges}
 
     # Node attributes: entities from the resolver, repos their URL.
-    by_id = {e.id: e for e in after.values()}
+    # Every component that shares an id with a changed one makes that entity (Resolver.entities).
+    by_id = resolver.entities({e.id for e in after.values()} | {e.id for e in before.values()})
     attrs = {n: a for n, a in old.attrs.items() if n in index}
     kinds = np.empty(len(nodes), dtype=np.int8)
     old_kind = dict(zip(old.nodes, old.kind.tolist()))

@@ -294,9 +294,19 @@ class Resolver:
 
     # -- reading the result ----------------------------------------------------------------------
 
-    def entities(self) -> dict[str, Entity]:
-        """id -> Entity, over every component."""
-        return {e.id: e for _, e in sorted(self.entity.items())}
+    def entities(self, ids: Iterable[str] | None = None) -> dict[str, Entity]:
+        """id -> Entity, over every component (or those whose id is in `ids`).
+
+        Components whose names are kept apart can still share a canonical name, and so an id:
+        forms that an ambiguous acronym does not link ("AIME-10" with the alias "AIME") each
+        resolve to the lexicon's "AIME". They are one node, so their entity merges them all.
+        """
+        wanted = None if ids is None else set(ids)
+        groups: dict[str, list[Entity]] = defaultdict(list)
+        for _, e in sorted(self.entity.items()):
+            if wanted is None or e.id in wanted:
+                groups[e.id].append(e)
+        return {eid: _merged(es) for eid, es in sorted(groups.items())}
 
     def resolution(self, extractions: Iterable[Extraction], entities: dict[str, Entity] | None = None) -> Resolution:
         """What the mentions of `extractions` (papers already added) resolve to."""
@@ -340,6 +350,15 @@ class Resolver:
             r.conf[(kind, root)] = conf
             r.entity[(kind, root)] = Entity(eid, kind, label, set(aliases), econf)
         return r
+
+
+def _merged(entities: list[Entity]) -> Entity:
+    """One entity of several components with one id: the first one's label, every other name an alias."""
+    first = entities[0]
+    if len(entities) == 1:
+        return first
+    aliases = set().union(*(e.aliases | {e.label} for e in entities)) - {first.label}
+    return Entity(first.id, first.kind, first.label, aliases, max(e.confidence for e in entities))
 
 
 def _add_expansions(expansions: dict, mentions, keyfn) -> set[tuple[str, str]]:

@@ -6,7 +6,7 @@ compute the views of a 100,000-paper graph in about a second without building th
 
     snapshot_pagerank                 centrality(project(G, "full"), measure="pagerank")
     snapshot_method_scores            kg.analyze.method_scores(G, pagerank)
-    write_centrality_csv_snapshot     kg.build.write_centrality_csv(G, path, scores)
+    write_centrality_csv_snapshot     centrality.csv (kg.build.write_centrality_csv(G, ...) calls it)
     trend_table_snapshot              kg.trends.trend_table(G, period=...)
     write_top_methods_chart_snapshot  kg.export.charts.write_top_methods_chart(G, scores, path)
     snapshot_summary_counts           the node, edge and claim counts of kg.build.BuildSummary
@@ -34,6 +34,7 @@ __all__ = [
     "trend_table_snapshot",
     "write_top_methods_chart_snapshot",
     "snapshot_summary_counts",
+    "spreadsheet_safe",
 ]
 
 #: In-edges that make a paper one of a node's `papers` (as Snapshot.papers_of counts them).
@@ -92,10 +93,17 @@ def _paper_counts(snap: Snapshot) -> np.ndarray:
     return np.bincount(dst[first], minlength=len(snap.nodes))
 
 
-def write_centrality_csv_snapshot(snap: Snapshot, path: str | Path, scores: dict[str, float]) -> None:
-    """centrality.csv (rank, label, pagerank, papers, iri), byte-identical to kg.build.write_centrality_csv."""
-    from kg.build import spreadsheet_safe  # kg.build imports this module
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection).
 
+    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("C++")
+    ("'=HYPERLINK(1)", 'C++')
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_centrality_csv_snapshot(snap: Snapshot, path: str | Path, scores: dict[str, float]) -> None:
+    """centrality.csv: rank, label, pagerank, papers, iri for every scored node, best first."""
     counts = _paper_counts(snap).tolist()
     index = snap.index
     paper_code = KIND_CODE["paper"]

@@ -122,3 +122,19 @@ def test_a_new_meaning_of_an_acronym_splits_the_entity():
     got = patched(old, new, exs)
     want, _, _ = full_snapshot(old + new, exs)
     assert got.snapshot.equals(want)
+
+
+def test_components_that_share_an_id_make_one_entity():
+    # "AIME" means two things, so it links nothing; "AIME-10" and "AIME-11" stay apart but both take the
+    # lexicon's name AIME, hence one id: its node merges them, whichever paper came last.
+    d = lambda text, conf, **kw: Mention(text, "dataset", conf, **kw)  # noqa: E731
+    exs = [ex("p2", d("AIME", 0.9, aliases=("American Invitational Mathematics Examination",))),
+           ex("p3", d("AIME", 0.9, aliases=("Artificial Intelligence Math Eval",))),
+           ex("p4", d("AIME-11", 0.6, aliases=("AIME",))),
+           ex("p1", d("AIME-10", 0.7, aliases=("AIME",)))]
+    old, new = [paper("p2"), paper("p3"), paper("p4")], [paper("p1")]
+    got = patched(old, new, exs)
+    want, _, G = full_snapshot(old + new, exs)
+    assert got.snapshot.equals(want)
+    aime = [n for n in G if n.endswith("dataset/aime")]
+    assert aime and {"AIME-10", "AIME-11"} <= set(G.nodes[aime[0]]["aliases"])
