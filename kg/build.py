@@ -73,6 +73,8 @@ class BuildSummary:
             f"triples:           {self.triples}",
             f"seconds:           {self.seconds:.1f}",
         ]
+        if self.patched is not None:
+            out.append(f"update:            patched the stored graph; {self.patched} papers' edges made again")
         out += [f"wrote {p}" for p in self.outputs]
         return out
 
