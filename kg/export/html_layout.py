@@ -8,8 +8,7 @@ import math
 import networkx as nx
 import numpy as np
 
-from kg.analyze import project
-from kg.defaults import PAGERANK_ALPHA
+from kg.analyze import centrality, project
 from kg.errors import KGError
 
 __all__ = ["node_centrality", "select_nodes", "select_indices", "layout"]
@@ -31,7 +30,7 @@ def node_centrality(G: nx.MultiDiGraph, scores: dict[str, float] | None = None, 
     """
     if pagerank is None:
         H = project(G, "full")
-        pagerank = nx.pagerank(H, alpha=PAGERANK_ALPHA) if len(H) else {}
+        pagerank = centrality(H, measure="pagerank")  # the array PageRank kg.snapshot_views runs too
     cent = {n: round(float(pagerank.get(n, 0.0)), 9) for n in G}
     cent.update({n: float(s) for n, s in (scores or {}).items() if n in cent})
     return cent

@@ -9,34 +9,17 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from kg.defaults import HTML_MAX_NODES, NODE_KINDS, PAGERANK_ALPHA, RELATIONS
+from kg.defaults import HTML_MAX_NODES, NODE_KINDS, RELATIONS
 from kg.export.html import PANEL_MAX_ITEMS, HtmlStats, render_page, write_page
 from kg.export.html_layout import select_indices
 from kg.snapshot import KIND_CODE, REL_CODE, Snapshot
+from kg.snapshot_views import snapshot_pagerank
 
 __all__ = ["render_html_snapshot", "write_html_snapshot"]
 
 _PAPER = KIND_CODE["paper"]
 #: In-edges that make a paper one of an entity's `papers` (as Snapshot.papers_of counts them).
 _PAPER_RELS = np.array([REL_CODE["mentions"], REL_CODE["hasCode"]], dtype=np.int8)
-
-
-def _full_pagerank(snap: Snapshot) -> dict[str, float]:
-    """PageRank over kg.analyze.project(snap.to_graph(), "full"), that graph built from the arrays.
-
-    Same nodes and edges in the same insertion order, so networkx returns the same floats. Node
-    indices follow IRI order, so sorting index pairs sorts the IRI pairs.
-    """
-    loops = snap.src == snap.dst
-    lo = np.minimum(snap.src, snap.dst)[~loops].astype(np.int64)
-    hi = np.maximum(snap.src, snap.dst)[~loops].astype(np.int64)
-    pairs = np.unique(lo * len(snap.nodes) + hi)
-    H = nx.Graph()
-    H.add_nodes_from(snap.nodes)
-    nodes = snap.nodes
-    us, vs = (pairs // len(nodes)).tolist(), (pairs % len(nodes)).tolist()
-    H.add_edges_from((nodes[u], nodes[v]) for u, v in zip(us, vs))
-    return nx.pagerank(H, alpha=PAGERANK_ALPHA) if len(H) else {}
 
 
 def _round9(x: np.ndarray) -> np.ndarray:
@@ -58,7 +41,7 @@ def _round9(x: np.ndarray) -> np.ndarray:
 def _centrality(snap: Snapshot, scores: dict[str, float] | None, pagerank: dict[str, float] | None) -> np.ndarray:
     """kg.export.html_layout.node_centrality, as an array over the snapshot's nodes."""
     if pagerank is None:
-        pagerank = _full_pagerank(snap)
+        pagerank = snapshot_pagerank(snap)
     values = np.fromiter(map(float, map(pagerank.get, snap.nodes, repeat(0.0))), dtype=np.float64,
                          count=len(snap.nodes))
     cent = _round9(values)
