@@ -20,7 +20,7 @@ from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, 
 from kg.errors import FormatError, GraphError, InputError, KGError, value_invalid_msg
 from kg.export.charts import write_trends_chart
 from kg.export.html_snapshot import write_html_snapshot
-from kg.export.rdf import owned_blocks, owned_subjects, write_rdf_formats
+from kg.export.rdf import owned_blocks_by_format, owned_subjects, write_rdf_formats
 from kg.export.rdf_splice import splice_rdf
 from kg.graph import build_graph
 from kg.incremental import PaperAttrs, patch_snapshot, state_version
@@ -255,10 +255,12 @@ def _patch(store: ExtractionCache, previous: BuildState, ingested, options: dict
     new_part = snap.part_graph((o for o in owners if o in snap.index), claims=patched.changed_claims)
     new_owners = [o for o in owners if o in snap.index]
     # Subjects written again are replaced in place; only those that are gone are deleted.
-    delete = owned_subjects(old_part, [o for o in owners if o in old.index]) - owned_subjects(new_part, new_owners)
+    blocks_by_format = owned_blocks_by_format(new_part, new_owners, list(paths),
+                                              include_abstracts=options["include_abstracts"])
+    delete = owned_subjects(old_part, [o for o in owners if o in old.index]) - set(next(iter(blocks_by_format.values())))
     delta = None
     for fmt, path in paths.items():
-        blocks = owned_blocks(new_part, new_owners, fmt, include_abstracts=options["include_abstracts"])
+        blocks = blocks_by_format[fmt]
         try:
             d = splice_rdf(path, fmt, delete, blocks)
         except GraphError:

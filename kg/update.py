@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from pathlib import Path
 
 from kg.cache import BuildState
 from kg.ingest import Ingested, read_papers
-from kg.records import Skip
+from kg.records import Paper, Skip
 
 __all__ = ["continue_ingest"]
+
+_paper_fields = attrgetter(*(f.name for f in dataclasses.fields(Paper)))  # Paper(*these) copies a paper
 
 
 def continue_ingest(
@@ -32,7 +35,7 @@ def continue_ingest(
     Only the new inputs' skips and warnings are passed to `on_skip`/`on_warning`; the returned
     account covers both builds, as a full rebuild's would. `previous` is left as it was.
     """
-    # read_papers fills metadata into the papers it starts from: give it copies.
-    start = Ingested([dataclasses.replace(p) for p in previous.papers], previous.records_read, previous.duplicates,
+    # read_papers fills metadata into the papers it starts from: give it (shallow) copies.
+    start = Ingested([Paper(*_paper_fields(p)) for p in previous.papers], previous.records_read, previous.duplicates,
                      list(previous.skipped), list(previous.warnings))
     return read_papers(inputs, fmt=fmt, on_skip=on_skip, on_warning=on_warning, start=start)

@@ -27,7 +27,7 @@ from kg.errors import FormatError, GraphError, value_invalid_msg
 from kg.vocab import ENTITY_CLASSES, KG, PREFIXES
 
 __all__ = ["RDF_FORMATS", "write_rdf", "write_rdf_formats", "to_rdf", "to_ntriples", "triples", "read_graph", "graph_file_format", "safe_iri", "claim_iri",
-           "owned_blocks", "owned_subjects", "count_block_triples", "file_frame"]
+           "owned_blocks", "owned_blocks_by_format", "owned_subjects", "count_block_triples", "file_frame"]
 
 RDF_FORMATS = ("turtle", "ntriples", "jsonld")
 
@@ -663,14 +663,22 @@ def owned_blocks(G: nx.MultiDiGraph, owners, fmt: str, *, include_abstracts: boo
     A Turtle block includes its leading "\\n"; a JSON-LD object comes without its separator.
     The text is exact when every node whose IRI (safe_iri) equals an owner's is an owner too.
     """
-    w, sink = _writer(fmt)
-    sink.take()  # the file header
-    out: dict[str, str] = {}
+    return owned_blocks_by_format(G, owners, (fmt,), include_abstracts=include_abstracts)[fmt]
+
+
+def owned_blocks_by_format(G: nx.MultiDiGraph, owners, formats, *,
+                           include_abstracts: bool = True) -> dict[str, dict[str, str]]:
+    """`owned_blocks` for several formats at once, {format: {subject: text}}: the triples are built once."""
+    writers = {fmt: _writer(fmt) for fmt in formats}
+    for _, sink in writers.values():
+        sink.take()  # the file header
+    out: dict[str, dict[str, str]] = {fmt: {} for fmt in formats}
     for s, po in _grouped(_owned_part(G, owners), include_abstracts):
-        if isinstance(w, _JsonLD):
-            w.sep = ""  # the caller places separators
-        w.subject(s, po)
-        out[s] = sink.take()
+        for fmt, (w, sink) in writers.items():
+            if isinstance(w, _JsonLD):
+                w.sep = ""  # the caller places separators
+            w.subject(s, po)
+            out[fmt][s] = sink.take()
     return out
 
 
