@@ -138,3 +138,54 @@ def test_components_that_share_an_id_make_one_entity():
     assert got.snapshot.equals(want)
     aime = [n for n in G if n.endswith("dataset/aime")]
     assert aime and {"AIME-10", "AIME-11"} <= set(G.nodes[aime[0]]["aliases"])
+
+
+# Names chosen to collide: acronyms with several long forms, lexicon names with numbered variants,
+# parameter-size tags, plural tasks, and one name used as two kinds.
+_NAMES = {
+    "method": ["ZN", "Zorbnet", "Zip Normalization", "GPT-4", "GPT4", "Llama 2 7B", "Llama 2", "LLaMA-2-70B",
+               "FooNet", "FooNet-2", "CL"],
+    "dataset": ["AIME", "AIME-10", "AIME-11", "ImageNet", "MBPP", "Mostly Basic Programming Problems", "FooNet"],
+    "task": ["CL", "continual learning", "curriculum learning", "image classification", "image classifications"],
+}
+_ALIASES = {"ZN": ["Zorbnet", "Zip Normalization"], "CL": ["continual learning", "curriculum learning"],
+            "AIME": ["American Invitational Mathematics Examination", "Artificial Intelligence Math Eval"],
+            "AIME-10": ["AIME"], "AIME-11": ["AIME"], "MBPP": ["Mostly Basic Programming Problems"]}
+
+
+def random_extractions(seed: int, n: int) -> list[Extraction]:
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        mentions = []
+        for _ in range(rnd.randint(1, 4)):
+            kind = rnd.choice(sorted(_NAMES))
+            text = rnd.choice(_NAMES[kind])
+            aliases = (rnd.choice(_ALIASES[text]),) if text in _ALIASES and rnd.random() < 0.6 else ()
+            mentions.append(Mention(text, kind, rnd.choice([0.5, 0.7, 0.9]), proposed=rnd.random() < 0.3,
+                                    aliases=aliases))
+        claims = [Claim(a.text, rnd.choice(["evaluatesOn", "improvesOver"]), b.text, f"S{i}.{j}", rnd.choice([0.6, 0.8]))
+                  for j, (a, b) in enumerate(zip(mentions, mentions[1:]))]
+        repos = [f"https://github.com/x/r{rnd.randint(0, 3)}"] if rnd.random() < 0.2 else []
+        out.append(Extraction(f"p{i:03d}", mentions, claims, repos))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_batches_equal_a_full_rebuild(seed):
+    exs = random_extractions(seed, 40)
+    papers = [paper(e.paper_key) for e in exs]
+    by_key = {e.paper_key: e for e in exs}
+    rnd = random.Random(seed)
+    cuts = sorted(rnd.sample(range(1, 40), 3))
+    done = papers[:cuts[0]]
+    snap, resolver, _ = full_snapshot(done, [by_key[p.key] for p in done])
+    for lo, hi in zip(cuts, cuts[1:] + [40]):
+        new = papers[lo:hi]
+        got = patch_snapshot(snap, resolver, {p.key: p for p in done + new}, {p.key: by_key[p.key] for p in new}, [],
+                             lambda ps: {p.key: by_key[p.key] for p in ps})
+        done += new
+        want, want_resolver, _ = full_snapshot(done, [by_key[p.key] for p in done])
+        assert got.snapshot.equals(want), f"after papers {lo}..{hi}"
+        assert resolver.to_json() == want_resolver.to_json()
+        snap = got.snapshot
