@@ -268,10 +268,12 @@ def test_a_file_not_written_by_the_writer_raises_graph_error(tmp_path, fmt, dama
     headless = b"x" + text if fmt == "ntriples" else text[text.index(b"\n<" if fmt == "turtle" else b"\n{") + 1:]
     bad = {"garbage": b"hello world, not a graph\n" * 50, "truncated": text[:-5], "no header": headless,
            "empty": b""}[damage]
-    if fmt == "ntriples" and damage == "empty":
-        pytest.skip("an empty N-Triples file is the writer's output for an empty graph")
     path.write_bytes(bad)
     key = min(owned_subjects(G, list(G)))
+    if fmt == "ntriples" and damage == "empty":
+        # An empty N-Triples file is what the writer makes of an empty graph: nothing to delete there.
+        assert splice_rdf(path, fmt, {key}, {}) == 0 and path.read_bytes() == b""
+        return
     with pytest.raises(GraphError, match="does not look like"):
         splice_rdf(path, fmt, {key}, {})
     assert path.read_bytes() == bad  # left alone, for a full write to replace
