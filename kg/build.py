@@ -24,7 +24,7 @@ from kg.export.rdf import owned_blocks_by_format, owned_subjects, write_rdf_form
 from kg.export.rdf_splice import splice_rdf
 from kg.graph import build_graph
 from kg.incremental import PaperAttrs, patch_snapshot, state_version
-from kg.ingest import read_papers
+from kg.ingest import Ingested, read_papers
 from kg.parallel import extract_papers
 from kg.progress import Stages
 from kg.records import Skip
@@ -216,7 +216,7 @@ def _fingerprint(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns]
 
 
-def _patch(store: ExtractionCache, previous: BuildState, ingested, options: dict, paths: dict[str, Path], *,
+def _patch(store: ExtractionCache, previous: BuildState, ingested: Ingested, options: dict, paths: dict[str, Path], *,
            jobs: int, min_confidence: float, scheduler: str | None, quiet: bool,
            stages: Stages) -> tuple[Snapshot, Resolver, int, list[int], int] | None:
     """An update by patching the stored graph and splicing the RDF files; None when it cannot be
@@ -244,7 +244,7 @@ def _patch(store: ExtractionCache, previous: BuildState, ingested, options: dict
         patched = patch_snapshot(old, resolver, by_key, {ex.paper_key: ex for ex in extracted}, changed,
                                  lambda ps: {ex.paper_key: ex for ex in extract_papers(
                                      ps, jobs=1, min_confidence=min_confidence, cache=store)})
-    except StaleResolutionError:
+    except StaleResolutionError:  # patch_snapshot splits what it can; anything else is built afresh
         return None
     stages.done("resolve")
     snap = patched.snapshot
@@ -270,6 +270,8 @@ def _patch(store: ExtractionCache, previous: BuildState, ingested, options: dict
     position = {p.key: i for i, p in enumerate(ingested.papers)}
     rows = [position[k] for k in changed] + [position[p.key] for p in new_papers]
     return snap, resolver, state["triples"] + (delta or 0), rows, patched.recomputed
+
+
 def _open_cache(out: Path, *, cache: bool, update: bool,
                 inputs: Sequence[str | Path]) -> tuple[ExtractionCache | None, BuildState | None]:
     """The output folder's cache (None without `cache`) and, with `update`, the build it holds."""
