@@ -29,7 +29,7 @@ from kg.defaults import CLAIM_RELATIONS, RESOURCE_BASE
 from kg.records import Entity, Extraction, Paper
 from kg.resolve import Resolution
 
-__all__ = ["build_graph", "paper_iri", "entity_iri", "paper_attrs", "entity_attrs", "paper_contribution", "Contribution", "CLAIM_RELATIONS"]
+__all__ = ["build_graph", "paper_iri", "entity_iri", "paper_attrs", "entity_attrs", "paper_contribution", "Contribution", "edge_claims", "CLAIM_RELATIONS"]
 
 
 def paper_iri(key: str) -> str:
@@ -56,6 +56,22 @@ class Contribution:
     proposes: set[str] = field(default_factory=set)
     repos: set[str] = field(default_factory=set)
     claims: dict[tuple[str, str, str], dict] = field(default_factory=dict)  # (subject id, object id, predicate) -> claim
+
+    def paper_edges(self, paper_key: str) -> list[tuple[str, str, str]]:
+        """(paper IRI, target IRI, relation) of the paper's own edges: mentions, proposes, hasCode."""
+        p = paper_iri(paper_key)
+        return ([(p, entity_iri(e), "mentions") for e in self.mentions]
+                + [(p, entity_iri(e), "proposes") for e in self.proposes]
+                + [(p, url, "hasCode") for url in self.repos])
+
+    def claim_edges(self) -> list[tuple[tuple[str, str, str], dict]]:
+        """((subject IRI, object IRI, predicate), claim) for each claim the paper states."""
+        return [((entity_iri(s), entity_iri(o), pred), c) for (s, o, pred), c in self.claims.items()]
+
+
+def edge_claims(claims) -> tuple[dict, ...]:
+    """The claims of one edge as the graph holds them: one per paper, in paper order."""
+    return tuple(sorted(claims, key=lambda c: c["paper"]))
 
 
 def paper_contribution(ex: Extraction, resolution: Resolution) -> Contribution:
@@ -93,19 +109,13 @@ def build_graph(
     edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
 
     for ex in sorted(extractions, key=lambda e: e.paper_key):
-        p_iri = paper_iri(by_key[ex.paper_key].key)
         got = paper_contribution(ex, resolution)
-        for e_id in got.mentions:
-            e_iri = entity_iri(e_id)
-            mentioned_by[e_iri].add(p_iri)
-            edges[(p_iri, e_iri, "mentions")]
-        for e_id in got.proposes:
-            edges[(p_iri, entity_iri(e_id), "proposes")]
-        for url in got.repos:
-            mentioned_by[url].add(p_iri)
-            edges[(p_iri, url, "hasCode")]
-        for (s, o, predicate), claim in got.claims.items():
-            edges[(entity_iri(s), entity_iri(o), predicate)].append(claim)
+        for u, v, rel in got.paper_edges(ex.paper_key):
+            edges[(u, v, rel)]
+            if rel != "proposes":
+                mentioned_by[v].add(u)
+        for edge, claim in got.claim_edges():
+            edges[edge].append(claim)
 
     for key in sorted(by_key):
         G.add_node(paper_iri(key), **paper_attrs(by_key[key]))
@@ -121,7 +131,7 @@ def build_graph(
             continue
         attrs = {"rel": rel}
         if rel in CLAIM_RELATIONS:
-            attrs["claims"] = tuple(sorted(claims, key=lambda c: c["paper"]))
+            attrs["claims"] = edge_claims(claims)
         G.add_edge(u, v, key=rel, **attrs)
     return G
 

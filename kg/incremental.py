@@ -21,7 +21,7 @@ import numpy as np
 
 from kg.cache import extractor_version
 from kg.defaults import CLAIM_RELATIONS
-from kg.graph import entity_iri, paper_attrs, paper_contribution, paper_iri
+from kg.graph import edge_claims, entity_iri, paper_attrs, paper_contribution, paper_iri
 from kg.records import Extraction, Paper
 from kg.resolve import Resolver, StaleResolutionError
 from kg.snapshot import KIND_CODE, REL_CODE, Snapshot
@@ -113,13 +113,10 @@ def patch_snapshot(
             claims[edge] = kept
     new_edges: list[tuple[str, str, str]] = []
     for key, got in contributions.items():
-        p = paper_iri(key)
-        new_edges += [(p, entity_iri(e), "mentions") for e in got.mentions]
-        new_edges += [(p, entity_iri(e), "proposes") for e in got.proposes]
-        new_edges += [(p, url, "hasCode") for url in got.repos]
-        for (s, o, pred), claim in got.claims.items():
-            claims[(entity_iri(s), entity_iri(o), pred)].append(claim)
-    final_claims = {e: tuple(sorted(cs, key=lambda c: c["paper"])) for e, cs in claims.items()}
+        new_edges += got.paper_edges(key)
+        for edge, claim in got.claim_edges():
+            claims[edge].append(claim)
+    final_claims = {e: edge_claims(cs) for e, cs in claims.items()}
 
     # Old edges that stay: out of clean papers (claim edges are all made again from `claims`).
     dirty_idx = np.array(sorted(old.index[i] for i in dirty_iris if i in old.index), dtype=np.int32)

@@ -25,14 +25,14 @@ import numpy as np
 
 from kg.defaults import CLAIM_RELATIONS, NODE_KINDS, RELATIONS
 
-__all__ = ["Snapshot", "KIND_CODE", "REL_CODE"]
+__all__ = ["Snapshot", "KIND_CODE", "REL_CODE", "PAPER_RELS"]
 
 KIND_CODE = {k: i for i, k in enumerate(NODE_KINDS)}
 REL_CODE = {r: i for i, r in enumerate(RELATIONS)}
 #: Edges sort by (source, target, relation name), as kg.graph.build_graph adds them.
 _REL_RANK = np.argsort(np.argsort(np.array(RELATIONS, dtype=object))).astype(np.int8)
-#: In-edges that make a paper one of an entity's (or repo's) `papers`.
-_PAPER_RELS = np.array([REL_CODE["mentions"], REL_CODE["hasCode"]], dtype=np.int8)
+#: Edges that make a paper one of an entity's (or repo's) `papers`.
+PAPER_RELS = ("mentions", "hasCode")
 
 
 @dataclass(eq=False)
@@ -46,8 +46,7 @@ class Snapshot:
     claims: dict[tuple[str, str, str], tuple[dict, ...]] = field(default_factory=dict)
     papers: Mapping[str, dict] = field(default_factory=dict)
     _index: dict[str, int] | None = field(default=None, repr=False)
-    _in_order: np.ndarray | None = field(default=None, repr=False)
-    _in_dst: np.ndarray | None = field(default=None, repr=False)
+    _by_node: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     # -- construction -------------------------------------------------------------------------
 
@@ -81,7 +80,7 @@ class Snapshot:
     def _sort_edges(self) -> None:
         order = np.lexsort((_REL_RANK[self.rel], self.dst, self.src))
         self.src, self.dst, self.rel = self.src[order], self.dst[order], self.rel[order]
-        self._in_order = None
+        self._by_node = None
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -106,16 +105,28 @@ class Snapshot:
         d.setdefault("aliases", ())
         return d
 
+    def links(self, rels: Iterable[str] = PAPER_RELS) -> tuple[np.ndarray, np.ndarray]:
+        """(source, target) index arrays of the edges of relations `rels`, each pair once, in edge order.
+
+        A paper that both mentions and proposes an entity links it once: edges are sorted by
+        (source, target), so the edges of one pair are adjacent.
+        """
+        mask = np.isin(self.rel, [REL_CODE[r] for r in rels])
+        src, dst = self.src[mask], self.dst[mask]
+        first = np.ones(len(src), dtype=bool)
+        first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+        return src[first], dst[first]
+
     def papers_of(self, iri: str) -> tuple[str, ...]:
         """Sorted IRIs of the papers that mention an entity (or link a repo)."""
-        if self._in_order is None:
-            self._in_order = np.lexsort((self.src, self.dst))
-            self._in_dst = self.dst[self._in_order]
+        if self._by_node is None:
+            src, dst = self.links()
+            order = np.lexsort((src, dst))
+            self._by_node = (dst[order], src[order])
+        targets, papers = self._by_node
         i = self.index[iri]
-        lo, hi = np.searchsorted(self._in_dst, [i, i + 1])
-        edges = self._in_order[lo:hi]
-        edges = edges[np.isin(self.rel[edges], _PAPER_RELS)]
-        return tuple(self.nodes[j] for j in np.unique(self.src[edges]))
+        lo, hi = np.searchsorted(targets, [i, i + 1])
+        return tuple(self.nodes[j] for j in papers[lo:hi].tolist())
 
     def out_edges(self, iri: str) -> list[tuple[str, str, str]]:
         """(u, v, rel) of the edges leaving `iri`, sorted."""

@@ -24,7 +24,7 @@ from kg.analyze import pagerank_arrays, ranking, rounded_scores
 from kg.atomic import atomic_open
 from kg.defaults import NODE_KINDS, RELATIONS
 from kg.export.charts import bars_svg, write_svg
-from kg.snapshot import KIND_CODE, REL_CODE, Snapshot
+from kg.snapshot import KIND_CODE, Snapshot
 from kg.trends import KINDS, Period, TrendRow, date_papers, trend_rows
 
 __all__ = [
@@ -37,10 +37,8 @@ __all__ = [
     "spreadsheet_safe",
 ]
 
-#: In-edges that make a paper one of a node's `papers` (as Snapshot.papers_of counts them).
-_PAPER_RELS = [REL_CODE["mentions"], REL_CODE["hasCode"]]
 #: Edges that make a paper count for an entity in the trends (kg.trends._mentions).
-_MENTION_RELS = [REL_CODE["mentions"], REL_CODE["proposes"]]
+_MENTION_RELS = ("mentions", "proposes")
 
 
 def snapshot_pagerank(snap: Snapshot) -> dict[str, float]:
@@ -85,12 +83,7 @@ def _label(snap: Snapshot, iri: str):
 
 def _paper_counts(snap: Snapshot) -> np.ndarray:
     """len(snap.papers_of(node)) for every node index, in one pass over the edges."""
-    mask = np.isin(snap.rel, _PAPER_RELS)
-    src, dst = snap.src[mask], snap.dst[mask]
-    # Edges are sorted by (src, dst, rel), so one paper reaching a node by both relations is adjacent.
-    first = np.ones(len(src), dtype=bool)
-    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
-    return np.bincount(dst[first], minlength=len(snap.nodes))
+    return np.bincount(snap.links()[1], minlength=len(snap.nodes))
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -122,17 +115,15 @@ def trend_table_snapshot(snap: Snapshot, *, period: Period = "month", kinds=KIND
     nodes, papers = snap.nodes, snap.papers
     dating = date_papers(((p, papers[p].get("date")) for p in _iris_of_kind(snap, "paper")), period=period)
     codes = [KIND_CODE[k] for k in kinds if k in KIND_CODE]
-    mask = np.isin(snap.rel, _MENTION_RELS) & np.isin(snap.kind[snap.dst], codes)
-    src, dst = snap.src[mask], snap.dst[mask]
-    first = np.ones(len(src), dtype=bool)  # a paper that mentions and proposes an entity counts once
-    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    src, dst = snap.links(_MENTION_RELS)  # a paper that mentions and proposes an entity counts once
+    of_kinds = np.isin(snap.kind[dst], codes)
     kind = snap.kind
 
     def describe(i: int) -> tuple[str, str]:
         iri = nodes[i]
         return NODE_KINDS[int(kind[i])], str(_label(snap, iri) or iri)
 
-    return trend_rows(dating.periods, nodes, src[first], dst[first], describe, kinds=kinds)
+    return trend_rows(dating.periods, nodes, src[of_kinds], dst[of_kinds], describe, kinds=kinds)
 
 
 def write_top_methods_chart_snapshot(snap: Snapshot, scores: dict[str, float], path: str | Path,

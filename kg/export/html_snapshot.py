@@ -12,14 +12,12 @@ import numpy as np
 from kg.defaults import HTML_MAX_NODES, NODE_KINDS, RELATIONS
 from kg.export.html import PANEL_MAX_ITEMS, HtmlStats, render_page, write_page
 from kg.export.html_layout import select_indices
-from kg.snapshot import KIND_CODE, REL_CODE, Snapshot
+from kg.snapshot import KIND_CODE, Snapshot
 from kg.snapshot_views import snapshot_pagerank
 
 __all__ = ["render_html_snapshot", "write_html_snapshot"]
 
 _PAPER = KIND_CODE["paper"]
-#: In-edges that make a paper one of an entity's `papers` (as Snapshot.papers_of counts them).
-_PAPER_RELS = np.array([REL_CODE["mentions"], REL_CODE["hasCode"]], dtype=np.int8)
 
 
 def _round9(x: np.ndarray) -> np.ndarray:
@@ -56,8 +54,9 @@ def _papers_of(snap: Snapshot, entities: np.ndarray) -> dict[int, tuple[str, ...
     """Snapshot.papers_of for many entities at once: one pass over the edge arrays, not one per entity."""
     wanted = np.zeros(len(snap.nodes), dtype=bool)
     wanted[entities] = True
-    hit = wanted[snap.dst] & ((snap.rel == _PAPER_RELS[0]) | (snap.rel == _PAPER_RELS[1]))
-    pairs = np.unique(snap.dst[hit].astype(np.int64) * len(snap.nodes) + snap.src[hit])  # by entity, then paper
+    src, dst = snap.links()
+    hit = wanted[dst]
+    pairs = np.sort(dst[hit].astype(np.int64) * len(snap.nodes) + src[hit])  # by entity, then paper
     ents, papers = (pairs // len(snap.nodes)).tolist(), (pairs % len(snap.nodes)).tolist()
     out: dict[int, list[str]] = {int(e): [] for e in entities.tolist()}
     nodes = snap.nodes
