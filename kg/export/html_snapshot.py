@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import repeat
 from pathlib import Path
 
 import networkx as nx
@@ -20,29 +19,11 @@ __all__ = ["render_html_snapshot", "write_html_snapshot"]
 _PAPER = KIND_CODE["paper"]
 
 
-def _round9(x: np.ndarray) -> np.ndarray:
-    """``[round(v, 9) for v in x]``, vectorised, the very same floats.
-
-    Python rounds the exact binary value to 9 decimals and reads the decimal back; ``rint(x * 1e9) / 1e9``
-    does the same (k / 1e9 is the double nearest k * 10**-9) unless ``x * 1e9``, itself rounded, lies
-    within its rounding error of a half: those few values, and huge or non-finite ones, go to `round`.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):  # inf and nan are sent to `round` below
-        y = x * 1e9
-        out = np.rint(y) / 1e9
-        doubtful = ~(np.abs(y) < 1e9) | ~(np.abs(y - np.floor(y) - 0.5) >= 1e-6)
-    for i in np.flatnonzero(doubtful).tolist():
-        out[i] = round(float(x[i]), 9)
-    return out
-
-
 def _centrality(snap: Snapshot, scores: dict[str, float] | None, pagerank: dict[str, float] | None) -> np.ndarray:
     """kg.export.html_layout.node_centrality, as an array over the snapshot's nodes."""
     if pagerank is None:
         pagerank = snapshot_pagerank(snap)
-    values = np.fromiter(map(float, map(pagerank.get, snap.nodes, repeat(0.0))), dtype=np.float64,
-                         count=len(snap.nodes))
-    cent = _round9(values)
+    cent = np.array([round(float(pagerank.get(n, 0.0)), 9) for n in snap.nodes], dtype=np.float64)
     index = snap.index
     for n, s in (scores or {}).items():
         if n in index:
