@@ -109,25 +109,6 @@ def _stems(long_form: str) -> frozenset[str]:
     return frozenset(w[:5] for w in re.findall(r"[a-z0-9]+", long_form.lower()) if w not in _STOP)
 
 
-def _ambiguous_acronyms(mentions, keyfn) -> set[tuple[str, str]]:
-    """(kind, acronym key) pairs that papers define with long forms that are not variants.
-
-    Two long forms are variants when the content words of one hold those of the other
-    (`reading comprehension` ~ `machine reading comprehension`); `continual learning` and
-    `curriculum learning` are not.
-
-    >>> from kg.records import Mention
-    >>> def m(short, long): return ("p", Mention(short, "task", 1, aliases=(long,)), [short, long])
-    >>> ms = [m("CL", "continual learning"), m("CL", "curriculum learning"),
-    ...       m("MRC", "reading comprehension"), m("MRC", "machine reading comprehension")]
-    >>> sorted(_ambiguous_acronyms(ms, lambda kind, t: t.lower()))
-    [('task', 'cl')]
-    """
-    expansions: dict[tuple[str, str], set[frozenset[str]]] = defaultdict(set)
-    _add_expansions(expansions, [(m, forms) for _paper, m, forms in mentions], keyfn)
-    return {k for k, longs in expansions.items() if _conflicting(longs)}
-
-
 def _key(kind: str, text: str) -> str:
     return _task_key(text) if kind == "task" else norm_key(text)
 
@@ -150,7 +131,17 @@ def _mentions_of(extractions: Iterable[Extraction]) -> list[tuple[Mention, list[
 
 
 def _conflicting(longs: set[frozenset[str]]) -> bool:
-    """Two long forms of one acronym that are not variants of each other (see _ambiguous_acronyms)."""
+    """Whether an acronym's long forms (as `_stems`) hold two that are not variants: an ambiguous acronym.
+
+    Two long forms are variants when the content words of one hold those of the other
+    (`reading comprehension` ~ `machine reading comprehension`); `continual learning` and
+    `curriculum learning` are not.
+
+    >>> _conflicting({_stems("continual learning"), _stems("curriculum learning")})
+    True
+    >>> _conflicting({_stems("reading comprehension"), _stems("machine reading comprehension")})
+    False
+    """
     return any(not (a <= b or b <= a) for a in longs for b in longs)
 
 
