@@ -5,7 +5,7 @@
     .venv/bin/python scripts/bench.py 100000 --update 100   # then add 100 new papers with --update
     .venv/bin/python scripts/bench.py 2000 --distributed local --jobs 2
 
-The corpus comes from /work/shared/bench/make_corpus.py (or --make-corpus). For each stage
+The corpus comes from scripts/make_corpus.py (or --corpus FILE.jsonl). For each stage
 (ingest, extract, resolve, graph, RDF, HTML, centrality) it prints seconds, input records/s and the
 peak RSS of this process and of this process plus its workers during the stage. In a separate
 process, before and after the build, it times `spacy.blank("en").pipe` over the same texts (the
@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-MAKE_CORPUS = Path("/work/shared/bench/make_corpus.py")
+MAKE_CORPUS = Path(__file__).resolve().parent / "make_corpus.py"
 STAGES = ("ingest", "extract", "resolve", "graph", "rdf", "html", "centrality", "cache")
 COMPARED = ("graph.ttl", "graph.nt", "centrality.csv", "graph.html")
 MiB = 1024 * 1024

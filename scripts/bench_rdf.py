@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time RDF writing, loading and three saved queries with pyoxigraph vs rdflib; prints numbers.
 
-    python3 /work/shared/bench/make_corpus.py 10000 /tmp/c10k.jsonl
+    python3 scripts/make_corpus.py 10000 /tmp/c10k.jsonl
     kg build /tmp/c10k.jsonl --out /tmp/o10k
     .venv/bin/python scripts/bench_rdf.py /tmp/o10k/graph.ttl
     .venv/bin/python scripts/bench_rdf.py --synthetic 50000      # no extraction: a generated graph
