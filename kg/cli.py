@@ -87,7 +87,8 @@ def cli() -> None:
               help="Keep per-paper extractions in OUT/.kg-cache.sqlite3 and reuse them while rules are unchanged.")
 @click.option("--update", is_flag=True,
               help="Add INPUTS to the previous build in OUT: only new papers are extracted; the result equals a "
-                   "full build of the earlier inputs followed by these.")
+                   "full build of the earlier inputs followed by these. Stops if OUT's RDF files are not the "
+                   "ones its cache recorded (copied, edited) or the cache is missing or damaged.")
 @click.option("--distributed", "scheduler", metavar="ADDRESS",
               help='Extract on a Dask cluster: its scheduler address (tcp://host:8786), or "local" for --jobs '
                    'local workers. Needs paperkg[distributed].')
@@ -142,11 +143,16 @@ def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_n
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query variable to a literal value (never pasted into the query text).")
-def query(query, list_, graph_path, fmt, params):
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True, metavar="SECONDS",
+              help="Stop the query after this long (it runs in a child process that is killed).")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE clauses run: they send queries to other machines (federation). Off by default.")
+def query(query, list_, graph_path, fmt, params, timeout, allow_service):
     """Run a SPARQL SELECT, ASK or CONSTRUCT over a built graph.
 
     QUERY is the query text, a .rq/.sparql file or the name of a saved query. The prefixes
-    kg, rdf, rdfs, skos, dcterms, prov, schema, xsd and owl are predeclared.
+    kg, rdf, rdfs, skos, dcterms, prov, schema, xsd and owl are predeclared. A query with a
+    SERVICE clause is refused unless --allow-service is given: it would contact the network.
 
     \b
     Examples:
@@ -154,7 +160,8 @@ def query(query, list_, graph_path, fmt, params):
       kg query my-query.rq --format csv
       kg query methods-on-dataset --param dataset=ImageNet
     """
-    from kg.query import format_result, list_queries, load_graph, resolve_query_arg, run_query
+    from kg.query import format_result, list_queries, load_graph, resolve_query_arg
+    from kg.query_worker import run_query_with_timeout
 
     if list_:
         for name, description in list_queries():
@@ -169,7 +176,8 @@ def query(query, list_, graph_path, fmt, params):
         if not sep or not name:
             raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="--param")
         bindings[name] = value
-    result = run_query(load_graph(graph_path), resolve_query_arg(query), bindings=bindings)
+    result = run_query_with_timeout(load_graph(graph_path), resolve_query_arg(query), bindings=bindings,
+                                    allow_service=allow_service, timeout=timeout)
     click.echo(format_result(result, fmt))
 
 
@@ -245,11 +253,29 @@ def validate(graph_path, shapes_path):
 @click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (local only by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=3030, show_default=True)
-def serve(graph_path, host, port):
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=5.0, show_default=True, metavar="SECONDS",
+              help="Stop a query after this long (its worker process is killed) and answer 503.")
+@click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Rows (or triples) per answer; a longer answer is cut and says so (X-PaperKG-Truncated: true).")
+@click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Queries evaluated at once, each in its own process.")
+@click.option("--max-memory", "max_memory", type=click.IntRange(64), default=1024, show_default=True, metavar="MB",
+              help="Memory a query may take beyond the loaded graph; past it the query fails.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="A web origin (https://example.org) whose pages may query the endpoint and read answers; "
+                   "repeatable. By default cross-origin requests are refused.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also accept requests whose Host header names NAME (a name of this machine); repeatable. "
+                   "By default only the --host address, localhost, 127.0.0.1 and [::1] are accepted.")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE clauses run: they send queries to other machines (federation). Off by default.")
+def serve(graph_path, host, port, timeout, max_rows, workers, max_memory, cors_origins, allow_hosts, allow_service):
     """Serve a built graph as a read-only SPARQL 1.1 endpoint at /sparql.
 
     Queries arrive by GET ?query=... or POST (form or application/sparql-query); results are
-    SPARQL JSON or CSV (Accept header). Updates are refused. Stop with Ctrl-C.
+    SPARQL JSON or CSV (Accept header). Updates and SERVICE are refused, and so are requests
+    from web pages of other sites (unless --cors-origin) and requests naming another Host.
+    Each query runs in a worker process under --timeout and --max-rows. Stop with Ctrl-C.
 
     \b
     Examples:
@@ -259,7 +285,9 @@ def serve(graph_path, host, port):
     from kg.serve import serve as run_server
 
     try:
-        run_server(graph_path, host=host, port=port, on_ready=lambda url: click.echo(f"SPARQL endpoint at {url}"))
+        run_server(graph_path, host=host, port=port, on_ready=lambda url: click.echo(f"SPARQL endpoint at {url}"),
+                   timeout=timeout, max_rows=max_rows, workers=workers, max_memory_mb=max_memory,
+                   cors_origins=cors_origins, allow_hosts=allow_hosts, allow_service=allow_service)
     except OSError as e:
         raise KGError(f"cannot listen on {host}:{port}: {e.strerror or e}; pick another --port") from e
     except KeyboardInterrupt:
@@ -410,24 +438,51 @@ def export_graph(fmt, graph_path, out_path):
 
 
 @cli.command(name="eval", cls=_KGCommand)
-@click.argument("gold", type=click.Path(path_type=Path))
-@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
-def eval_graph(gold, graph_path):
-    """Score a built graph against your own hand labels (precision, recall, F1 per kind).
+@click.argument("gold", type=click.Path(path_type=Path), required=False)
+@click.option("--gold", "gold_set", type=click.Choice(["dev", "era"]), default=None,
+              help="Score against a labelled set shipped with paperkg instead of a GOLD file (see docs/evaluation.md).")
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=None,
+              help=f"The graph to score [default: {DEFAULT_GRAPH}; with --gold, the set's papers built afresh].")
+@click.option("--jobs", type=click.IntRange(0), default=1, show_default=True,
+              help="Extraction processes when --gold builds the set's papers (0: one per CPU).")
+def eval_graph(gold, gold_set, graph_path, jobs):
+    """Score a built graph against hand labels (precision, recall, F1 per kind).
 
     GOLD is JSON Lines, one labelled paper per line: {"title", "proposed", "methods", "datasets",
     "tasks", "metrics" (each a list of {"name", "aliases"}), "evaluates_on", "improves_over" (lists
     of [name, name] pairs), "repos" (URLs)}. Papers are matched by normalised title; names match
-    on any shared normalised form; tasks~ also accepts half the words in common.
+    on any shared normalised form; tasks~ also accepts half the words in common. Gold papers not
+    found in the graph are counted and the first few named.
+
+    \b
+    --gold dev   168 labelled papers of the bundled sample (2023-2025 listings)
+    --gold era   100 labelled papers from 2015-2021 venues
+    Without --graph, --gold builds the set's papers in memory with the current extractor.
 
     \b
     Examples:
-      kg eval my_labels.jsonl
+      kg eval --gold dev
+      kg eval --gold era
+      kg eval --gold dev --graph outputs/graph.ttl
       kg eval my_labels.jsonl --graph out/graph.ttl
     """
-    from kg.evaluate import evaluate_files
+    from kg.evaluate import evaluate_graph, load_gold, score_table
+    from kg.export.rdf import read_graph
 
-    for line in evaluate_files(graph_path, gold):
+    if (gold is None) == (gold_set is None):
+        raise click.UsageError("give either a GOLD file or --gold dev|era")
+    if gold_set is not None:
+        from kg.evalsets import build_in_memory, gold_set as shipped
+        from kg.parallel import default_jobs
+
+        labelled = shipped(gold_set)
+        records = load_gold(labelled.gold)
+        G = (read_graph(graph_path) if graph_path is not None
+             else build_in_memory([labelled.papers], jobs=jobs or default_jobs()))
+    else:
+        records = load_gold(gold)  # first: a wrong gold path is named before a graph is read
+        G = read_graph(graph_path if graph_path is not None else DEFAULT_GRAPH)
+    for line in score_table(evaluate_graph(G, records)):
         click.echo(line)
 
 

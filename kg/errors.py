@@ -11,7 +11,10 @@ __all__ = [
     "FormatError",
     "GraphError",
     "QueryError",
+    "ServiceRefusedError",
+    "QueryTimeoutError",
     "AnalysisError",
+    "OutputError",
     "value_invalid_msg",
 ]
 
@@ -36,8 +39,20 @@ class QueryError(KGError):
     """A SPARQL query is malformed, unknown or was given bad parameters."""
 
 
+class ServiceRefusedError(QueryError):
+    """A query asks for SERVICE (federation), which would contact other machines, and that was not allowed."""
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran past its time limit and was stopped."""
+
+
 class AnalysisError(KGError):
     """An analysis was asked for with a bad option or on a graph where it is undefined."""
+
+
+class OutputError(KGError):
+    """The output folder cannot be written: another build holds it, it is read-only or full, or not a folder."""
 
 
 def value_invalid_msg(name: str, value: Any, valid_values: Collection[Any]) -> str:

@@ -3,7 +3,8 @@
 pyoxigraph is the engine (fast to load and query); rdflib is kept as a second engine so the two
 can be compared (scripts/bench_rdf.py, tests/test_query.py). Values given with `--param` are
 bound as literals by the engine (pyoxigraph `substitutions`, rdflib `initBindings`), never
-pasted into the query text.
+pasted into the query text. SERVICE clauses (federation, which reaches the network) are refused
+unless allowed (kg.sparql_guard); kg.query_worker runs queries under a time limit.
 """
 
 from __future__ import annotations
@@ -12,19 +13,24 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Literal as TLiteral
 from typing import NamedTuple
 
+from kg.csvsafe import safe_cell
 from kg.defaults import QUERY_DIR
 from kg.errors import GraphError, QueryError, value_invalid_msg
 from kg.export.rdf import graph_file_format
+from kg.sparql_guard import refuse_service
 from kg.vocab import PREFIXES
 
 __all__ = [
     "Term", "QueryResult", "ENGINES", "RESULT_FORMATS",
-    "load_graph", "resolve_query_arg", "query_params", "run_query", "format_result", "list_queries",
+    "load_graph", "resolve_query_arg", "query_params", "run_query", "format_result", "stream_result",
+    "list_queries",
 ]
 
 ENGINES = ("oxigraph", "rdflib")
@@ -59,13 +65,17 @@ class Term(NamedTuple):
 
 @dataclass
 class QueryResult:
-    """A query's answer: SELECT rows, an ASK boolean or CONSTRUCT/DESCRIBE triples."""
+    """A query's answer: SELECT rows, an ASK boolean or CONSTRUCT/DESCRIBE triples.
+
+    `truncated` is true when rows or triples were cut at run_query's `max_rows`.
+    """
 
     kind: TLiteral["select", "ask", "construct"]
     variables: list[str] = field(default_factory=list)
     rows: list[tuple[Term | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+    truncated: bool = False
 
 
 # ---------------------------------------------------------------- loading
@@ -146,15 +156,30 @@ def _check_bindings(text: str, bindings: dict[str, str]) -> None:
         raise QueryError("the query needs " + ", ".join(f"--param {m}=VALUE" for m in missing))
 
 
-def run_query(store, text: str, *, bindings: dict[str, str] | None = None) -> QueryResult:
-    """Run SPARQL `text` over a store from `load_graph`, with `bindings` bound as string literals."""
+def run_query(store, text: str, *, bindings: dict[str, str] | None = None, allow_service: bool = False,
+              max_rows: int | None = None) -> QueryResult:
+    """Run SPARQL `text` over a store from `load_graph`, with `bindings` bound as string literals.
+
+    A SERVICE clause raises ServiceRefusedError unless `allow_service`. With `max_rows`, at most that
+    many rows (or triples) are kept and `truncated` says whether more were found.
+    """
     bindings = dict(bindings or {})
     _check_bindings(text, bindings)
+    if not allow_service:
+        refuse_service(text)
     import pyoxigraph as ox
 
     if isinstance(store, ox.Store):
-        return _run_oxigraph(store, text, bindings)
-    return _run_rdflib(store, text, bindings)
+        return _run_oxigraph(store, text, bindings, max_rows)
+    return _run_rdflib(store, text, bindings, max_rows)
+
+
+def _capped(items, max_rows: int | None) -> tuple[list, bool]:
+    """The first `max_rows` of `items` and whether there were more; only one extra item is evaluated."""
+    if max_rows is None:
+        return list(items), False
+    kept = list(islice(items, max_rows + 1))
+    return kept[:max_rows], len(kept) > max_rows
 
 
 def _ox_term(t) -> Term | None:
@@ -169,7 +194,7 @@ def _ox_term(t) -> Term | None:
     return Term("literal", t.value, t.datatype.value if t.datatype else None, t.language)
 
 
-def _run_oxigraph(store, text: str, bindings: dict[str, str]) -> QueryResult:
+def _run_oxigraph(store, text: str, bindings: dict[str, str], max_rows: int | None = None) -> QueryResult:
     import pyoxigraph as ox
 
     subs = {ox.Variable(k): ox.Literal(v) for k, v in bindings.items()}
@@ -179,10 +204,12 @@ def _run_oxigraph(store, text: str, bindings: dict[str, str]) -> QueryResult:
             return QueryResult("ask", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             names = [v.value for v in res.variables]
-            rows = [tuple(_ox_term(sol[i]) for i in range(len(names))) for sol in res]
-            return QueryResult("select", variables=names, rows=rows)
-        return QueryResult("construct", triples=[(_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object))
-                                                 for t in res])
+            # Solutions are evaluated lazily, so a cap stops the evaluation, not only the output.
+            rows, cut = _capped((tuple(_ox_term(sol[i]) for i in range(len(names))) for sol in res), max_rows)
+            return QueryResult("select", variables=names, rows=rows, truncated=cut)
+        triples, cut = _capped(((_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)) for t in res),
+                               max_rows)
+        return QueryResult("construct", triples=triples, truncated=cut)
     except SyntaxError as e:
         raise QueryError(_rdflib_syntax_msg(text) or _syntax_msg(str(e))) from e
     except RuntimeError as e:
@@ -241,7 +268,7 @@ def _rdflib_term(t) -> Term | None:
     return Term("literal", str(t), dt, t.language)
 
 
-def _run_rdflib(graph, text: str, bindings: dict[str, str]) -> QueryResult:
+def _run_rdflib(graph, text: str, bindings: dict[str, str], max_rows: int | None = None) -> QueryResult:
     import rdflib
     from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
@@ -265,8 +292,10 @@ def _run_rdflib(graph, text: str, bindings: dict[str, str]) -> QueryResult:
         return QueryResult("ask", boolean=bool(res.askAnswer))
     if res.type == "SELECT":
         names = [str(v) for v in res.vars]
-        return QueryResult("select", variables=names, rows=[tuple(_rdflib_term(x) for x in row) for row in res])
-    return QueryResult("construct", triples=[tuple(_rdflib_term(x) for x in t) for t in res])
+        rows, cut = _capped((tuple(_rdflib_term(x) for x in row) for row in res), max_rows)
+        return QueryResult("select", variables=names, rows=rows, truncated=cut)
+    triples, cut = _capped((tuple(_rdflib_term(x) for x in t) for t in res), max_rows)
+    return QueryResult("construct", triples=triples, truncated=cut)
 
 
 # ---------------------------------------------------------------- formatting
@@ -325,15 +354,51 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
                           ensure_ascii=False, indent=1)
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")  # RFC 4180 line ends, as SPARQL CSV asks
-        w.writerow(result.variables)
-        for row in result.rows:
-            w.writerow(["" if t is None else ("_:" + t.value if t.kind == "bnode" else t.value) for t in row])
-        return buf.getvalue().rstrip("\r\n")
+        return _csv_lines([result.variables] + [[_csv_cell(t) for t in row] for row in result.rows]).rstrip("\r\n")
     table = [result.variables] + [[_cell(t) for t in row] for row in result.rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(result.variables))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
     return "\n".join(lines)
+
+
+def stream_result(result: QueryResult, fmt: str, *, batch: int = 500) -> Iterator[str]:
+    """`result` as SPARQL JSON ("json") or CSV ("csv"), in pieces of `batch` rows, for an HTTP body.
+
+    CONSTRUCT results are N-Triples in either format. The pieces join to a document equivalent to
+    format_result's; the endpoint sends them as they come instead of building one string.
+    """
+    if fmt not in ("json", "csv"):
+        raise QueryError(value_invalid_msg("result format", fmt, ("json", "csv")))
+    if result.kind == "ask":
+        yield format_result(result, "json") + "\n" if fmt == "json" else format_result(result, "csv") + "\r\n"
+        return
+    if result.kind == "construct":
+        for i in range(0, len(result.triples), batch):
+            yield "".join(f"{s.nt()} {p.nt()} {o.nt()} .\n" for s, p, o in result.triples[i:i + batch])
+        return
+    if fmt == "json":
+        yield json.dumps({"head": {"vars": result.variables}})[:-1] + ', "results": {"bindings": [\n'
+        for i in range(0, len(result.rows), batch):
+            yield ("" if i == 0 else ",\n") + ",\n".join(
+                json.dumps({v: _json_term(t) for v, t in zip(result.variables, row) if t is not None},
+                           ensure_ascii=False) for row in result.rows[i:i + batch])
+        yield "\n]}}\n"
+        return
+    yield _csv_lines([result.variables])
+    for i in range(0, len(result.rows), batch):
+        yield _csv_lines([_csv_cell(t) for t in row] for row in result.rows[i:i + batch])
+
+
+def _csv_cell(t: Term | None) -> str:
+    """A term as a SPARQL CSV cell; paper text that a spreadsheet would run as a formula is quoted."""
+    if t is None:
+        return ""
+    return "_:" + t.value if t.kind == "bnode" else safe_cell(t.value)
+
+
+def _csv_lines(rows) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)  # RFC 4180 line ends, as SPARQL CSV asks
+    return buf.getvalue()

@@ -1,4 +1,8 @@
-"""Check a built graph against schema/shapes.ttl with pyshacl; one readable line per problem."""
+"""Check a built graph against schema/shapes.ttl with pyshacl; one readable line per problem.
+
+Nothing is fetched: JSON-LD is read with pyoxigraph, which refuses remote `@context` URLs (rdflib's
+parser would download them), and a graph without paperkg data is an error, not a pass.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,40 @@ ONTOLOGY_PATH = SCHEMA_DIR / "ontology.ttl"
 _SH = "http://www.w3.org/ns/shacl#"
 
 
+def _rdflib_term(term):
+    import pyoxigraph as ox
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if not isinstance(term, ox.Literal):
+        raise GraphError("the file holds an RDF 1.2 triple term, which no paperkg graph has")
+    dt = term.datatype.value if term.datatype else None
+    plain = term.language or dt == PREFIXES["xsd"] + "string"
+    return rdflib.Literal(term.value, lang=term.language, datatype=None if plain else dt)
+
+
+def _read_jsonld(path: Path):
+    """A JSON-LD file as an rdflib Graph, read by pyoxigraph: remote contexts are refused, not fetched."""
+    import pyoxigraph as ox
+    import rdflib
+
+    g = rdflib.Graph()
+    try:
+        with open(path, "rb") as f:
+            for q in ox.parse(f, format=ox.RdfFormat.JSON_LD):
+                g.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+    except (SyntaxError, ValueError, OSError) as e:
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        if "loaddocumentcallback" in first.lower() or "remote" in first.lower():
+            raise GraphError(f"{path} refers to a remote JSON-LD @context; paperkg does not fetch it "
+                             "(put the context in the file)") from e
+        raise GraphError(f"{path} is not readable json-ld: {first}") from e
+    return g
+
+
 def _load(path_or_graph):
     import rdflib
 
@@ -31,11 +69,25 @@ def _load(path_or_graph):
     if not path.is_file():
         raise GraphError(f"graph file {path} not found; run `kg build` first or pass --graph")
     fmt = rdflib.util.guess_format(str(path)) or "turtle"
+    if fmt == "json-ld":
+        return _read_jsonld(path)
     try:
         return rdflib.Graph().parse(path, format=fmt)
     except Exception as e:  # rdflib's parsers raise many unrelated types
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise GraphError(f"{path} is not readable {fmt}: {first}") from e
+
+
+def _check_has_paperkg_data(data, name: str) -> None:
+    """An empty graph, or one with no kg: class or property, trivially "conforms": say what it is instead."""
+    import rdflib
+
+    if len(data) == 0:
+        raise GraphError(f"{name} has no triples; there is nothing to validate")
+    kg = PREFIXES["kg"]
+    if not any(str(p).startswith(kg) for p in data.predicates(unique=True)) and not any(
+            str(o).startswith(kg) for o in data.objects(None, rdflib.RDF.type, unique=True)):
+        raise GraphError(f"{name} has no paperkg data (no class or property of {kg}); is it a graph from kg build?")
 
 
 def _short(term) -> str:
@@ -57,6 +109,8 @@ def _short(term) -> str:
 def validate_graph(path_or_graph, *, shapes: str | Path = SHAPES_PATH) -> tuple[bool, list[str]]:
     """Validate a graph file, rdflib.Graph or networkx graph; return (conforms, report lines).
 
+    A graph with no triples, or none of the paperkg vocabulary, raises GraphError.
+
     Each line reads `Violation: <focus node> <path>: <message> (value ...)`, sorted. Warnings
     are reported but do not make the graph non-conforming.
     """
@@ -67,6 +121,7 @@ def validate_graph(path_or_graph, *, shapes: str | Path = SHAPES_PATH) -> tuple[
     import rdflib
 
     data = _load(path_or_graph)
+    _check_has_paperkg_data(data, str(path_or_graph) if isinstance(path_or_graph, (str, Path)) else "the graph")
     shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
     ontology = rdflib.Graph().parse(ONTOLOGY_PATH, format="turtle")
     # The ontology is mixed in so that sh:class sees rdfs:subClassOf (kg:Method -> kg:Entity).

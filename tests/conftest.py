@@ -89,3 +89,51 @@ def outputs_under_hash_seeds(code: str, out_path, seeds=("1", "2")) -> list[byte
                        env=dict(os.environ, PYTHONHASHSEED=seed))
         outs.append(Path(out_path).read_bytes())
     return outs
+
+
+class RecordingServer:
+    """An HTTP server on 127.0.0.1 that records every request and answers like a SPARQL endpoint.
+
+    A test points a query (SERVICE) or a file (a JSON-LD @context) at `url` and then checks that
+    `hits` stayed empty: that nothing reached the network.
+    """
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                size = int(self.headers.get("Content-Length") or 0)
+                hits.append((self.command, self.path, self.rfile.read(size) if size > 0 else b""))
+                body = (b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", '
+                        b'"value": "secret"}}]}}') if "ctx" not in self.path else b'{"@context": {}}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json" if "ctx" not in self.path
+                                 else "application/ld+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_port}/"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def recorder():
+    """A RecordingServer for one test."""
+    server = RecordingServer()
+    yield server
+    server.close()

@@ -36,3 +36,17 @@ def test_setup_commands_call_an_unversioned_python():
     setup = re.findall(r"^    (python3\S* -m venv .*)$", README, re.M)
     assert len(setup) == 2
     assert all(c.startswith("python3 -m venv ") for c in setup)
+
+
+def test_no_file_names_a_path_of_one_machine():
+    # A clone has no ../shared and no /work: every script, doc and module must run from the clone.
+    bad = re.compile(r"/work/|\.\./shared\b|/home/\w+|/root/")
+    offenders = []
+    for folder in ("kg", "scripts", "docs", "tests", "schema"):
+        for p in sorted((ROOT / folder).rglob("*")):
+            if p.is_file() and p.suffix in {".py", ".md", ".rq", ".ttl", ".txt", ".sh", ".js"} and p != Path(__file__):
+                text = p.read_text(encoding="utf-8", errors="replace")
+                offenders += [f"{p.relative_to(ROOT)}: {m.group()}" for m in bad.finditer(text)]
+    for p in (ROOT / "README.md", ROOT / ".ci" / "run", ROOT / "pyproject.toml"):
+        offenders += [f"{p.relative_to(ROOT)}: {m.group()}" for m in bad.finditer(p.read_text(encoding="utf-8"))]
+    assert not offenders, offenders

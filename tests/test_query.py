@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import make_tiny_graph
-from kg.errors import GraphError, QueryError
+from kg.cli import cli
+from kg.errors import GraphError, QueryError, QueryTimeoutError, ServiceRefusedError
 from kg.export.rdf import write_rdf
-from kg.query import ENGINES, format_result, list_queries, load_graph, query_params, resolve_query_arg, run_query
+from kg.query import (ENGINES, format_result, list_queries, load_graph, query_params, resolve_query_arg, run_query,
+                      stream_result)
+from kg.query_worker import QueryPool
+from kg.sparql_guard import find_service
 
 R = "https://w3id.org/paperkg/resource/"
 EVIL = 'Evil" } UNION { ?d ?p ?name } # DROP ALL ; SELECT'
@@ -165,3 +173,106 @@ def test_table_escapes_control_characters(tmp_path):
     res = run_query(load_graph(path), "SELECT ?l WHERE { ?m a kg:Method ; rdfs:label ?l } ORDER BY ?l")
     out = format_result(res, "table")
     assert "\x1b" not in out and "Fast\\x1b[31mNet\\nX" in out
+
+
+# ---------------------------------------------------------------- SERVICE, row caps, time limits (issue 11)
+
+def service_queries(url):
+    """SERVICE written every way the grammar allows; each would reach `url` if it ran."""
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}plain> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service silent <{url}silent> {{ ?s ?p ?o }} }}",
+        f"PREFIX remote: <{url}> SELECT * WHERE {{ SeRvIcE remote:prefixed {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ VALUES ?g {{ <{url}variable> }} SERVICE ?g {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}subquery> {{ ?s ?p ?o }} }} }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{url}exists> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ OPTIONAL {{ SERVICE <{url}optional> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ # a comment }} SERVICE\n SERVICE <{url}comment> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{url}escaped> {{ ?s ?p ?o }} }}",
+        # rdflib cannot parse LATERAL (Oxigraph can): the keyword check still finds SERVICE.
+        f"SELECT * WHERE {{ ?a ?b ?c LATERAL {{ SERVICE <{url}lateral> {{ ?s ?p ?o }} }} }}",
+    ]
+
+
+def test_service_is_refused_and_nothing_is_contacted(store, recorder):
+    for q in service_queries(recorder.url):
+        with pytest.raises(ServiceRefusedError, match=r"SERVICE.*--allow-service"):
+            run_query(store, q)
+    assert recorder.hits == []
+
+
+def test_allow_service_does_reach_the_network(store, recorder):
+    # The recorder sees a query that is allowed to run, so the test above can fail.
+    res = run_query(store, f"SELECT ?x WHERE {{ SERVICE <{recorder.url}ok> {{ ?x ?p ?o }} }}", allow_service=True)
+    assert [r[0].value for r in res.rows] == ["secret"] and recorder.hits
+
+
+def test_service_in_strings_comments_and_names_is_not_a_clause(store):
+    q = ('SELECT ?s WHERE { ?s rdfs:label ?l FILTER(?l != "SERVICE <http://x/> { }") } # SERVICE <http://x/> {}\n'
+         "ORDER BY ?s LIMIT 1")
+    assert find_service(q) is None and len(run_query(store, q).rows) == 1
+    assert find_service("PREFIX service: <http://e/> SELECT * WHERE { ?s service:x ?o }") is None
+    # SPARQL 1.2 that only Oxigraph parses still runs when it does not mention SERVICE at all.
+    assert find_service("SELECT * WHERE { ?a ?b ?c LATERAL { SELECT ?x WHERE { ?x ?y ?z } LIMIT 1 } }") is None
+
+
+def test_max_rows_caps_and_says_so(store):
+    product = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 20000000"
+    res = run_query(store, product, max_rows=7)
+    assert len(res.rows) == 7 and res.truncated
+    res = run_query(store, "CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c }", max_rows=3)
+    assert len(res.triples) == 3 and res.truncated
+    res = run_query(store, "SELECT ?m WHERE { ?m a kg:Method }", max_rows=3)
+    assert len(res.rows) == 3 and not res.truncated
+
+
+def test_stream_result_is_the_formatted_result(store):
+    res = run_query(store, "SELECT ?m ?l ?x WHERE { ?m a kg:Method ; rdfs:label ?l OPTIONAL { ?m kg:nothing ?x } }")
+    assert json.loads("".join(stream_result(res, "json", batch=2))) == json.loads(format_result(res, "json"))
+    assert "".join(stream_result(res, "csv", batch=2)) == format_result(res, "csv") + "\r\n"
+
+
+HOSTILE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+def test_timeout_kills_the_worker_and_the_pool_recovers(graph_path):
+    with QueryPool(load_graph(graph_path), workers=1) as pool:
+        [before] = pool.pids()
+        with pytest.raises(QueryTimeoutError, match="time limit of 0.5 s"):
+            pool.result(HOSTILE, timeout=0.5)
+        with pytest.raises(ProcessLookupError):  # killed and reaped: it uses no more CPU
+            os.kill(before, 0)
+        assert pool.pids() != [before]
+        assert pool.result("ASK { ?m a kg:Method }", timeout=10).boolean is True
+        with pytest.raises(ServiceRefusedError):
+            pool.result("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", timeout=10)
+
+
+def test_cli_query_timeout_and_service(graph_path, recorder):
+    runner = CliRunner()
+    res = runner.invoke(cli, ["query", HOSTILE, "--graph", str(graph_path), "--timeout", "0.5"])
+    assert res.exit_code == 1 and "time limit of 0.5 s" in res.output
+    res = runner.invoke(cli, ["query", f"SELECT * WHERE {{ SERVICE SILENT <{recorder.url}> {{ ?s ?p ?o }} }}",
+                              "--graph", str(graph_path)])
+    assert res.exit_code == 1 and "--allow-service" in res.output and recorder.hits == []
+    res = runner.invoke(cli, ["query", f"SELECT ?x WHERE {{ SERVICE <{recorder.url}> {{ ?x ?p ?o }} }}",
+                              "--graph", str(graph_path), "--allow-service", "--format", "csv"])
+    assert res.exit_code == 0 and res.output.split() == ["x", "secret"] and recorder.hits
+    assert "--allow-service" in runner.invoke(cli, ["query", "--help"]).output
+
+
+FORMULAS = """SELECT ?x WHERE { VALUES ?x { "=HYPERLINK(\\"http://evil\\")" "@SUM(A1)" "+1+2" "-0.5" "C++" } }"""
+SAFE_COLUMN = ["x", "'=HYPERLINK(\"http://evil\")", "'@SUM(A1)", "'+1+2", "-0.5", "C++"]
+
+
+def test_csv_results_never_write_a_formula(store):
+    # Paper text is untrusted: a cell a spreadsheet would run is quoted, in the whole and the streamed CSV.
+    res = run_query(store, FORMULAS)
+    for text in (format_result(res, "csv"), "".join(stream_result(res, "csv", batch=2))):
+        assert [row[0] for row in csv.reader(io.StringIO(text))] == SAFE_COLUMN
+
+
+def test_cli_query_csv_never_writes_a_formula(graph_path):
+    r = CliRunner().invoke(cli, ["query", FORMULAS, "--graph", str(graph_path), "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert [row[0] for row in csv.reader(io.StringIO(r.output))] == SAFE_COLUMN

@@ -84,3 +84,10 @@ def test_bad_requests(endpoint):
     assert fetch(endpoint, b"x", {"Content-Type": "text/plain"})[0] == 415
     status, _, body = fetch(endpoint + "?" + urllib.parse.urlencode({"query": "SELECT ?x WHERE {"}))
     assert status == 400 and "line 1" in body
+
+
+def test_csv_answers_never_carry_a_formula(endpoint):
+    query = 'SELECT ?x WHERE { VALUES ?x { "=HYPERLINK(\\"http://evil\\")" "-0.5" } }'
+    status, _, text = fetch(endpoint + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": "text/csv"})
+    assert status == 200
+    assert list(csv.reader(io.StringIO(text))) == [["x"], ["'=HYPERLINK(\"http://evil\")"], ["-0.5"]]

@@ -64,3 +64,33 @@ def test_cli_validate(tmp_path):
     assert res.exit_code == 1 and "Violation:" in res.output
     missing = runner.invoke(cli, ["validate", "--graph", str(tmp_path / "none.ttl")])
     assert missing.exit_code == 1 and "not found" in missing.output
+
+
+def test_remote_jsonld_context_is_not_fetched(tmp_path, recorder):
+    doc = tmp_path / "g.jsonld"
+    doc.write_text('{"@context": "%sctx", "@id": "%spaper/p1", "@type": "https://w3id.org/paperkg/ontology#Paper"}'
+                   % (recorder.url, R))
+    with pytest.raises(GraphError, match="remote JSON-LD @context"):
+        validate_graph(doc)
+    res = CliRunner().invoke(cli, ["validate", "--graph", str(doc)])
+    assert res.exit_code == 1 and "remote JSON-LD @context" in res.output and "conforms" not in res.output
+    assert recorder.hits == []
+
+
+def test_jsonld_export_conforms(tmp_path):
+    path = tmp_path / "g.jsonld"
+    write_rdf(make_tiny_graph(), path, fmt="jsonld")
+    assert validate_graph(path) == (True, [])
+
+
+def test_empty_or_foreign_graph_does_not_conform(tmp_path):
+    empty, foreign = tmp_path / "empty.ttl", tmp_path / "foaf.nt"
+    empty.write_text("")
+    foreign.write_text('<http://e/a> <http://xmlns.com/foaf/0.1/name> "A" .\n')
+    with pytest.raises(GraphError, match="no triples"):
+        validate_graph(empty)
+    with pytest.raises(GraphError, match="no paperkg data"):
+        validate_graph(foreign)
+    for path, message in ((empty, "no triples"), (foreign, "no paperkg data")):
+        res = CliRunner().invoke(cli, ["validate", "--graph", str(path)])
+        assert res.exit_code == 1 and message in res.output and "conforms" not in res.output
