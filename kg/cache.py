@@ -11,9 +11,11 @@ and loading it runs no code.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,11 +23,11 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KGError
+from kg.errors import KGError, OutputError
 from kg.records import Claim, Extraction, Mention, Paper, Skip
 
 __all__ = ["ExtractionCache", "BuildState", "content_key", "extractor_version", "extraction_to_json",
-           "extraction_from_json", "CACHE_FILENAME"]
+           "extraction_from_json", "CACHE_FILENAME", "CacheDamagedError", "set_aside"]
 
 #: Where `kg build` keeps its cache, inside the output folder.
 CACHE_FILENAME = ".kg-cache.sqlite3"
@@ -152,6 +154,66 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# --- damage ------------------------------------------------------------------------------------
+
+class CacheDamagedError(KGError):
+    """The cache file cannot be read as the cache it should be (overwritten bytes, edited rows)."""
+
+    def __init__(self, path: Path, cause: BaseException, *, hint: str = "") -> None:
+        self.path, self.hint = path, hint
+        self.detail = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+        super().__init__(f"the cache {path} is damaged ({self.detail})" + (f"; {hint}" if hint else ""))
+
+
+# SQLite result codes that say something about the disk or the folder, not about the file's contents.
+_OS_CODES = {getattr(sqlite3, n) for n in ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN",
+                                           "SQLITE_PERM", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_NOLFS",
+                                           "SQLITE_INTERRUPT") if hasattr(sqlite3, n)}
+
+
+def _guarded(method: Callable) -> Callable:
+    """Turn what a damaged file makes `method` raise into CacheDamagedError, and a full or read-only
+    disk into OutputError: never a raw sqlite3/JSON traceback."""
+
+    @functools.wraps(method)
+    def run(self: ExtractionCache, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise  # a bug in this module, not the file
+        except sqlite3.Error as e:
+            code = getattr(e, "sqlite_errorcode", None)
+            if code is not None and code & 0xFF in _OS_CODES:
+                full = code & 0xFF == getattr(sqlite3, "SQLITE_FULL", 13)
+                raise OutputError(f"{'disk full: ' if full else ''}cannot write the cache {self.path} ({e})") from e
+            raise CacheDamagedError(self.path, e) from e
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as e:
+            # JSON that does not parse, or rows of the wrong shape: nothing but an edit makes these.
+            raise CacheDamagedError(self.path, e) from e
+
+    return run
+
+
+def set_aside(path: str | Path) -> Path:
+    """Rename a damaged cache (and its SQLite side files) to PATH.damaged-N, the first N free; returns the new name.
+
+    Kept, not deleted: it may be worth a look, and deleting what one cannot read is not this tool's call.
+    """
+    path = Path(path)
+    n = 1
+    while any(path.with_name(f"{path.name}.damaged-{n}{x}").exists() for x in ("", "-wal", "-shm", "-journal")):
+        n += 1
+    target = path.with_name(f"{path.name}.damaged-{n}")
+    try:
+        for x in ("", "-wal", "-shm", "-journal"):
+            # A leftover -wal would be replayed into the fresh cache made under the old name.
+            if Path(f"{path}{x}").exists():
+                os.replace(f"{path}{x}", f"{target}{x}")
+    except OSError as e:
+        raise OutputError(f"cannot set the damaged cache {path} aside: {e.strerror or e}") from e
+    return target
+
+
 # --- the state a build leaves for --update -------------------------------------------------------
 
 @dataclasses.dataclass
@@ -179,32 +241,39 @@ class ExtractionCache:
         self.path = Path(path)
         self._auto_version = version is None
         self.version = version or extractor_version()
+        self._db: sqlite3.Connection | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
-            self._db.executescript(
-                """
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS extraction (
-                    content TEXT NOT NULL, version TEXT NOT NULL, min_confidence TEXT NOT NULL,
-                    data TEXT NOT NULL, PRIMARY KEY (content, version, min_confidence)) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS paper (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, data BLOB NOT NULL);
-                """
-            )
-            row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-            if row is None or int(row[0]) != _SCHEMA:
-                # A file from another paperkg release: start afresh rather than misread it.
-                with self._db:
-                    self._db.executescript("DELETE FROM extraction; DELETE FROM paper; DELETE FROM meta; DELETE FROM state;")
-                    self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
-        except sqlite3.Error as e:
-            raise KGError(f"cannot use the cache {self.path} ({e}); delete it or build with --no-cache") from e
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+
+    @_guarded
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path)
+        self._db.executescript(
+            """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS extraction (
+                content TEXT NOT NULL, version TEXT NOT NULL, min_confidence TEXT NOT NULL,
+                data TEXT NOT NULL, PRIMARY KEY (content, version, min_confidence)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS paper (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+            """
+        )
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        if row is None or int(row[0]) != _SCHEMA:
+            # A file from another paperkg release: start afresh rather than misread it.
+            with self._db:
+                self._db.executescript("DELETE FROM extraction; DELETE FROM paper; DELETE FROM meta; DELETE FROM state;")
+                self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
 
     # -- extractions --
 
+    @_guarded
     def get(self, items: Sequence[tuple[str, str, str]], *, min_confidence: float) -> dict[str, Extraction]:
         """(paper key, title, abstract) -> {paper key: cached Extraction} for those in the cache."""
         by_content: dict[str, list[str]] = {}
@@ -226,6 +295,7 @@ class ExtractionCache:
                         found[key] = extraction_from_json(key, data)
         return found
 
+    @_guarded
     def put(self, items: Iterable[tuple[str, str, Extraction]], *, min_confidence: float) -> None:
         """Store (title, abstract, Extraction) triples."""
         conf = repr(float(min_confidence))
@@ -259,6 +329,7 @@ class ExtractionCache:
         new = dict(zip((p.key for p in missing), made))
         return [hits[p.key] if p.key in hits else new[p.key] for p in papers]
 
+    @_guarded
     def prune(self) -> int:
         """Drop entries of other extractor versions; returns how many."""
         with self._db:
@@ -266,6 +337,7 @@ class ExtractionCache:
 
     # -- the previous build --
 
+    @_guarded
     def save_build(self, state: BuildState, blobs: dict[str, bytes] | None = None, *,
                    rows: Iterable[int] | None = None) -> None:
         """Replace the stored build with `state` and the named `blobs` (one transaction: all or nothing).
@@ -290,10 +362,18 @@ class ExtractionCache:
                 self._db.executemany("INSERT INTO state VALUES (?, ?)", sorted(blobs.items()))
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('build', ?)", (json.dumps(meta, ensure_ascii=False),))
 
+    @_guarded
+    def set_blob(self, name: str, data: bytes) -> None:
+        """Replace one named blob of the stored build."""
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, data))
+
+    @_guarded
     def load_blobs(self) -> dict[str, bytes]:
         """The named blobs stored with the build (empty when none)."""
         return {name: bytes(data) for name, data in self._db.execute("SELECT name, data FROM state")}
 
+    @_guarded
     def load_build(self) -> BuildState | None:
         """The stored build, or None when this cache holds none."""
         row = self._db.execute("SELECT value FROM meta WHERE name = 'build'").fetchone()
@@ -305,6 +385,7 @@ class ExtractionCache:
         return BuildState(papers, meta["records_read"], meta["duplicates"],
                           [Skip(*s) for s in meta["skipped"]], [Skip(*s) for s in meta["warnings"]], meta["inputs"])
 
+    @_guarded
     def forget_build(self) -> None:
         """Remove the stored build (its outputs are being replaced by a build that keeps no state)."""
         with self._db:
@@ -313,7 +394,9 @@ class ExtractionCache:
             self._db.execute("DELETE FROM meta WHERE name = 'build'")
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def __enter__(self) -> ExtractionCache:
         return self

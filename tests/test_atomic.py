@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.atomic import atomic_open, atomic_write_text
+from kg.atomic import atomic_open, atomic_write_text, output_batch
 from kg.cli import cli
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"
@@ -38,6 +38,27 @@ def test_binary_mode_and_missing_folder(tmp_path):
     with atomic_open(path, "wb") as f:
         f.write(b"<!DOCTYPE html>")
     assert path.read_bytes() == b"<!DOCTYPE html>"
+
+
+def test_a_batch_renames_every_file_at_its_end_or_none(tmp_path):
+    a, b = tmp_path / "graph.ttl", tmp_path / "graph.html"
+    atomic_write_text(a, "old a")
+    atomic_write_text(b, "old b")
+    with pytest.raises(OSError):
+        with output_batch():
+            atomic_write_text(a, "new a")
+            assert a.read_text() == "old a"  # written, not yet renamed
+            with atomic_open(b) as f:
+                f.write("half of new b")
+                raise OSError(28, "No space left on device")
+    assert (a.read_text(), b.read_text()) == ("old a", "old b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.html", "graph.ttl"]  # no temp left
+    with output_batch() as pending:
+        atomic_write_text(a, "new a")
+        atomic_write_text(b, "new b")
+        assert [path for _, path in pending] == [a, b]
+    assert (a.read_text(), b.read_text()) == ("new a", "new b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.html", "graph.ttl"]
 
 
 # The child: a real `kg build` whose writes into one output stall halfway (flushed to disk), so the

@@ -15,7 +15,7 @@ from kg.build import build
 from kg.cache import (CACHE_FILENAME, ExtractionCache, content_key, extraction_from_json, extraction_to_json,
                       extractor_version)
 from kg.cli import cli
-from kg.errors import InputError, KGError
+from kg.errors import InputError
 from kg.ingest import read_papers
 from kg.parallel import extract_parallel
 from kg.records import Claim, Extraction, Mention
@@ -94,10 +94,16 @@ def test_any_rule_or_lexicon_change_changes_the_extractor_version(tmp_path):
     assert len({before, with_lexicon, with_pattern}) == 3
 
 
-def test_a_cache_that_is_not_a_database_is_a_clear_error(tmp_path):
+def test_a_cache_that_is_not_a_database_is_set_aside_and_the_build_goes_on(tmp_path):
     (tmp_path / CACHE_FILENAME).write_bytes(b"not a database" * 100)
-    with pytest.raises(KGError, match="--no-cache"):
-        build([FIX], out_dir=tmp_path, cache=True)
+    heard = []
+    _, summary = build([FIX], out_dir=tmp_path, cache=True, on_warning=heard.append)
+    assert (tmp_path / f"{CACHE_FILENAME}.damaged-1").read_bytes() == b"not a database" * 100
+    assert [str(w) for w in heard] == [f"{tmp_path / CACHE_FILENAME}: damaged cache (file is not a database) set "
+                                       f"aside as {CACHE_FILENAME}.damaged-1; building without it"]
+    assert any("set aside as .kg-cache.sqlite3.damaged-1" in line for line in summary.lines())
+    with ExtractionCache(tmp_path / CACHE_FILENAME) as fresh:  # a working cache of this build replaced it
+        assert fresh.load_build() is not None
 
 
 def test_update_equals_a_full_rebuild(tmp_path, monkeypatch):
@@ -133,13 +139,14 @@ def test_update_equals_a_full_rebuild(tmp_path, monkeypatch):
 
 
 def test_update_needs_a_cached_previous_build(tmp_path):
-    with pytest.raises(InputError, match="no previous build"):
+    with pytest.raises(InputError, match="no cache of an earlier build.*with all inputs .* without --update"):
         build([FIX], out_dir=tmp_path, cache=True, update=True)
+    assert not (tmp_path / CACHE_FILENAME).exists()  # and made none
     with pytest.raises(InputError, match="no-cache"):
         build([FIX], out_dir=tmp_path, cache=False, update=True)
     build(FILES[:2], out_dir=tmp_path, cache=True)
     build(FILES[:3], out_dir=tmp_path, cache=False)  # outputs replaced without state: the old state is void
-    with pytest.raises(InputError, match="no previous build"):
+    with pytest.raises(InputError, match="holds no earlier build"):
         build(FILES[3:], out_dir=tmp_path, cache=True, update=True)
 
 
@@ -167,10 +174,12 @@ def test_update_reports_only_new_problems_but_counts_all(tmp_path):
     assert counts(upd) == counts(full) == (4, 2, 2)
 
 
-def test_a_build_without_cache_removes_an_unreadable_cache(tmp_path):
+def test_a_build_without_cache_sets_an_unreadable_cache_aside(tmp_path):
     (tmp_path / CACHE_FILENAME).write_bytes(b"not a database" * 100)
-    build([FIX], out_dir=tmp_path, cache=False)
+    _, summary = build([FIX], out_dir=tmp_path, cache=False)
     assert not (tmp_path / CACHE_FILENAME).exists()
+    assert (tmp_path / f"{CACHE_FILENAME}.damaged-1").exists()
+    assert "set aside as .kg-cache.sqlite3.damaged-1" in "\n".join(summary.lines())
 
 
 def test_bulk_get_gives_equal_records_and_leaves_gc_as_it_was(tmp_path):

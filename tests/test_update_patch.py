@@ -9,6 +9,7 @@ import pytest
 
 from kg.build import build
 from kg.defaults import SAMPLE_CORPUS_DIR
+from kg.errors import InputError
 
 OUTPUTS = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "centrality.csv", "top_methods.svg", "trends.svg")
 FORMATS = ("turtle", "ntriples", "jsonld")
@@ -62,17 +63,25 @@ def test_renames_splits_and_filled_metadata_equal_a_full_build(tmp_path):
     assert files(tmp_path / "inc") == full([old, new], tmp_path / "full")
 
 
-def test_an_update_with_other_options_or_an_edited_output_builds_afresh(tmp_path):
+def test_an_update_with_other_options_builds_afresh_and_an_edited_output_stops_it(tmp_path):
     out = tmp_path / "inc"
     build(SAMPLE[:1], out_dir=out, rdf_formats=FORMATS, cache=True)
     _, summary = build(SAMPLE[1:2], out_dir=out, rdf_formats=("turtle",), cache=True, update=True)
     assert summary.patched is None  # other RDF formats than the stored build's
-    with open(out / "graph.ttl", "a", encoding="utf-8") as f:
-        f.write("# edited by hand\n")
+    assert "removed stale graph.nt from an earlier build" in summary.lines()
+    assert not (out / "graph.nt").exists() and not (out / "graph.jsonld").exists()
     _, summary = build(SAMPLE[2:3], out_dir=out, rdf_formats=("turtle",), cache=True, update=True)
-    assert summary.patched is None  # graph.ttl is not the file the last build wrote
-    _, summary = build(SAMPLE[3:4], out_dir=out, rdf_formats=("turtle",), cache=True, update=True)
     assert summary.patched is not None
-    build(SAMPLE[:4], out_dir=tmp_path / "full", rdf_formats=("turtle",))
+    build(SAMPLE[:3], out_dir=tmp_path / "full", rdf_formats=("turtle",))
     for name in ("graph.ttl", "graph.html", "centrality.csv"):
         assert (out / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    with open(out / "graph.ttl", "a", encoding="utf-8") as f:
+        f.write("# edited by hand\n")
+    before = files_of(out)
+    with pytest.raises(InputError, match="graph.ttl does not match the build recorded in .*without --update"):
+        build(SAMPLE[3:4], out_dir=out, rdf_formats=("turtle",), cache=True, update=True)
+    assert files_of(out) == before
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
