@@ -18,9 +18,14 @@ Formats (detected from each file's content, or forced with `fmt`):
 Files are read as UTF-8 (a byte-order mark, UTF-16 included, is honoured); a file that is not
 UTF-8 is read as Windows-1252/Latin-1 with a warning. Binary files (PDF, ZIP, gzip, images, ...)
 are skipped with their kind named (kg.readers holds the decoding and the readers; a large file in a
-line-based format is streamed, so memory follows the papers kept, not the file size). In a folder, only files with a known suffix (`INPUT_SUFFIXES`)
-or none are read; the others are reported as skipped. Text fields are NFC-normalised, control
-and bidi-override characters are removed (with a warning) and white space is folded.
+line-based format is streamed, so memory follows the papers kept, not the file size; a line
+longer than kg.readers.MAX_LINE_CHARS is skipped unread). In a folder, only files with a known suffix
+(`INPUT_SUFFIXES`) or none are read; the others are reported as skipped. A subfolder that cannot be
+read is skipped with its reason; hidden names, and paperkg's own output folders (the build's --out,
+or any folder holding the build cache or graph.html beside centrality.csv), are not read. File names
+are shown escaped (kg.records.shown_name). Text fields are NFC-normalised, control
+and bidi-override characters are removed (with a warning) and white space is folded. A JSON number
+in a text field is taken as its text; an integer of more than kg.readers.MAX_INT_DIGITS digits is not.
 
 A record that cannot be used is skipped with a reason naming its file and line; the others are
 still read. One paper given twice (same normalised title, or same arXiv id) is kept once.
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -39,8 +45,10 @@ from typing import Any
 
 from kg.defaults import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS
 from kg.errors import FormatError, value_invalid_msg
-from kg.readers import DATE_LINE, FIELDS, FORMATS, INPUT_SUFFIXES, READERS, Problem, detect_format, open_input
-from kg.records import Paper, Skip
+from kg.cache import CACHE_FILENAME
+from kg.readers import (DATE_LINE, FIELDS, FORMATS, INPUT_SUFFIXES, READERS, LongNumber, Problem, detect_format,
+                        open_input)
+from kg.records import Paper, Skip, shown_name
 
 __all__ = ["FORMATS", "INPUT_SUFFIXES", "Ingested", "read_papers", "iter_records", "detect_format", "paper_key",
            "normalise_title", "clean_text"]
@@ -54,6 +62,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # What an ASCII title keeps of itself in its key (str.isalnum on ASCII is exactly this).
 _NOT_ASCII_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+#: The files a build writes into its --out folder (kg.build); a folder read as input that holds the
+#: cache, or graph.html beside centrality.csv, is taken for one and not read back.
+OUTPUT_FILES = frozenset({"graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "centrality.csv", "top_methods.svg",
+                          "trends.svg"})
 _ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|^|arXiv:)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
 
 
@@ -130,7 +142,7 @@ def _arxiv_id(*values: Any) -> str | None:
 
 def _date(value: Any) -> str | None:
     """ISO date (YYYY-MM-DD, or YYYY-MM / YYYY as given), or None."""
-    if value is None or isinstance(value, (dict, list, bool)):
+    if value is None or isinstance(value, (dict, list, bool, LongNumber)):
         return None
     s = str(value).strip()
     if re.match(r"^--\d{2}-\d{2}$", s):  # a month and day without a year (listing pages)
@@ -151,10 +163,11 @@ def _scalar_text(v: Any) -> str | None:
         return v
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return None
-    return str(v) if math.isfinite(v) else None
+    # An int is exact as text however long (math.isfinite would try it as a float: OverflowError).
+    return str(v) if isinstance(v, int) or math.isfinite(v) else None
 
 
-def _authors(value: Any) -> tuple[str, ...]:
+def _authors(value: Any, notes: list[str]) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
@@ -169,6 +182,8 @@ def _authors(value: Any) -> tuple[str, ...]:
                 a = [_scalar_text(x) or "" for x in a]
                 a = " ".join(x for x in (a[1:2] + a[:1] + a[2:3]) if x)
             else:
+                if isinstance(a, LongNumber):
+                    notes.append(f"an author is not text (a JSON {_kind_of(a)}); left out")
                 a = _scalar_text(a) or ""
             parts.append(a)
     else:
@@ -179,6 +194,8 @@ def _authors(value: Any) -> tuple[str, ...]:
 def _kind_of(v: Any) -> str:
     if isinstance(v, float):
         return "number that is not finite"
+    if isinstance(v, LongNumber):
+        return f"number of {len(v.digits.lstrip('-')):,} digits"
     return {dict: "object", list: "array", bool: "boolean"}.get(type(v), type(v).__name__)
 
 
@@ -253,24 +270,28 @@ def record_to_paper(rec: Any, source: str, *, arxiv: bool = False) -> tuple[Pape
     paper = Paper(
         key=paper_key(title), title=title, abstract=abstract, source=source, id=rid, arxiv_id=aid, url=url,
         date=_date(next((rec[k] for k in FIELDS["date"] if rec.get(k)), None)),
-        authors=_authors(authors), categories=categories,
+        authors=_authors(authors, notes), categories=categories,
     )
     return paper, notes
 
 
 # --- files -> papers -------------------------------------------------------------------------
 
-def _files(inputs: Sequence[str | Path], skipped: list[Skip], warnings: list[Skip]) -> Iterator[Path]:
+def _files(inputs: Sequence[str | Path], skipped: list[Skip], warnings: list[Skip],
+           exclude: Sequence[str | Path] = ()) -> Iterator[Path]:
     """The files to read: named files as they are; in folders, files with an input suffix.
 
     Other files in a folder (a README, a PDF) are passed over with a warning, not a skip: the user
-    did not ask for them, so `--strict` should not fail on them.
+    did not ask for them, so `--strict` should not fail on them. `exclude`: folders never read
+    (the build's --out), as any paperkg output folder found on the way is not.
     """
+    out_ids = {_dir_id(Path(x)) for x in exclude} - {None}
     for inp in inputs:
         p = Path(inp)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts))
-            if not found:
+            n_skipped = len(skipped)
+            found = _walk(p, skipped, warnings, out_ids)
+            if not found and len(skipped) == n_skipped:  # else it says why it gave no files
                 skipped.append(Skip(str(p), None, "folder holds no files"))
             for f in found:
                 if f.suffix and f.suffix.lower() not in INPUT_SUFFIXES:
@@ -286,12 +307,60 @@ def _files(inputs: Sequence[str | Path], skipped: list[Skip], warnings: list[Ski
             skipped.append(Skip(str(p), None, "no such file or folder"))
 
 
+def _dir_id(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a folder, which two spellings of one folder share; None if there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _walk(top: Path, skipped: list[Skip], warnings: list[Skip], out_ids: set[tuple[int, int]]) -> list[Path]:
+    """The files under `top`, sorted, leaving out hidden names and paperkg output folders.
+
+    A folder that cannot be listed is a skip (Path.rglob would pass over it in silence, and --strict
+    would not hear of it); a symlinked folder is not entered (no loops), a symlinked file is read.
+    In `top` itself, when it is an output folder too (`kg build papers/ --out papers/`), only the
+    output files are left out.
+    """
+    found: list[Path] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as e:
+            skipped.append(Skip(str(folder), None, f"folder cannot be read ({e.strerror or e}); its files are not read"))
+            continue
+        names = {e.name for e in entries}
+        is_excluded = bool(out_ids) and _dir_id(folder) in out_ids
+        is_out = is_excluded or CACHE_FILENAME in names or {"graph.html", "centrality.csv"} <= names
+        if is_out and folder != top:
+            if not is_excluded:  # the --out folder goes unmentioned: the user named it
+                warnings.append(Skip(str(folder), None, "paperkg's output folder, left out (its files are not input)"))
+            continue
+        for e in entries:
+            if e.name.startswith(".") or (is_out and e.name in OUTPUT_FILES):
+                continue
+            path = folder / e.name
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                elif e.is_file():
+                    found.append(path)
+            except OSError as err:
+                skipped.append(Skip(str(path), None, f"cannot be read ({err.strerror or err})"))
+    return sorted(found)
+
+
 def iter_records(path: Path, fmt: str, skipped: list[Skip], warnings: list[Skip]) -> Iterator[tuple[str, Paper]]:
     """(source, Paper) for each usable record of one file; problems go to `skipped`/`warnings`.
 
     Records are read as they are needed (a large line-based file is streamed: kg.readers.open_input).
     """
-    where = str(path)
+    where = shown_name(path)  # the name as messages, the cache and the RDF hold it
     got = open_input(path, fmt, warnings)
     if isinstance(got, str):
         skipped.append(Skip(where, None, got))
@@ -323,6 +392,7 @@ def read_papers(
     on_skip: Callable[[Skip], None] | None = None,
     on_warning: Callable[[Skip], None] | None = None,
     start: Ingested | None = None,
+    exclude: Sequence[str | Path] = (),
 ) -> Ingested:
     """Read every input file (folders are walked) into papers, merging duplicates.
 
@@ -331,7 +401,8 @@ def read_papers(
     `on_warning` hear of each problem once a file is done, in line order.
 
     `start`, an earlier result, is read on from (an update): the new records merge into its
-    papers, which are changed in place, and only the new problems are reported.
+    papers, which are changed in place, and only the new problems are reported. Folders in
+    `exclude` (the build's output folder) are not read when met inside an input folder.
     """
     if fmt != "auto" and fmt not in FORMATS:
         raise FormatError(value_invalid_msg("format", fmt, ("auto", *FORMATS)))
@@ -360,7 +431,7 @@ def read_papers(
                 callback(s)
         reported[:] = [len(out.skipped), len(out.warnings)]
 
-    files = list(_files(inputs, out.skipped, out.warnings))
+    files = list(_files(inputs, out.skipped, out.warnings, exclude))
     report()
     for path in files:
         n_skip = len(out.skipped)
@@ -378,7 +449,7 @@ def read_papers(
             other = by_id.get(paper.id) if paper.id else None
             if other is not None:
                 line = int(paper.source.rsplit(":", 1)[1])
-                out.warnings.append(Skip(str(path), line, f"id {paper.id!r} is also the id of {other.source}, "
+                out.warnings.append(Skip(shown_name(path), line, f"id {paper.id!r} is also the id of {other.source}, "
                                                           "which has another title; both are kept"))
             by_key[paper.key] = paper
             position[paper.key] = len(out.papers)

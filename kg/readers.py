@@ -9,6 +9,11 @@ A file larger than STREAM_MIN_BYTES in a line-based format (listing, JSON Lines,
 CSV, Atom) is read line by line (`open_input`), so memory grows with the papers kept rather than
 with the file; JSON (arrays, `jq` output, Papers with Code), UTF-16 and non-UTF-8 files are read
 whole. Either way the records, lines and problems are the same.
+
+A line longer than MAX_LINE_CHARS is not a record: it is read in bounded pieces, never whole, and
+reported ("line is 1,610,612,736 characters long ..."), so one runaway line cannot exhaust memory.
+JSON integers longer than MAX_INT_DIGITS are kept as a `LongNumber`, never converted (Python
+refuses past its int->str limit, and the conversion takes quadratic time).
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from typing import Any
 
 from kg.records import Skip
 
-__all__ = ["FORMATS", "INPUT_SUFFIXES", "FIELDS", "DATE_LINE", "READERS", "STREAM_MIN_BYTES", "InputText", "Problem",
-           "Warn", "binary_kind", "decode", "detect_format", "open_input"]
+__all__ = ["FORMATS", "INPUT_SUFFIXES", "FIELDS", "DATE_LINE", "READERS", "STREAM_MIN_BYTES", "MAX_LINE_CHARS",
+           "MAX_INT_DIGITS", "InputText", "LongLine", "LongNumber", "Problem", "Warn", "binary_kind", "decode",
+           "detect_format", "json_loads", "open_input"]
 
 FORMATS = ("listing", "jsonl", "json", "arxiv-jsonl", "arxiv-atom", "csv", "pwc")
 #: Suffixes of the files a folder is searched for (a file named on the command line is always read).
@@ -54,6 +60,11 @@ _GLUED_CHROME = re.compile(r"^Subscribe(?=\S)")
 #: first this many bytes are what format detection looks at (far more than it needs).
 STREAM_MIN_BYTES = 1 << 20
 _CHUNK = 1 << 20
+#: The longest line a reader takes (characters, line end excluded); a longer one is skipped with a
+#: reason. Far above any real record (an abstract is cut at 100,000 characters anyway).
+MAX_LINE_CHARS = 16 << 20
+#: JSON integers with more digits than this stay text (`LongNumber`): Python's default int->str limit.
+MAX_INT_DIGITS = 4300
 #: Formats whose readers go through a file line by line.
 _STREAMED = frozenset({"listing", "jsonl", "arxiv-jsonl", "csv", "arxiv-atom"})
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -77,6 +88,56 @@ _MAGIC = (
 
 class Problem(Exception):
     """A record that cannot be used; its message is the reason shown to the user."""
+
+
+class LongNumber:
+    """A JSON integer too long to convert (more than MAX_INT_DIGITS digits); `digits` is its text."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LongNumber) and other.digits == self.digits
+
+    def __hash__(self) -> int:
+        return hash(self.digits)
+
+    def __repr__(self) -> str:
+        return f"LongNumber({len(self.digits.lstrip('-')):,} digits)"
+
+
+def _parse_int(digits: str) -> int | LongNumber:
+    if len(digits) <= MAX_INT_DIGITS + 1:  # + 1: a minus sign
+        try:
+            return int(digits)
+        except ValueError:  # sys.set_int_max_str_digits set lower than ours
+            pass
+    return LongNumber(digits)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
+
+
+def json_loads(text: str) -> Any:
+    """json.loads, but a huge integer becomes a LongNumber instead of failing the whole value."""
+    return _DECODER.decode(text)
+
+
+class LongLine(str):
+    """What InputText.lines gives for a line longer than MAX_LINE_CHARS: an empty line (so a reader
+    that does not look passes over it) that knows how long the line was."""
+
+    length: int
+
+    def __new__(cls, length: int) -> LongLine:
+        line = super().__new__(cls, "")
+        line.length = length
+        return line
+
+    def problem(self, rest: str = "") -> Problem:
+        return Problem(f"line is {self.length:,} characters long (at most {MAX_LINE_CHARS:,}); not read{rest}")
 
 
 #: How a reader reports a note on a record it still yields: warn(line, note).
@@ -129,26 +190,70 @@ class InputText:
         self.size = len(text) if text is not None else size
 
     def lines(self) -> Iterator[str]:
-        """The lines, split at line feeds only and without a trailing CR, as `_lines` splits text."""
+        """The lines, split at line feeds only and without a trailing CR, as `_lines` splits text; a
+        line longer than MAX_LINE_CHARS comes as a LongLine."""
+        cap = MAX_LINE_CHARS
         if self.text is not None:
-            yield from _lines(self.text)
+            for line in _lines(self.text):
+                yield line if len(line) <= cap else LongLine(len(line))
             return
         ended = True  # text.split("\n") ends with "" after a final line feed (or for no text)
         with open(self.path, encoding="utf-8-sig", newline="\n") as f:
-            for line in f:
+            # readline with a limit, not `for line in f`: that would hold a runaway line whole.
+            while line := f.readline(cap + 2):
                 ended = line.endswith("\n")
-                yield (line[:-1] if ended else line).removesuffix("\r")
+                body = (line[:-1] if ended else line).removesuffix("\r")
+                if len(body) <= cap:
+                    yield body
+                    continue
+                length, ended = _drain(f, line)
+                yield LongLine(length)
         if ended:
             yield ""
 
     @contextmanager
-    def csv_lines(self) -> Iterator[Iterator[str]]:
-        """The lines as the csv module wants them: newline="" (CR, LF and CRLF end a line, kept)."""
+    def csv_lines(self, long_lines: list[tuple[int, LongLine]]) -> Iterator[Iterator[str]]:
+        """The lines as the csv module wants them: newline="" (CR, LF and CRLF end a line, kept).
+
+        A line longer than MAX_LINE_CHARS is given as an empty line, and appended to `long_lines`
+        with its number (as csv's line_num counts).
+        """
         if self.text is not None:
-            yield io.StringIO(self.text, newline="")
+            yield _capped(io.StringIO(self.text, newline=""), long_lines)
             return
         with open(self.path, encoding="utf-8-sig", newline="") as f:
-            yield f
+            yield _capped(f, long_lines)
+
+
+def _drain(f: io.TextIOBase, start: str, ends: tuple[str, ...] = ("\n",)) -> tuple[int, bool]:
+    """Read on to the end of a too-long line that began with `start`, in bounded pieces.
+
+    Returns its length without the line end (and a CR before it, as the lines are given) and whether
+    a line end (one of `ends`) was found before the end of the file.
+    """
+    length, tail = len(start), start[-2:]
+    while not tail.endswith(ends):
+        piece = f.readline(_CHUNK)
+        if not piece:
+            break
+        length, tail = length + len(piece), (tail + piece)[-2:]
+    ended = tail.endswith(ends)
+    return length - len(tail) + len(tail.rstrip("\r\n") if ended or tail.endswith("\r") else tail), ended
+
+
+def _capped(f: io.TextIOBase, long_lines: list[tuple[int, LongLine]]) -> Iterator[str]:
+    """The lines of `f` (read with newline=""), a too-long one as "\n" and noted in `long_lines`."""
+    cap = MAX_LINE_CHARS
+    n = 0
+    while line := f.readline(cap + 2):
+        n += 1
+        body = line.rstrip("\r\n")
+        if len(body) <= cap:
+            yield line
+            continue
+        length = len(body) if line.endswith(("\r", "\n")) else _drain(f, line, ("\r", "\n"))[0]
+        long_lines.append((n, LongLine(length)))
+        yield "\n"
 
 
 def _head_decides(head: str) -> bool:
@@ -158,7 +263,7 @@ def _head_decides(head: str) -> bool:
     if not start.startswith("{"):
         return True
     try:
-        json.loads(start.split("\n", 1)[0])
+        json_loads(start.split("\n", 1)[0])
     except (ValueError, RecursionError):
         return False
     return True
@@ -225,7 +330,7 @@ def _looks_like_jsonl(text: str) -> bool:
         if not line.lstrip().startswith("{"):
             return False
         try:
-            whole += isinstance(json.loads(line), dict)
+            whole += isinstance(json_loads(line), dict)
         except (ValueError, RecursionError):
             pass
     return whole > 0 and whole * 2 >= len(lines)
@@ -249,11 +354,11 @@ def detect_format(text: str, path: str = "") -> str:
     if head.startswith("{"):
         first_line = head.split("\n", 1)[0]
         try:
-            obj = json.loads(first_line)
+            obj = json_loads(first_line)
         except (ValueError, RecursionError):
             # One object spread over many lines, or JSON Lines whose first line is broken.
             try:
-                json.loads(text)
+                json_loads(text)
                 return "json"
             except (ValueError, RecursionError):
                 return "jsonl" if _looks_like_jsonl(text) else "json"
@@ -288,12 +393,25 @@ def _json_problem(e: ValueError, *, whole_file: bool = False) -> str:
 def _read_listing(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
     date = None
     pending: tuple[int, str] | None = None
+    drop_next = False  # the abstract line of a title line that was too long
     for n, raw in enumerate(src.lines(), 1):
+        if isinstance(raw, LongLine):
+            if pending is not None:  # the abstract of the pending title: neither is a record
+                yield pending[0], Problem(f"abstract (line {n}) is {raw.length:,} characters long "
+                                          f"(at most {MAX_LINE_CHARS:,}); not read")
+                pending = None
+            else:
+                yield n, raw.problem("; nor the line after it, its abstract")
+                drop_next = True
+            continue
         line = _GLUED_CHROME.sub("", raw.strip())
         if not line or _CHROME.match(line):
             continue
         if DATE_LINE.match(line):
             date = line  # parsed with the record's other dates
+            continue
+        if drop_next:
+            drop_next = False
             continue
         if pending is None:
             pending = (n, line)
@@ -306,10 +424,13 @@ def _read_listing(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, 
 
 def _read_jsonl(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
     for n, line in enumerate(src.lines(), 1):
+        if isinstance(line, LongLine):
+            yield n, line.problem()
+            continue
         if not line.strip():
             continue
         try:
-            yield n, json.loads(line)
+            yield n, json_loads(line)
         except ValueError as e:
             yield n, Problem(_json_problem(e))
         except RecursionError:
@@ -322,7 +443,7 @@ def _json_values(text: str, start: int, *, in_array: bool) -> Iterator[tuple[int
 
     A malformed value ends the reading (JSON cannot be resynchronised safely), reported once.
     """
-    dec = json.JSONDecoder()
+    dec = _DECODER
     i = start
     line = text.count("\n", 0, i) + 1
     n = len(text)
@@ -383,11 +504,19 @@ def _read_csv(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]
     first = src.head[:4096].split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     old_limit = csv.field_size_limit()
-    # The default limit (128 KiB a cell) would stop the file at one long abstract.
-    csv.field_size_limit(max(old_limit, src.size + 1))
+    # The default limit (128 KiB a cell) would stop the file at one long abstract; a cell (quoted, it
+    # may span lines) is still held whole, so it is capped as lines are.
+    csv.field_size_limit(min(max(old_limit, src.size + 1), MAX_LINE_CHARS))
+    long_lines: list[tuple[int, LongLine]] = []
     try:
-        with src.csv_lines() as lines:
-            yield from _csv_rows(csv.DictReader(lines, delimiter=delimiter), warn)
+        with src.csv_lines(long_lines) as lines:
+            for line, rec in _csv_rows(csv.DictReader(lines, delimiter=delimiter), warn):
+                while long_lines:
+                    n, long = long_lines.pop(0)
+                    yield n, long.problem()
+                yield line, rec
+            for n, long in long_lines:
+                yield n, long.problem()
     finally:
         csv.field_size_limit(old_limit)
 
@@ -467,6 +596,9 @@ def _read_atom(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any
     lines_fed = 0
     try:
         for chunk in src.lines():
+            if isinstance(chunk, LongLine):
+                yield lines_fed + 1, chunk.problem("; the rest of the file is not read")
+                return
             parser.feed(chunk + "\n")
             lines_fed += 1
             for event, el in parser.read_events():

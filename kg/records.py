@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
-__all__ = ["Paper", "Skip", "Mention", "Claim", "Extraction", "Entity", "ENTITY_KINDS"]
+__all__ = ["Paper", "Skip", "Mention", "Claim", "Extraction", "Entity", "ENTITY_KINDS", "shown_name"]
 
 #: The kinds of named entity the extractor finds (code repositories are handled apart).
 ENTITY_KINDS = ("method", "dataset", "task", "metric")
+
+
+def shown_name(name: str | os.PathLike) -> str:
+    """A file name (or message) as one printable line that encodes as UTF-8: what a log, the cache and
+    the RDF may hold.
+
+    A byte that is not UTF-8 (which Python keeps as a surrogate, "surrogateescape") becomes ``\\xff``;
+    a newline, another control character or a bidi override becomes its escape as in repr, so a
+    name cannot forge a log line ("skipped x.jsonl:1: ...") or turn itself around on screen.
+    Backslashes are kept as they are (Windows paths), so ``\\n`` in a name could mean either; it
+    still cannot start a line. Printable text is returned unchanged, so escaping twice is escaping once.
+
+    >>> shown_name("bad\\udcff.jsonl"), shown_name("fake.jsonl:1: x\\nreal")
+    ('bad\\\\xff.jsonl', 'fake.jsonl:1: x\\\\nreal')
+    """
+    text = os.fsdecode(name)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else
+                   f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else repr(c)[1:-1] for c in text)
 
 
 @dataclass(slots=True)
@@ -33,6 +54,12 @@ class Skip:
     path: str
     line: int | None  # 1-based line (or record number for JSON arrays); None for whole files
     reason: str
+
+    def __post_init__(self) -> None:
+        # Made safe here, where every problem passes, so no caller can forget: a file name is
+        # printed, stored in the cache and compared as this text (see shown_name).
+        object.__setattr__(self, "path", shown_name(self.path))
+        object.__setattr__(self, "reason", shown_name(self.reason))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path

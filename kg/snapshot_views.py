@@ -22,6 +22,7 @@ import numpy as np
 
 from kg.analyze import pagerank_arrays, ranking, rounded_scores
 from kg.atomic import atomic_open
+from kg.csvsafe import safe_cell
 from kg.defaults import NODE_KINDS, RELATIONS
 from kg.export.charts import bars_svg, write_svg
 from kg.snapshot import KIND_CODE, Snapshot
@@ -34,7 +35,6 @@ __all__ = [
     "trend_table_snapshot",
     "write_top_methods_chart_snapshot",
     "snapshot_summary_counts",
-    "spreadsheet_safe",
 ]
 
 #: Edges that make a paper count for an entity in the trends (kg.trends._mentions).
@@ -86,15 +86,6 @@ def _paper_counts(snap: Snapshot) -> np.ndarray:
     return np.bincount(snap.links()[1], minlength=len(snap.nodes))
 
 
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection).
-
-    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("C++")
-    ("'=HYPERLINK(1)", 'C++')
-    """
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def write_centrality_csv_snapshot(snap: Snapshot, path: str | Path, scores: dict[str, float]) -> None:
     """centrality.csv: rank, label, pagerank, papers, iri for every scored node, best first."""
     counts = _paper_counts(snap).tolist()
@@ -107,7 +98,7 @@ def write_centrality_csv_snapshot(snap: Snapshot, path: str | Path, scores: dict
             i = index[node]
             # Paper nodes carry no `papers` attribute in the graph: 0, whatever links to them.
             papers = len(snap.papers[node].get("papers", ())) if snap.kind[i] == paper_code else counts[i]
-            w.writerow([rank, spreadsheet_safe(_label(snap, node)), f"{score:.9f}", papers, node])
+            w.writerow([rank, safe_cell(_label(snap, node)), f"{score:.9f}", papers, node])
 
 
 def trend_table_snapshot(snap: Snapshot, *, period: Period = "month", kinds=KINDS) -> list[TrendRow]:

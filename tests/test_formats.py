@@ -131,3 +131,46 @@ def test_cli_export(tiny_graph, tmp_path, fmt, files):
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in out.iterdir()) == files
     assert res.output.count("wrote ") == len(files)
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+cmd", "'+cmd"), ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("\uff1dSUM(1)", "'\uff1dSUM(1)"),
+    ("-inf", "'-inf"), ("-1_0", "'-1_0"), ("", ""), ("C++", "C++"), ("a=b", "a=b"),
+    ("-0.5", "-0.5"), ("+3", "+3"), ("-1e-05", "-1e-05"), ("0.25", "0.25"),
+])
+def test_safe_cell(text, cell):
+    from kg.csvsafe import safe_cell
+
+    assert safe_cell(text) == cell
+
+
+def test_csv_lists_never_write_a_formula(tmp_path):
+    """A paper's label, an alias and an evidence sentence reach a spreadsheet as text; numbers stay numbers."""
+    G = nx.MultiDiGraph()
+    G.add_node("https://w3id.org/paperkg/resource/paper/p", kind="paper", label="=HYPERLINK(\"http://evil\",\"x\")")
+    G.add_node("https://w3id.org/paperkg/resource/method/m", kind="method", label="@SUM(1+1)*cmd|' /C calc'!A0",
+               aliases=("-2+3",), papers=("https://w3id.org/paperkg/resource/paper/p",), confidence=-0.5)
+    G.add_edge("https://w3id.org/paperkg/resource/paper/p", "https://w3id.org/paperkg/resource/method/m",
+               key="mentions", rel="mentions",
+               claims=({"paper": "p", "evidence": "+1 better than all", "confidence": 0.5},))
+    write_csv_lists(G, tmp_path / "nodes.csv", tmp_path / "edges.csv")
+    with open(tmp_path / "nodes.csv", newline="", encoding="utf-8") as f:
+        nodes = {n["kind"]: n for n in csv.DictReader(f)}
+    with open(tmp_path / "edges.csv", newline="", encoding="utf-8") as f:
+        (edge,) = list(csv.DictReader(f))
+    assert nodes["paper"]["label"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert nodes["method"]["label"] == "'@SUM(1+1)*cmd|' /C calc'!A0" and nodes["method"]["aliases"] == "'-2+3"
+    assert nodes["method"]["confidence"] == "-0.5" and nodes["method"]["papers"] == "1"
+    assert edge["evidence"] == "'+1 better than all" and edge["confidence"] == "0.5"
+
+
+def test_centrality_csv_never_writes_a_formula(tmp_path):
+    from kg.build import write_centrality_csv
+
+    G = nx.MultiDiGraph()
+    G.add_node("https://w3id.org/paperkg/resource/method/m", kind="method", label="-cmd|calc", aliases=(), papers=())
+    write_centrality_csv(G, tmp_path / "c.csv", {"https://w3id.org/paperkg/resource/method/m": 0.5})
+    with open(tmp_path / "c.csv", newline="", encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["label"] == "'-cmd|calc"

@@ -15,6 +15,7 @@ import networkx as nx
 from kg.analyze import cooccurrence
 from kg.atomic import atomic_open
 from kg.communities import Community, node_community
+from kg.csvsafe import safe_cell
 
 __all__ = ["flatten", "write_graphml", "write_gexf", "write_vosviewer_json", "write_csv_lists", "VOSVIEWER_KINDS"]
 
@@ -155,7 +156,8 @@ EDGE_COLUMNS = ("source", "target", "relation", "claims", "confidence", "evidenc
 def write_csv_lists(G: nx.MultiDiGraph, nodes_path: str | Path, edges_path: str | Path) -> None:
     """Two CSV files: every node (NODE_COLUMNS) and every edge (EDGE_COLUMNS), sorted.
 
-    `papers` is a count; tuples are "; "-joined; an edge's evidence is its first claim's.
+    `papers` is a count; tuples are "; "-joined; an edge's evidence is its first claim's. Every
+    cell passes kg.csvsafe.safe_cell: a label or evidence from a paper ("=cmd|...") is not a formula.
     """
     F = flatten(G)
     with atomic_open(nodes_path) as f:
@@ -163,12 +165,17 @@ def write_csv_lists(G: nx.MultiDiGraph, nodes_path: str | Path, edges_path: str 
         w.writerow(NODE_COLUMNS)
         for n, d in F.nodes(data=True):
             papers = len(G.nodes[n].get("papers", ()))
-            w.writerow([n, d.get("kind", ""), d.get("label", ""), d.get("aliases", ""),
-                        papers if d.get("kind") != "paper" else "", d.get("confidence", ""),
-                        d.get("date", ""), d.get("url", "")])
+            w.writerow(_safe_row([n, d.get("kind", ""), d.get("label", ""), d.get("aliases", ""),
+                                  papers if d.get("kind") != "paper" else "", d.get("confidence", ""),
+                                  d.get("date", ""), d.get("url", "")]))
     with atomic_open(edges_path) as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(EDGE_COLUMNS)
         for u, v, d in F.edges(data=True):
-            w.writerow([u, v, d["rel"], d.get("claims", ""), d.get("confidence", ""),
-                        d.get("evidence", ""), d.get("claim_papers", "")])
+            w.writerow(_safe_row([u, v, d["rel"], d.get("claims", ""), d.get("confidence", ""),
+                                  d.get("evidence", ""), d.get("claim_papers", "")]))
+
+
+def _safe_row(cells: list) -> list[str]:
+    # str() first, as csv.writer would; numbers come through unchanged (safe_cell leaves numbers be).
+    return [safe_cell(c if isinstance(c, str) else "" if c is None else str(c)) for c in cells]
