@@ -29,7 +29,8 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.export.rdf import read_graph
 
-__all__ = ["KINDS", "Score", "evaluate", "load_gold", "score_table"]
+__all__ = ["KINDS", "Report", "Score", "evaluate", "evaluate_graph", "load_gold", "predictions", "score_predictions",
+           "score_table"]
 
 KINDS = ("proposed", "methods", "datasets", "tasks", "tasks~", "metrics", "evaluates_on", "improves_over", "repos")
 _ENTITY_KIND = {"methods": "method", "datasets": "dataset", "tasks": "task", "metrics": "metric"}
@@ -110,12 +111,16 @@ def load_gold(path: str | Path) -> list[dict]:
     return out
 
 
-def _predictions(G) -> dict[str, dict[str, list]]:
-    """Per normalised paper title: entity name lists by kind, relation name pairs, repo URLs."""
+def predictions(G) -> dict[str, dict[str, list]]:
+    """Per normalised paper title: entity name lists by kind, relation name pairs, repo URLs.
+
+    Items are in the order of their nodes' ids, as score.py sorts them by IRI: matching is greedy,
+    so the order can change which prediction a gold item takes.
+    """
     names = {n: [d["label"], *d.get("aliases", ())] for n, d in G.nodes(data=True)}
     out: dict[str, dict[str, list]] = {}
     by_paper: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for u, v, rel, d in G.edges(keys=True, data=True):
+    for u, v, rel, d in sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[1]), str(e[0]), e[2])):
         if rel in ("mentions", "proposes"):
             kind = G.nodes[v]["kind"]
             plural = next((k for k, s in _ENTITY_KIND.items() if s == kind), None)
@@ -140,14 +145,27 @@ def _repo_key(url: str) -> str:
     return (m.group(1) + "/" + re.sub(r"\.git$", "", m.group(2))).lower() if m else _norm(url)
 
 
-def evaluate(G, gold: list[dict]) -> tuple[dict[str, Score], int]:
-    """Scores per kind (see KINDS) and the number of gold papers found in the graph."""
-    preds = _predictions(G)
+@dataclass
+class Report:
+    """Scores per kind (see KINDS), how many gold papers there were and the titles not in the graph."""
+
+    scores: dict[str, Score]
+    total: int
+    missing: list[str]
+
+    @property
+    def found(self) -> int:
+        return self.total - len(self.missing)
+
+
+def score_predictions(preds: dict[str, dict[str, list]], gold: list[dict]) -> Report:
+    """Score `predictions(G)` against gold records (a subset of papers scores a fold)."""
     scores = {k: Score() for k in KINDS}
-    found = 0
+    missing = []
     for rec in gold:
         pr = preds.get(_norm(rec["title"]))
-        found += pr is not None
+        if pr is None:
+            missing.append(rec["title"])
         pr = pr or {}
         entry_names = {}
         for kind in ("proposed", "methods", "datasets", "tasks", "metrics"):
@@ -176,20 +194,34 @@ def evaluate(G, gold: list[dict]) -> tuple[dict[str, Score], int]:
         s.tp += len(gold_repos & pred_repos)
         s.gold += len(gold_repos)
         s.pred += len(pred_repos)
-    return scores, found
+    return Report(scores, len(gold), missing)
 
 
-def score_table(scores: dict[str, Score], found: int, total: int) -> list[str]:
-    """The table `kg eval` prints."""
-    lines = [f"papers matched by title: {found}/{total}", f"{'kind':<15}{'P':>7}{'R':>7}{'F1':>7}{'gold':>7}{'pred':>7}"]
+def evaluate(G, gold: list[dict]) -> tuple[dict[str, Score], int]:
+    """Scores per kind (see KINDS) and the number of gold papers found in the graph."""
+    report = evaluate_graph(G, gold)
+    return report.scores, report.found
+
+
+def evaluate_graph(G, gold: list[dict]) -> Report:
+    """The Report of a graph (networkx, as kg.graph builds it or read_graph reads it) on gold records."""
+    return score_predictions(predictions(G), gold)
+
+
+def score_table(report: Report, *, show_missing: int = 5) -> list[str]:
+    """The table `kg eval` prints, then the gold papers it could not find (their count, the first few titles)."""
+    lines = [f"papers matched by title: {report.found}/{report.total}",
+             f"{'kind':<15}{'P':>7}{'R':>7}{'F1':>7}{'gold':>7}{'pred':>7}"]
     for k in KINDS:
-        s = scores[k]
+        s = report.scores[k]
         lines.append(f"{k:<15}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.gold:>7}{s.pred:>7}")
+    if report.missing:
+        # Unmatched papers score as all misses: say so, or a low recall reads as the extractor's fault.
+        lines.append(f"not matched by title: {len(report.missing)} gold papers (scored as misses), e.g.")
+        lines += [f"  {t}" for t in report.missing[:show_missing]]
     return lines
 
 
 def evaluate_files(graph_path: str | Path, gold_path: str | Path) -> list[str]:
     """Read a built graph and a gold file; the score table."""
-    gold = load_gold(gold_path)
-    scores, found = evaluate(read_graph(graph_path), gold)
-    return score_table(scores, found, len(gold))
+    return score_table(evaluate_graph(read_graph(graph_path), load_gold(gold_path)))

@@ -8,7 +8,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components import TITLE_SEPARATOR
-from kg.extract.lexicon import norm_key
+from kg.extract.junk import screen
+from kg.extract.lexicon import load_lexicon, norm_key
 from kg.extract.roles import to_mentions
 from kg.records import Extraction, Paper
 
@@ -24,9 +25,11 @@ def doc_to_extraction(paper_key: str, doc: Doc, *, min_confidence: float = 0.0) 
         for a in c.aliases:
             links.setdefault(norm_key(a), norm_key(c.text))
     mentions = to_mentions(cands, links) + list(ext.tasks)
+    # Never names (organisations, hardware, sizes, words...) out; their claims with them.
+    mentions, claims = screen(mentions, list(ext.claims), ext.text, load_lexicon())
     mentions = [m for m in mentions if m.confidence >= min_confidence]
     kept = {m.text for m in mentions} | {a for m in mentions for a in m.aliases}
-    claims = [c for c in ext.claims
+    claims = [c for c in claims
               if c.confidence >= min_confidence and c.subject in kept and c.object in kept]
     return Extraction(paper_key, mentions, claims, list(ext.repos))
 
