@@ -116,7 +116,7 @@ def test_person_needs_citation_evidence(text, is_person):
 
 
 @pytest.mark.parametrize("phrase, broken", [
-    ("introduce zebra tuning", True), ("instead search", True), ("our retrieval", True),
+    ("introduce zebra tuning", True), ("instead rank", True), ("our retrieval", True),
     ("zebra captioning", False), ("next frame prediction", False), ("question answering", False),
 ])
 def test_task_phrases_start_with_a_noun_phrase(phrase, broken):
@@ -133,7 +133,7 @@ def test_a_size_read_into_a_name_is_cut_off_and_its_claims_follow(nlp):
 
 def test_a_broken_task_phrase_is_trimmed_to_its_noun_phrase_or_dropped():
     lex = load_lexicon()
-    out, _ = junk.screen([_m("introduce zebra tuning", "task"), _m("instead search", "task"),
+    out, _ = junk.screen([_m("introduce zebra tuning", "task"), _m("instead rank", "task"),
                           _m("zebra captioning", "task")], [], "", lex)
     assert [m.text for m in out] == ["zebra tuning", "zebra captioning"]
     out, _ = junk.screen([_m("introduce zebra tuning", "task"), _m("zebra tuning", "task")], [], "", lex)

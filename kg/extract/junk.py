@@ -48,7 +48,7 @@ _SCORE = re.compile(rf"^{_NUM}\s?%?\s?-?([A-Za-z][\w@\-]*)$")
 _NUMBER = re.compile(rf"^(?:top-?\d+|{_NUM}\s?(?:[kKMBT]|x|×|%|ms|s|h|GB|MB|TB|fps|FPS)?)$", re.IGNORECASE)
 # One plain word: all lower case or one capital first; acronyms, digits and inner capitals make names.
 _PLAIN_WORD = re.compile(r"^[A-Za-z][a-z]+$")
-# A person's surname: one capitalised word ("McCoy", "O'Neil" too).
+# A person's surname: one capitalised word ("McAllister", "O'Neil" too).
 _SURNAME = re.compile(r"^(?:Mc|Mac|O')?[A-Z][a-z]+$")
 _LAST_WORD = re.compile(r"[\s\-]+")
 
@@ -84,7 +84,7 @@ def _not_task_starts() -> frozenset[str]:
 
 
 def _is_person(name: str, text: str) -> bool:
-    """A surname cited as a person: "McCoy et al.", "McCoy (2019)", "McCoy and Lee (2019)", "McCoy's"."""
+    """A surname cited as a person: "Harlow et al.", "Harlow (2019)", "Harlow and Lee (2019)", "Harlow's"."""
     if not _SURNAME.match(name):
         return False
     n = re.escape(name)
@@ -136,10 +136,10 @@ def _defined(m: Mention) -> bool:
 
 
 def broken_task(phrase: str) -> bool:
-    """A task is a noun phrase: one that starts with a function word, a verb or an adverb ("instead search",
-    "introduce arena learning") is a piece of a sentence.
+    """A task is a noun phrase: one that starts with a function word, a verb or an adverb ("instead rank",
+    "introduce bridge learning") is a piece of a sentence.
 
-    >>> [broken_task(p) for p in ("introduce arena learning", "instead search", "the retrieval", "question answering",
+    >>> [broken_task(p) for p in ("introduce bridge learning", "instead rank", "the retrieval", "question answering",
     ...                           "next token prediction")]
     [True, True, True, False, False]
     """
