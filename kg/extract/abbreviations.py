@@ -38,8 +38,8 @@ def _is_short_form(s: str) -> bool:
 def match_long_form(short: str, candidate: str) -> str | None:
     """The shortest tail of `candidate` whose characters spell `short` (S&H's backward match).
 
-    >>> match_long_form("SAA", "we call it Sample adaptive augmentation")
-    'Sample adaptive augmentation'
+    >>> match_long_form("QAM", "we call it Quorra adaptive mixing")
+    'Quorra adaptive mixing'
     >>> match_long_form("RL", "offline-to-online reinforcement learning") is not None
     True
     """
@@ -65,6 +65,38 @@ def match_long_form(short: str, candidate: str) -> str | None:
     return long if len(long) > len(short) else None
 
 
+_INITIAL_WORDS = (re.compile(r"[^\s—]+"), re.compile(r"[^\s—-]+"))
+
+
+def _initials_long_form(short: str, candidate: str) -> str | None:
+    """The last words of `candidate` whose first letters are the short form's letters, if any.
+
+    S&H's backward match takes the shortest tail, which can start inside the right phrase
+    ("Sparse Shared Cubic Tree (SSCT)" -> "Shared Cubic Tree", two S's from one word); words
+    whose initials spell the acronym are the surer reading. Hyphenated parts may count as words.
+
+    >>> _initials_long_form("SSCT", "a solver—Sparse Shared Cubic Tree")
+    'Sparse Shared Cubic Tree'
+    """
+    letters = [c for c in short.lower() if c.isalpha()]
+    if len(letters) < 2 or not all(c.isalnum() or c in "-" for c in short):
+        return None
+    for pattern in _INITIAL_WORDS:
+        words = list(pattern.finditer(candidate))
+        if len(words) < len(letters):
+            continue
+        tail = words[-len(letters):]
+        if [w.group()[0].lower() for w in tail] == letters:
+            start = tail[0].start()
+            # A hyphenated word counts whole: "Test-Time Adaptation (TTA)".
+            while start > 0 and not candidate[start - 1].isspace() and candidate[start - 1] != "—":
+                start -= 1
+            long = candidate[start:].strip()
+            if " " in long or "-" in long:
+                return long
+    return None
+
+
 def _last_words(text: str, end: int, n: int) -> list[re.Match]:
     """The last `n` words (\\S+ runs) of text[:end], read from a window that grows backwards.
 
@@ -86,7 +118,7 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
     found: list[Abbreviation] = []
     for m in _PAREN.finditer(text):
         inner = m.group(1).strip()
-        inner = re.split(r"[;,]\s", inner)[0].strip()  # "(SAA; ours)" -> "SAA"
+        inner = re.split(r"[;,]\s", inner)[0].strip()  # "(QAM; ours)" -> "QAM"
         # `before` is text[:end], trailing white space off (offsets, not a copy of the prefix).
         end = m.start()
         while end > 0 and text[end - 1].isspace():
@@ -103,6 +135,9 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
                 if k >= 0:
                     cand_start = max(cand_start, k + len(sep))
             long = match_long_form(inner, text[cand_start:end])
+            if long is None or len(long.replace("—", " ").split()) != sum(ch.isalpha() for ch in inner):
+                # (one word per letter is already the initials' reading: no need to look again)
+                long = _initials_long_form(inner, text[cand_start:end]) or long
             if long and len(long.split()) > 1 or (long and "-" in long):
                 found.append(Abbreviation(inner, long, m.start(1), text.rfind(long, 0, end)))
         else:

@@ -39,7 +39,7 @@ class JunkSettings:
 SETTINGS = JunkSettings()
 
 _NUM = r"\d+(?:[.,]\d+)*"
-# "3B-parameter", "7B parameters", "58M-parameter LLaMA", "100k tokens": a size, not a name.
+# "3B-parameter", "7B parameters", "58M-parameter FooLM", "100k tokens": a size, not a name.
 _SIZE = re.compile(rf"^(?:{_NUM}\s?[KkMmBbTt]?|{_NUM}x{_NUM}[BbMm])[-\s]?(?:parameters?|params?|tokens?|layers?|shots?|"
                    r"bits?|dim(?:ension)?s?|steps?|samples?|examples?|images?|hours?|days?|GPUs?|GB|MB|TB)\b")
 # "39.9F1", "41.0 BLEU", "85% accuracy": a number glued to what may be a metric.
@@ -121,7 +121,7 @@ def junk_class(m: Mention, text: str, lex: Lexicon, settings: JunkSettings | Non
     if "function" in on and name.lower() in STOP_WORDS:
         return "function"
     if m.proposed or _defined(m):
-        return None  # a paper may name its method with a plain word ("we propose Nudging")
+        return None  # a paper may name its method with a plain word ("we propose Whittling")
     if "person" in on and _is_person(name, text):
         return "person"
     if ("word" in on and _PLAIN_WORD.match(name)

@@ -8,10 +8,12 @@ A claim is read inside one clause of one abstract sentence (the title states non
   its objects the named methods right after it up to the first preposition that starts a new
   phrase ("outperforms A and B on D" -> A, B), or, when that part names none, the methods an
   opener lists ("outperforms baselines, including A and B"). A fronted "Compared to A, ..."
-  names the worse side first. Negated ("does not outperform") and questioned ("whether")
-  comparisons give nothing.
+  names the worse side first. "... outperforms them / both / these baselines" compares with
+  the methods the sentence before named; a result clause with no subject ("experiments show
+  gains over X") speaks of the proposed method. Negated ("does not outperform") and
+  questioned ("whether") comparisons give nothing.
 - evaluates on: a result sentence (an evaluation cue and a named dataset); the subject is the
-  proposed method, or in a paper that proposes none, the named models the sentence runs (or,
+  proposed method (from the sentence that introduces it on), or in a paper that proposes none, the named models the sentence runs (or,
   for "its accuracy on D", the models the sentence before named).
 
 The proposed method is also found where the entity rules missed a variant spelling of it.
@@ -49,6 +51,14 @@ _WORD_BEFORE = re.compile(r"([\w-]+)\W*(?:(?:a|an|the|its|their|each)\W+)?$")
 _FAR = re.compile(r"\b(?:by|of|to|from)\b")  # a bare "improves" reaches no object past these
 _OF_PHRASE = re.compile(r"\bof\s+(?:the\s+|both\s+|different\s+|several\s+|various\s+)?$")
 # A result sentence that names no model but speaks of one named before.
+# Objects that point back at the methods of the sentence before: "outperforms them / both".
+_BACK_REFERENCE = re.compile(r"\s+(?:(?:all|each|both|either) of\s+)?(?:them|both|these|those|"
+                             r"the(?:se|\s+two|\s+three)?\s+(?:baselines?|methods|models|approaches|systems))\b")
+# A clause that reports results (and no one else's): its comparison is the paper's own.
+_RESULT_WORDS = re.compile(r"\b(?:experiments?|experimental|results?|evaluations?|empirically|show|shows|showing|"
+                           r"demonstrate|demonstrates|demonstrating|consistently|significantly|substantially)\b")
+_OTHERS_WORK = re.compile(r"\b(?:prior|previous|previously|existing|recent|recently|earlier|they|their|these|those|"
+                          r"studies|works|literature|however)\b")
 _ANAPHOR = re.compile(r"\b(?:the model|the models|its|their|these models|this model|it)\b")
 
 
@@ -149,9 +159,12 @@ def find_claims(doc: Doc, cands: list[Candidate], cues: Cues) -> list[Claim]:
     """Claims of every abstract sentence (the title, sentence 0, states none)."""
     rc = load_relation_cues(cues)
     proposed: list[str] = []
+    introduced: dict[str, int] = {}  # proposed name -> the sentence that first names it
     for c in cands:
         if c.proposed and c.kind == "method" and c.text not in proposed:
             proposed.append(c.text)
+        if c.proposed and c.kind == "method":
+            introduced[c.text] = min(introduced.get(c.text, c.sent), c.sent)
     by_sent: dict[int, list[Candidate]] = {}
     for c in cands:
         by_sent.setdefault(c.sent, []).append(c)
@@ -175,12 +188,15 @@ def find_claims(doc: Doc, cands: list[Candidate], cues: Cues) -> list[Claim]:
         if own is not None and (compares or evaluates):
             methods = _with_variants(text, low, methods, own)
         evidence = text.strip()
+        # Results stated before the paper names its method ("we first corrupt D and evaluate
+        # models", then "we propose FooNet") are not that method's: it is "ours" from then on.
+        ours = [p for p in proposed if introduced.get(p, 0) <= s_idx]
         if compares:
-            found = _improvements(low, methods, proposed, rc)
+            found = _improvements(low, methods, ours, rc, earlier)
             claims += [Claim(b, "improvesOver", w, evidence, conf) for b, w, conf in found]
         if evaluates:
             claims += [Claim(s, "evaluatesOn", d, evidence, conf)
-                       for s, d, conf in _evaluations(low, methods, datasets, proposed, rc, earlier)]
+                       for s, d, conf in _evaluations(low, methods, datasets, ours, rc, earlier)]
         if methods:
             earlier = [m.text for m in methods]
     return claims
@@ -188,7 +204,7 @@ def find_claims(doc: Doc, cands: list[Candidate], cues: Cues) -> list[Claim]:
 
 @lru_cache(maxsize=1024)
 def _variant_pattern(names: tuple[str, ...]) -> tuple[_VariantFinder, dict[str, str]] | None:
-    """The proposed names in any spelling that keeps their letters and digits ("T\\"ULU 3" = "TÜLU 3")."""
+    """The proposed names in any spelling that keeps their letters and digits ("Z\\"OLA 2" = "ZÖLA 2")."""
     keys = {norm_key(n): n for n in names if len(norm_key(n)) >= 3}
     if not keys:
         return None
@@ -272,8 +288,12 @@ def _with_variants(text: str, low: str, methods: list[_Span], own) -> list[_Span
 # --- improves over ------------------------------------------------------------------------
 
 def _improvements(text: str, methods: list[_Span], proposed: list[str],
-                 rc: RelationCues) -> list[tuple[str, str, float]]:
-    """(better, worse, confidence) triples stated in one sentence."""
+                 rc: RelationCues, earlier: list[str] = ()) -> list[tuple[str, str, float]]:
+    """(better, worse, confidence) triples stated in one sentence.
+
+    `earlier` are the methods the last sentence before named: "... outperforms them / both /
+    these baselines" compares with those.
+    """
     if not methods:
         return []
     cue_hits = [(m.start(), m.end(), True) for m in rc.inverse.finditer(text)]
@@ -292,7 +312,12 @@ def _improvements(text: str, methods: list[_Span], proposed: list[str],
             continue
         limit = cue_hits[n + 1][0] if n + 1 < len(cue_hits) else len(text)
         bare = text[start:end].lower() in rc.bare
-        for obj in _objects(text, end, limit, methods, rc, bare):
+        objects = _objects(text, end, limit, methods, rc, bare)
+        if not objects and earlier and _BACK_REFERENCE.match(text, end):
+            keys = {norm_key(p) for p in proposed} | {norm_key(s) for s in subjects}
+            objects = [_Span(e, -1, -1, False) for e in earlier if norm_key(e) not in keys]
+            conf = round(conf * 0.85, 3)
+        for obj in objects:
             for subj in subjects:
                 # "CFG++ outperforms CFG": a variant beats its base, so only the same name is skipped.
                 if obj.text.lower() == subj.lower():
@@ -342,6 +367,10 @@ def _subjects(text: str, start: int, methods: list[_Span], proposed: list[str],
         # "our method outperforms X": the paper's proposed method is meant.
         return (proposed[:1], 0.7) if proposed else ([], 0.0)
     if best is None:
+        # "Experiments show large gains over FooNet": a comparison with no subject in its
+        # clause, in a paper that proposes a method, speaks of that method.
+        if proposed and not left and _RESULT_WORDS.search(text, lo, start) and not _OTHERS_WORK.search(text, lo, start):
+            return proposed[:1], 0.6
         return [], 0.0
     group = [best]
     for m in reversed([m for m in left if m.end <= best.start]):

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from kg.extract.abbreviations import match_long_form
 from kg.extract.cues import Cues
-from kg.extract.entities import Candidate
+from kg.extract.entities import NUMBER_AFTER, Candidate
 from kg.extract.lexicon import Lexicon, norm_key
 from kg.records import Mention
 
@@ -21,6 +21,9 @@ _LIST_GLUE = {",", "and", "or", ", and", ", or", "&", "/", "as well as"}
 _NOT_DATASET_BEFORE_ON = {"based", "built", "relies", "rely", "relying", "depends", "top", "focus", "focuses",
                           "work", "works", "conditioned", "operates", "operate", "act", "acts", "trained", "pretrained",
                           "pre-trained", "fine-tuned", "finetuned", "tuned", "run", "runs", "deployed"}
+# "gains over X" compares with X, a method ("gains on X" may still be a dataset).
+_COMPARED_OVER = frozenset("gain gains improvement improvements advantage advantages superiority edge margin "
+                           "margins boost boosts speedup speedups".split())
 _TOKEN = re.compile(r"[\w][\w'\-.]*[\w]|[\w]|[^\w\s]")
 # Nouns that say what kind of thing the name before them is ("the FooNet model").
 _METHOD_NOUNS = frozenset("model models method methods algorithm algorithms framework frameworks architecture "
@@ -101,7 +104,8 @@ def _dataset_cue(ctx: Context, c: Candidate, cues: Cues, sent_has_eval) -> bool:
         return True
     before = ctx.before(c, 3)
     if before and before[-1] in ("on", "across", "over") and sent_has_eval(c.sent):
-        return not (len(before) > 1 and before[-2] in _NOT_DATASET_BEFORE_ON)
+        return not (len(before) > 1 and (before[-2] in _NOT_DATASET_BEFORE_ON
+                                         or before[-1] == "over" and before[-2] in _COMPARED_OVER))
     return False
 
 
@@ -113,6 +117,7 @@ _SELF_WORDS = frozenset("we our paper work here study article ours us".split())
 # Adjectives allowed between "our" and the name ("our proposed FooNet").
 _OUR_ADJ = frozenset("novel new proposed innovative own resulting final improved simple full enhanced".split())
 _ARTICLES = frozenset(("a", "an", "the"))
+_NOVEL = frozenset(("novel", "new"))
 # A clause whose subject is `we` refers to the name after a naming cue as ours, but a kind noun
 # right before the cue says which kind it is ("a dataset, which we call Foo").
 _NAMING_KIND_SKIP = frozenset((",", "which", "that", "we", "is", "are", "simply", "hereafter", "new", "novel"))
@@ -138,10 +143,27 @@ def _proposal_cue(ctx: Context, c: Candidate, cues: Cues) -> tuple[str, str | No
         return ("strong", "dataset" if rest and rest[-1] in cues.dataset_nouns else None)
     if trimmed[-1:] == ["our"] or (trimmed[-2:-1] == ["our"] and trimmed[-1] in _OUR_ADJ):
         return ("strong", None)
+    # "the proposed FooNet", "a proposed Foo Bar (FB) loss": the participle marks the new thing.
+    if trimmed[-1:] == ["proposed"] and trimmed[-2:-1] and trimmed[-2] in _ARTICLES:
+        return ("strong", None)
+    after = ctx.after(c, 4)
+    # "a novel FooNet architecture", "a new FooQA neural network": a fresh name with a kind noun.
+    # (A "verb" cue: in "a novel FooQA method, named BarQA" the named one is the new thing.)
+    if trimmed[-1:] and trimmed[-1] in _NOVEL and any(w in _METHOD_NOUNS for w in after[:3]):
+        return ("verb", None)
+    # "we propose a training-free re-ranking framework (FooID)": a coined name in parentheses
+    # right after a description, in a sentence where the paper itself proposes something; not
+    # an acronym of what a preposition governs ("the role of Foo Bar (FB)").
+    # (One word: "FooNet (Foo Network)" spells out the name before it, it names nothing new.)
+    if _parenthesised(ctx.text, c) and " " not in c.text and trimmed[-1:] and trimmed[-1] not in _NOT_PROPOSED_AFTER \
+            and _we_verb(ctx.before(c, 60), cues):
+        head = c.aliases[0].split()[-1].lower() if c.source == "abbreviation" and c.aliases else ""
+        if not any(h in cues.task_heads or h in _CONCEPT_HEADS for h in (head, head.rstrip("s"))):
+            return ("strong", None)  # (an acronym of a task or a concept is no new method)
     # "Our method, FooNet, ...", "our fine-tuned model, FooNet-7B".
     if before[-1:] == [","] and len(before) > 2 and before[-2] in _METHOD_NOUNS and "our" in before[-7:-2]:
         return ("strong", None)
-    after = ctx.after(c, 3)
+    after = after[:3]
     if c.source == "abbreviation" and c.aliases:
         head = c.aliases[0].split()[-1].lower()
         if head in _CONCEPT_HEADS or head.rstrip("s") in _CONCEPT_HEADS:
@@ -157,13 +179,31 @@ def _proposal_cue(ctx: Context, c: Candidate, cues: Cues) -> tuple[str, str | No
         return None
     # "an RL approach, FooRL, that ...", "a query expansion algorithm FooQE": a noun of kind
     # before the name lets the propose verb stand further back.
-    noun_first = before[-1] in _METHOD_NOUNS or (before[-1] == "," and len(before) > 1 and before[-2] in _METHOD_NOUNS)
+    # ... and "we propose two methods: FooA and FooB".
+    noun_first = before[-1] in _METHOD_NOUNS or (before[-1] in (",", ":") and len(before) > 1
+                                                 and before[-2] in _METHOD_NOUNS)
     vi = _self_verb(ctx, c, before, cues, 14 if noun_first else 8)
     if vi is None:
         return None
-    if noun_first and before[-1] == "," and before[-2] not in ("baseline", "baselines", "backbone", "backbones"):
+    if noun_first and before[-1] in (",", ":") and before[-2] not in ("baseline", "baselines", "backbone", "backbones"):
         return ("strong", None)
     return ("verb", None)
+
+
+def _parenthesised(text: str, c: Candidate) -> bool:
+    """The name stands alone in parentheses after a space: "... framework (FooID)", not "P(x)"."""
+    return c.start > 1 and text[c.start - 2:c.start] == " (" and text[c.end:c.end + 1] == ")"
+
+
+def _we_verb(before: list[str], cues: Cues) -> bool:
+    """A propose verb whose subject stands right before it: "we (further) propose", "this paper presents"."""
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in cues.propose_verbs:
+            if before[i - 1:i] == ["and"]:
+                continue  # "we build Foo and propose Bar": the subject of the verb before
+            subj = [w for w in before[max(0, i - 2):i] if w not in _AUX]
+            return bool(subj) and subj[-1] in _SELF_WORDS
+    return False
 
 
 # Auxiliaries and adverbs that may stand between `we` and a past participle ("we have developed").
@@ -178,8 +218,8 @@ def _self_verb(ctx: Context, c: Candidate, before: list[str], cues: Cues, window
     if vi is None:
         return None
     subj = before[:vi]
-    if any(t in _OTHERS for t in subj[-3:]):
-        return None
+    if any(t in _OTHERS for t in subj[-3:]) or subj[-1:] in (["which"], ["that"], ["who"]):
+        return None  # "a recently proposed X"; "the loss, which introduces X" has another subject
     # "a system designed for X": a participle after a noun is no statement of ours.
     if before[vi].endswith("ed") and subj and subj[-1] not in _SELF_WORDS and subj[-1] not in _AUX:
         return None
@@ -229,7 +269,8 @@ def _mark_proposed(ctx: Context, real: list[Candidate], cues: Cues) -> None:
             continue
         end = ctx.text[c.end:c.end + 2]
         tail = len(end) == 2 and end[0] == "-" and end[1].isalpha()
-        multi_title = c.confidence < 0.5 and " " in c.text and _right_after_verb(ctx, c, cues)
+        multi_title = c.confidence < 0.5 and _right_after_verb(ctx, c, cues) and (
+            " " in c.text or _apposition_after(ctx, c))
         if (c.sent not in verb_taken and (c.confidence >= 0.5 or multi_title) and not tail
                 and first_sent.get(k, c.sent) >= c.sent):
             c.proposed = True
@@ -239,7 +280,7 @@ def _mark_proposed(ctx: Context, real: list[Candidate], cues: Cues) -> None:
     for c in by_verb:
         if c.sent in strong_sents and any(d.proposed and d.sent == c.sent and d.start > c.start
                                           for d in real if d not in by_verb):
-            c.proposed = False  # "a novel TPT method, named DiffTPT": the named one is new
+            c.proposed = False  # "a novel QuuxPT method, named DeltaQPT": the named one is new
     # "We propose FooNet and BarNet": a list after a proposed name shares its role.
     for group in _list_groups(ctx.text, real):
         if len(group) > 1 and any(c.proposed for c in group):
@@ -250,8 +291,15 @@ def _mark_proposed(ctx: Context, real: list[Candidate], cues: Cues) -> None:
                     c.confidence = max(c.confidence, 0.75)
 
 
+def _apposition_after(ctx: Context, c: Candidate) -> bool:
+    """"we propose Lumen, a ...", "we propose Lumen (...)", "we introduce Lumen as a ...": one
+    capitalised word right after the verb is a name when an apposition says what it is."""
+    after = ctx.after(c, 2)
+    return after[:2] in ([",", "a"], [",", "an"], ["as", "a"], ["as", "an"]) or after[:1] == ["("]
+
+
 def _right_after_verb(ctx: Context, c: Candidate, cues: Cues) -> bool:
-    """A Title Case phrase right after `we propose` ("we propose Token Recycling") is a name."""
+    """A Title Case phrase right after `we propose` ("we propose Token Juggling") is a name."""
     before = ctx.before(c, 2)
     return bool(before) and before[-1] in cues.propose_verbs
 
@@ -270,6 +318,7 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
         return found
 
     real = [c for c in cands if c.kind != "_alias"]
+    real = [c for c in real if not c.plain_title or _title_head_borne_out(text, bounds, c, cands)]
     cued: set[int] = set()
     for c in real:
         if c.kind is None and _dataset_cue(ctx, c, cues, sent_has_eval):
@@ -288,7 +337,7 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
             if head in cues.task_heads or head.rstrip("s") in cues.task_heads:
                 c.kind = "task"
             elif head in _CONCEPT_HEADS or head.rstrip("s") in _CONCEPT_HEADS:
-                # "average treatment effect (ATE)", "Markov decision process (MDP)": a concept.
+                # "Markov decision process (MDP)", "mean field limit (MFL)": a concept.
                 c.kind = "_concept"
     # A list shares its kind: `on ImageNet, COCO and Foo` makes Foo a dataset.
     for group in _list_groups(text, real):
@@ -300,10 +349,12 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
                     kinds = {c.kind}
                     c.confidence = max(c.confidence, 0.6)
                     cued.add(id(c))
-    # Two-word metrics such as precision and recall only count beside each other.
+    # Precision and recall are ordinary words too: one counts beside the other, or where a
+    # number reports it ("a recall of 91%").
     low_all = text.lower()
     real = [c for c in real if not (c.kind == "metric" and c.text.lower() in _METRIC_GATE
-                                   and not ("precision" in low_all and "recall" in low_all))]
+                                   and not ("precision" in low_all and "recall" in low_all)
+                                   and not NUMBER_AFTER.match(low_all, c.end))]
     # One name, one role in a paper: the surest occurrence decides for all; an acronym defined
     # in the paper outranks the lexicon's reading of it.
     best: dict[str, Candidate] = {}
@@ -325,6 +376,20 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
     return [c for c in real
             if not (c.source == "shape" and c.confidence < 0.5 and norm_key(c.text) not in cued_keys)
             and not (norm_key(c.text) in concepts and not c.proposed)]
+
+
+def _title_head_borne_out(text: str, bounds: list[tuple[int, int]], head: Candidate,
+                          cands: list[Candidate]) -> bool:
+    """A title's plain-word head of several words ("Quiet Rivers: ...") names the new thing only
+    when the abstract uses it again or an acronym of the abstract spells it out; otherwise it is
+    a catchy phrase. A single word ("Lookahead: ...") is a coined name as it stands."""
+    if " " not in head.text:
+        return True
+    body = text[bounds[0][1]:].lower()
+    if re.search(r"(?<!\w)" + re.escape(head.text.lower()) + r"(?!\w)", body):
+        return True
+    return any(c.sent > 0 and " " not in c.text and len(c.text) < len(head.text)
+               and match_long_form(c.text, head.text) == head.text for c in cands)
 
 
 def _join_spelled_out(real: list[Candidate]) -> None:

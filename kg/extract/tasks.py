@@ -97,7 +97,7 @@ def _head_of(word: str, heads: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _is_name(word: str) -> bool:
-    """A coined name (DeepCache, GPT-4), not a title-cased compound (Test-Time)."""
+    """A coined name (ZephyrNet, GPT-4), not a title-cased compound (Test-Time)."""
     if name_shape(word) != "mixed":
         return False
     parts = [p for p in word.split("-") if p]
@@ -175,10 +175,10 @@ def _phrase_ending(words: list[str], i: int, heads: frozenset[str], *, single: b
 def task_phrases(text: str, heads: frozenset[str], *, single: bool = True) -> list[str]:
     """Noun phrases of `text` that end in a task head, one per phrase, at most four words each.
 
-    >>> task_phrases("Efficient Test-Time Model Adaptation without Forgetting", frozenset({"adaptation"}))
+    >>> task_phrases("Robust Test-Time Model Adaptation under Drift", frozenset({"adaptation"}))
     ['test-time model adaptation']
-    >>> task_phrases("Query Expansion for Retrieval", frozenset({"expansion", "retrieval"}))
-    ['query expansion', 'retrieval']
+    >>> task_phrases("Query Rewriting for Code Search", frozenset({"rewriting", "search"}))
+    ['query rewriting', 'code search']
     """
     found = []
     for words in _segments(text):
