@@ -19,7 +19,7 @@ import numpy as np
 
 from kg.defaults import HTML_MAX_NODES, NODE_KINDS, RELATIONS
 from kg.export.html_snapshot import render_html_snapshot
-from kg.snapshot import Snapshot
+from kg.graph.snapshot import Snapshot
 
 R = "https://w3id.org/paperkg/resource/"
 ENTITY_KINDS = ("method", "dataset", "task", "metric")

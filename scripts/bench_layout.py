@@ -21,7 +21,7 @@ from unittest import mock
 
 import networkx as nx
 
-from kg.analyze import method_centrality
+from kg.analyze.centrality import method_centrality
 from kg.export import html_layout
 from kg.export.rdf import read_graph
 

@@ -9,7 +9,7 @@ import pytest
 
 from kg.defaults import SAMPLE_CORPUS_DIR
 from kg.errors import FormatError
-from kg.ingest import detect_format, normalise_title, paper_key, read_papers
+from kg.ingest.papers import detect_format, normalise_title, paper_key, read_papers
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"
 
@@ -133,8 +133,8 @@ def test_unknown_format_is_a_format_error():
 
 
 def test_an_arxiv_id_filled_in_from_a_copy_merges_later_records_as_an_update_does(tmp_path):
-    from kg.cache import BuildState
-    from kg.update import continue_ingest
+    from kg.pipeline.cache import BuildState
+    from kg.pipeline.update import continue_ingest
 
     rec = lambda title, **kw: json.dumps({"title": title, "abstract": "We study it.", **kw})  # noqa: E731
     old = tmp_path / "old.jsonl"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg.pipeline.build import build
 from kg.defaults import SAMPLE_CORPUS_DIR
 from kg.errors import InputError
 

@@ -10,7 +10,7 @@ import numpy as np
 from scipy.signal import fftconvolve
 from scipy.spatial import cKDTree
 
-from kg.analyze import centrality, project
+from kg.analyze.centrality import centrality, project
 from kg.errors import KGError
 
 __all__ = ["node_centrality", "select_nodes", "select_indices", "layout", "force_layout"]
@@ -35,12 +35,12 @@ def node_centrality(G: nx.MultiDiGraph, scores: dict[str, float] | None = None, 
                     pagerank: dict[str, float] | None = None) -> dict[str, float]:
     """PageRank of every node over the whole graph; `scores` replace it for the nodes they name.
 
-    `pagerank`: that PageRank when the caller has it already (kg.analyze.centrality over
+    `pagerank`: that PageRank when the caller has it already (kg.analyze.centrality.centrality over
     project(G, "full")), so it is not computed twice.
     """
     if pagerank is None:
         H = project(G, "full")
-        pagerank = centrality(H, measure="pagerank")  # the array PageRank kg.snapshot_views runs too
+        pagerank = centrality(H, measure="pagerank")  # the array PageRank kg.analyze.snapshot_views runs too
     cent = {n: round(float(pagerank.get(n, 0.0)), 9) for n in G}
     cent.update({n: float(s) for n, s in (scores or {}).items() if n in cent})
     return cent

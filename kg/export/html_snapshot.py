@@ -1,4 +1,4 @@
-"""The HTML map of a kg.snapshot.Snapshot: the same bytes as kg.export.html, without the whole networkx graph."""
+"""The HTML map of a kg.graph.snapshot.Snapshot: the same bytes as kg.export.html, without the whole networkx graph."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np
 from kg.defaults import HTML_MAX_NODES, NODE_KINDS, RELATIONS
 from kg.export.html import PANEL_MAX_ITEMS, HtmlStats, render_page, write_page
 from kg.export.html_layout import select_indices
-from kg.snapshot import KIND_CODE, Snapshot
-from kg.snapshot_views import snapshot_pagerank
+from kg.graph.snapshot import KIND_CODE, Snapshot
+from kg.analyze.snapshot_views import snapshot_pagerank
 
 __all__ = ["render_html_snapshot", "write_html_snapshot"]
 

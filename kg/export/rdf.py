@@ -514,7 +514,7 @@ def _key(term) -> str:
 
 
 def read_graph(path: str | Path) -> nx.MultiDiGraph:
-    """Read a graph file written by `write_rdf` (.ttl, .nt, .jsonld) back into kg.graph's schema."""
+    """Read a graph file written by `write_rdf` (.ttl, .nt, .jsonld) back into kg.graph.assemble's schema."""
     import pyoxigraph as ox
 
     path = Path(path)

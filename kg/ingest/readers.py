@@ -1,7 +1,7 @@
 """Input files -> raw records: decoding, binary and format detection, and one reader per format.
 
 Each reader turns a file's text into (line, record) pairs, where a record is a dict of the input's
-own fields or a `Problem` saying why that line cannot be one; kg.ingest turns records into papers.
+own fields or a `Problem` saying why that line cannot be one; kg.ingest.papers turns records into papers.
 Readers never stop at a bad record when they can go on: JSON Lines, CSV rows and listing pairs
 resynchronise at the next line; JSON arrays and XML stop at the damage, keeping what came before.
 
@@ -337,7 +337,7 @@ def _looks_like_jsonl(text: str) -> bool:
 
 
 def detect_format(text: str, path: str = "") -> str:
-    """The format of a file's content (the formats are listed in kg.ingest's docstring).
+    """The format of a file's content (the formats are listed in kg.ingest.papers's docstring).
 
     >>> detect_format('{"title": "T", "abstract": "A"}\\n')
     'jsonl'

@@ -23,20 +23,22 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from kg.defaults import CACHE_FILENAME, PACKAGE_DIR
 from kg.errors import KGError, OutputError
 from kg.records import Claim, Extraction, Mention, Paper, Skip
 
 __all__ = ["ExtractionCache", "BuildState", "content_key", "extractor_version", "extraction_to_json",
-           "extraction_from_json", "CACHE_FILENAME", "CacheDamagedError", "set_aside"]
+           "extraction_from_json", "CACHE_FILENAME", "CacheDamagedError", "set_aside", "state_version"]
 
-#: Where `kg build` keeps its cache, inside the output folder.
-CACHE_FILENAME = ".kg-cache.sqlite3"
 _SCHEMA = 2  # bump when the tables or the JSON shape change (2: mentions and claims as arrays)
 _BATCH = 500  # keys per SELECT ... IN (...): well under SQLite's bound-parameter limit
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = PACKAGE_DIR
 #: What the extractor's output depends on besides the paper: files and folders, relative to kg/.
 _EXTRACTOR_SOURCES = ("extract", "data/lexicon", "nlp.py", "records.py")
+#: What the stored graph's form depends on besides the extractions, relative to kg/.
+_STATE_SOURCES = ("resolve.py", "graph/assemble.py", "graph/snapshot.py", "graph/incremental.py", "export/rdf.py",
+                  "defaults.py")
 
 
 def content_key(title: str, abstract: str) -> str:
@@ -48,8 +50,8 @@ def content_key(title: str, abstract: str) -> str:
     return hashlib.sha1(f"{title}\n{abstract}".encode("utf-8")).hexdigest()
 
 
-def _source_files(root: Path) -> Iterator[Path]:
-    for rel in _EXTRACTOR_SOURCES:
+def _source_files(root: Path, sources: Sequence[str] = _EXTRACTOR_SOURCES) -> Iterator[Path]:
+    for rel in sources:
         p = root / rel
         if p.is_file():
             yield p
@@ -70,6 +72,18 @@ def extractor_version(root: Path = _PACKAGE) -> str:
         data = f.read_bytes()
         h.update(f"{f.relative_to(root).as_posix()}\0{len(data)}\0".encode())
         h.update(data)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def state_version() -> str:
+    """A hash of the code that decides the stored graph and its RDF text, and of the extractor: a
+    build stored by any other version is not patched but built afresh."""
+    # Kept here, not in kg.graph: deciding whether a stored build can be reused is the pipeline's job.
+    root = _PACKAGE
+    h = hashlib.sha1(extractor_version().encode())
+    for f in sorted(_source_files(root, _STATE_SOURCES), key=lambda f: f.relative_to(root).as_posix()):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
 
 

@@ -1,7 +1,7 @@
 """A read-only SPARQL 1.1 Protocol endpoint over a built graph (a WSGI app on the stdlib's server).
 
 HTTP parsing is wsgiref's; this module maps the protocol's parameters to queries run by
-`kg.query_worker`: `GET /sparql?query=...`, `POST` with `application/x-www-form-urlencoded`
+`kg.sparql.worker`: `GET /sparql?query=...`, `POST` with `application/x-www-form-urlencoded`
 (`query=...`) or `application/sparql-query`. Updates are refused with 403. Results are negotiated
 from the Accept header: SPARQL JSON (default) or CSV; CONSTRUCT answers are N-Triples.
 
@@ -24,8 +24,8 @@ from urllib.parse import parse_qs
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from kg.errors import KGError, QueryError, QueryTimeoutError, ServiceRefusedError
-from kg.query import load_graph
-from kg.query_worker import QueryPool
+from kg.sparql.query import load_graph
+from kg.sparql.worker import QueryPool
 
 __all__ = ["make_app", "make_sparql_server", "serve", "allowed_hosts",
            "MAX_BODY", "DEFAULT_TIMEOUT", "DEFAULT_MAX_ROWS", "DEFAULT_WORKERS"]

@@ -20,7 +20,7 @@ from kg.errors import KGError
 from kg.records import Extraction, Paper
 
 if TYPE_CHECKING:
-    from kg.cache import ExtractionCache
+    from kg.pipeline.cache import ExtractionCache
 
 __all__ = ["extract_papers", "extract_parallel", "available_cpus", "default_jobs", "DEFAULT_CHUNK_SIZE",
            "MAX_DEFAULT_JOBS"]
@@ -157,12 +157,12 @@ def extract_papers(
     """What `kg build` runs: the cached Extractions, the others made by `jobs` processes (or on
     the Dask `scheduler`, "local" for a local cluster of `jobs` workers), in input order; with a
     progress bar on a terminal unless `quiet`."""
-    from kg.progress import Progress
+    from kg.pipeline.progress import Progress
 
     def run(todo: Sequence[Paper], *, on_progress: Callable[[int], None] | None = None) -> list[Extraction]:
         if scheduler is None:
             return extract_parallel(todo, jobs=jobs, min_confidence=min_confidence, on_progress=on_progress)
-        from kg.distributed import connect, disconnect, extract_distributed
+        from kg.pipeline.distributed import connect, disconnect, extract_distributed
 
         # Connected only now: a fully cached build never waits for a cluster.
         client = connect(scheduler, workers=jobs or default_jobs())

@@ -17,15 +17,15 @@ Formats (detected from each file's content, or forced with `fmt`):
 
 Files are read as UTF-8 (a byte-order mark, UTF-16 included, is honoured); a file that is not
 UTF-8 is read as Windows-1252/Latin-1 with a warning. Binary files (PDF, ZIP, gzip, images, ...)
-are skipped with their kind named (kg.readers holds the decoding and the readers; a large file in a
+are skipped with their kind named (kg.ingest.readers holds the decoding and the readers; a large file in a
 line-based format is streamed, so memory follows the papers kept, not the file size; a line
-longer than kg.readers.MAX_LINE_CHARS is skipped unread). In a folder, only files with a known suffix
+longer than kg.ingest.readers.MAX_LINE_CHARS is skipped unread). In a folder, only files with a known suffix
 (`INPUT_SUFFIXES`) or none are read; the others are reported as skipped. A subfolder that cannot be
 read is skipped with its reason; hidden names, and paperkg's own output folders (the build's --out,
 or any folder holding the build cache or graph.html beside centrality.csv), are not read. File names
 are shown escaped (kg.records.shown_name). Text fields are NFC-normalised, control
 and bidi-override characters are removed (with a warning) and white space is folded. A JSON number
-in a text field is taken as its text; an integer of more than kg.readers.MAX_INT_DIGITS digits is not.
+in a text field is taken as its text; an integer of more than kg.ingest.readers.MAX_INT_DIGITS digits is not.
 
 A record that cannot be used is skipped with a reason naming its file and line; the others are
 still read. One paper given twice (same normalised title, or same arXiv id) is kept once.
@@ -43,10 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.defaults import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS
+from kg.defaults import CACHE_FILENAME, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS
 from kg.errors import FormatError, value_invalid_msg
-from kg.cache import CACHE_FILENAME
-from kg.readers import (DATE_LINE, FIELDS, FORMATS, INPUT_SUFFIXES, READERS, LongNumber, Problem, detect_format,
+from kg.ingest.readers import (DATE_LINE, FIELDS, FORMATS, INPUT_SUFFIXES, READERS, LongNumber, Problem, detect_format,
                         open_input)
 from kg.records import Paper, Skip, shown_name
 
@@ -62,7 +61,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # What an ASCII title keeps of itself in its key (str.isalnum on ASCII is exactly this).
 _NOT_ASCII_ALNUM = re.compile(r"[^A-Za-z0-9]+")
-#: The files a build writes into its --out folder (kg.build); a folder read as input that holds the
+#: The files a build writes into its --out folder (kg.pipeline.build); a folder read as input that holds the
 #: cache, or graph.html beside centrality.csv, is taken for one and not read back.
 OUTPUT_FILES = frozenset({"graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "centrality.csv", "top_methods.svg",
                           "trends.svg"})
@@ -358,7 +357,7 @@ def _walk(top: Path, skipped: list[Skip], warnings: list[Skip], out_ids: set[tup
 def iter_records(path: Path, fmt: str, skipped: list[Skip], warnings: list[Skip]) -> Iterator[tuple[str, Paper]]:
     """(source, Paper) for each usable record of one file; problems go to `skipped`/`warnings`.
 
-    Records are read as they are needed (a large line-based file is streamed: kg.readers.open_input).
+    Records are read as they are needed (a large line-based file is streamed: kg.ingest.readers.open_input).
     """
     where = shown_name(path)  # the name as messages, the cache and the RDF hold it
     got = open_input(path, fmt, warnings)

@@ -65,7 +65,7 @@ def disconnect(client) -> None:
 
 def _extract_shard(shard: list[tuple[str, str, str]], min_confidence: float) -> tuple[str, list[Extraction]]:
     """Worker side: one shard of (key, title, abstract) -> (extractor version, its Extractions)."""
-    from kg.cache import extractor_version
+    from kg.pipeline.cache import extractor_version
     from kg.extract import extract_all
     from kg.nlp import build_nlp
 
@@ -91,7 +91,7 @@ def extract_distributed(
     "local" for a two-worker cluster on this machine, closed afterwards). `partitions` is the
     number of shards (default: four per worker, so a slow worker does not hold up the end).
     """
-    from kg.cache import extractor_version
+    from kg.pipeline.cache import extractor_version
 
     if client is None and scheduler is None:
         raise KGError("extract_distributed needs a client or a scheduler address")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kg.analyze import cooccurrence
-from kg.engines import AnalysisError
+from kg.analyze.centrality import cooccurrence
+from kg.analyze.engines import AnalysisError
 
 __all__ = ["Community", "communities", "node_community", "LABEL_NAMES", "LABEL_SEPARATOR"]
 
@@ -42,7 +42,7 @@ def communities(
     Parameters
     ----------
     G : nx.MultiDiGraph
-        The knowledge graph (kg.graph schema).
+        The knowledge graph (kg.graph.assemble schema).
     kinds : tuple of str
         Which entity kinds take part.
     seed : int

@@ -1,6 +1,6 @@
 """The graph in compact form: sorted node IRIs, edge arrays and small attribute tables, kept for `--update`.
 
-A Snapshot holds exactly what the networkx graph of kg.graph holds, laid out so that a build can
+A Snapshot holds exactly what the networkx graph of kg.graph.assemble holds, laid out so that a build can
 store it in its cache and a later `kg build --update` can load it in a fraction of a second, patch
 the few papers that changed, and compute every view (PageRank, the map, the CSV, the charts)
 without building the whole networkx graph again. `Snapshot.from_graph(G).to_graph()` equals `G`.
@@ -11,7 +11,7 @@ Layout:
     src, dst  int32 per edge, rel int8 per edge (index in kg.defaults.RELATIONS), sorted by (src, dst, rel)
     attrs     entity and repo IRI -> {"label", "aliases", "confidence"} (repos: label only)
     claims    (u, v, rel) -> the claims tuple of that evaluatesOn / improvesOver edge
-    papers    paper IRI -> its node attributes (kg.graph.paper_attrs); not stored, the build's papers give them
+    papers    paper IRI -> its node attributes (kg.graph.assemble.paper_attrs); not stored, the build's papers give them
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ __all__ = ["Snapshot", "KIND_CODE", "REL_CODE", "PAPER_RELS"]
 
 KIND_CODE = {k: i for i, k in enumerate(NODE_KINDS)}
 REL_CODE = {r: i for i, r in enumerate(RELATIONS)}
-#: Edges sort by (source, target, relation name), as kg.graph.build_graph adds them.
+#: Edges sort by (source, target, relation name), as kg.graph.assemble.build_graph adds them.
 _REL_RANK = np.argsort(np.argsort(np.array(RELATIONS, dtype=object))).astype(np.int8)
 #: Edges that make a paper one of an entity's (or repo's) `papers`.
 PAPER_RELS = ("mentions", "hasCode")
@@ -52,7 +52,7 @@ class Snapshot:
 
     @classmethod
     def from_graph(cls, G: nx.MultiDiGraph) -> Snapshot:
-        """The snapshot of a graph made by kg.graph.build_graph."""
+        """The snapshot of a graph made by kg.graph.assemble.build_graph."""
         nodes = sorted(G.nodes)
         index = {n: i for i, n in enumerate(nodes)}
         node_data = G.nodes
@@ -162,7 +162,7 @@ class Snapshot:
         return H
 
     def to_graph(self) -> nx.MultiDiGraph:
-        """The whole graph, as kg.graph.build_graph makes it (same node and edge order)."""
+        """The whole graph, as kg.graph.assemble.build_graph makes it (same node and edge order)."""
         G = nx.MultiDiGraph()
         kinds = [NODE_KINDS[int(k)] for k in self.kind]
         papers = [n for n, k in zip(self.nodes, kinds) if k == "paper"]

@@ -4,7 +4,7 @@ pyoxigraph is the engine (fast to load and query); rdflib is kept as a second en
 can be compared (scripts/bench_rdf.py, tests/test_query.py). Values given with `--param` are
 bound as literals by the engine (pyoxigraph `substitutions`, rdflib `initBindings`), never
 pasted into the query text. SERVICE clauses (federation, which reaches the network) are refused
-unless allowed (kg.sparql_guard); kg.query_worker runs queries under a time limit.
+unless allowed (kg.sparql.guard); kg.sparql.worker runs queries under a time limit.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from kg.csvsafe import safe_cell
 from kg.defaults import QUERY_DIR
 from kg.errors import GraphError, QueryError, value_invalid_msg
 from kg.export.rdf import graph_file_format
-from kg.sparql_guard import refuse_service
+from kg.sparql.guard import refuse_service
 from kg.vocab import PREFIXES
 
 __all__ = [

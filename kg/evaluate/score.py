@@ -204,7 +204,7 @@ def evaluate(G, gold: list[dict]) -> tuple[dict[str, Score], int]:
 
 
 def evaluate_graph(G, gold: list[dict]) -> Report:
-    """The Report of a graph (networkx, as kg.graph builds it or read_graph reads it) on gold records."""
+    """The Report of a graph (networkx, as kg.graph.assemble builds it or read_graph reads it) on gold records."""
     return score_predictions(predictions(G), gold)
 
 

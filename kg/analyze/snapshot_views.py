@@ -1,43 +1,38 @@
-"""The build's views (PageRank, method scores, centrality.csv, charts, trend rows, counts) from a Snapshot.
+"""The build's analyses (PageRank, method scores, trend rows, counts) from a Snapshot.
 
 Each function here equals its networkx counterpart on `snap.to_graph()` exactly (the same floats,
 byte-identical files), but works on the snapshot's arrays, so `kg build` and `kg build --update`
-compute the views of a 100,000-paper graph in about a second without building that graph:
+compute the views of a 100,000-paper graph in about a second without building that graph (the
+files drawn from them, centrality.csv and top_methods.svg, are written by kg.export.centrality and
+kg.export.charts):
 
     snapshot_pagerank                 centrality(project(G, "full"), measure="pagerank")
-    snapshot_method_scores            kg.analyze.method_scores(G, pagerank)
-    write_centrality_csv_snapshot     centrality.csv (kg.build.write_centrality_csv(G, ...) calls it)
-    trend_table_snapshot              kg.trends.trend_table(G, period=...)
-    write_top_methods_chart_snapshot  kg.export.charts.write_top_methods_chart(G, scores, path)
-    snapshot_summary_counts           the node, edge and claim counts of kg.build.BuildSummary
+    snapshot_method_scores            kg.analyze.centrality.method_scores(G, pagerank)
+    trend_table_snapshot              kg.analyze.trends.trend_table(G, period=...)
+    snapshot_summary_counts           the node, edge and claim counts of kg.pipeline.build.BuildSummary
 """
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 
-from kg.analyze import pagerank_arrays, ranking, rounded_scores
-from kg.atomic import atomic_open
-from kg.csvsafe import safe_cell
+from kg.analyze.centrality import pagerank_arrays, rounded_scores
 from kg.defaults import NODE_KINDS, RELATIONS
-from kg.export.charts import bars_svg, write_svg
-from kg.snapshot import KIND_CODE, Snapshot
-from kg.trends import KINDS, Period, TrendRow, date_papers, trend_rows
+from kg.graph.snapshot import KIND_CODE, Snapshot
+from kg.analyze.trends import KINDS, Period, TrendRow, date_papers, trend_rows
 
 __all__ = [
     "snapshot_pagerank",
     "snapshot_method_scores",
-    "write_centrality_csv_snapshot",
     "trend_table_snapshot",
-    "write_top_methods_chart_snapshot",
     "snapshot_summary_counts",
+    "node_label",
+    "paper_counts",
 ]
 
-#: Edges that make a paper count for an entity in the trends (kg.trends._mentions).
+#: Edges that make a paper count for an entity in the trends (kg.analyze.trends._mentions).
 _MENTION_RELS = ("mentions", "proposes")
 
 
@@ -45,7 +40,7 @@ def snapshot_pagerank(snap: Snapshot) -> dict[str, float]:
     """PageRank of every node on the undirected "full" projection, unrounded.
 
     Equals `centrality(project(snap.to_graph(), "full"), measure="pagerank")` bit for bit: the
-    same sorted node order and the same unique node pairs go into kg.analyze.pagerank_arrays.
+    same sorted node order and the same unique node pairs go into kg.analyze.centrality.pagerank_arrays.
 
     >>> import networkx as nx
     >>> G = nx.MultiDiGraph(); G.add_node("p", kind="paper", label="P"); G.add_node("q", kind="paper", label="Q")
@@ -75,34 +70,19 @@ def snapshot_method_scores(snap: Snapshot, pagerank: dict) -> dict[str, float]:
     return rounded_scores(_iris_of_kind(snap, "method"), pagerank)
 
 
-def _label(snap: Snapshot, iri: str):
+def node_label(snap: Snapshot, iri: str):
     """The node's `label` attribute, as the networkx graph holds it."""
     d = snap.attrs.get(iri)
     return (d if d is not None else snap.papers[iri]).get("label")
 
 
-def _paper_counts(snap: Snapshot) -> np.ndarray:
+def paper_counts(snap: Snapshot) -> np.ndarray:
     """len(snap.papers_of(node)) for every node index, in one pass over the edges."""
     return np.bincount(snap.links()[1], minlength=len(snap.nodes))
 
 
-def write_centrality_csv_snapshot(snap: Snapshot, path: str | Path, scores: dict[str, float]) -> None:
-    """centrality.csv: rank, label, pagerank, papers, iri for every scored node, best first."""
-    counts = _paper_counts(snap).tolist()
-    index = snap.index
-    paper_code = KIND_CODE["paper"]
-    with atomic_open(path) as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["rank", "label", "pagerank", "papers", "iri"])
-        for rank, (node, score) in enumerate(ranking(scores), 1):
-            i = index[node]
-            # Paper nodes carry no `papers` attribute in the graph: 0, whatever links to them.
-            papers = len(snap.papers[node].get("papers", ())) if snap.kind[i] == paper_code else counts[i]
-            w.writerow([rank, safe_cell(_label(snap, node)), f"{score:.9f}", papers, node])
-
-
 def trend_table_snapshot(snap: Snapshot, *, period: Period = "month", kinds=KINDS) -> list[TrendRow]:
-    """kg.trends.trend_table of the snapshot's graph: papers per period mentioning each entity."""
+    """kg.analyze.trends.trend_table of the snapshot's graph: papers per period mentioning each entity."""
     nodes, papers = snap.nodes, snap.papers
     dating = date_papers(((p, papers[p].get("date")) for p in _iris_of_kind(snap, "paper")), period=period)
     codes = [KIND_CODE[k] for k in kinds if k in KIND_CODE]
@@ -112,19 +92,13 @@ def trend_table_snapshot(snap: Snapshot, *, period: Period = "month", kinds=KIND
 
     def describe(i: int) -> tuple[str, str]:
         iri = nodes[i]
-        return NODE_KINDS[int(kind[i])], str(_label(snap, iri) or iri)
+        return NODE_KINDS[int(kind[i])], str(node_label(snap, iri) or iri)
 
     return trend_rows(dating.periods, nodes, src[of_kinds], dst[of_kinds], describe, kinds=kinds)
 
 
-def write_top_methods_chart_snapshot(snap: Snapshot, scores: dict[str, float], path: str | Path,
-                                     top: int = 15) -> None:
-    """top_methods.svg, byte-identical to kg.export.charts.write_top_methods_chart."""
-    write_svg(bars_svg([(_label(snap, n) or n, s) for n, s in ranking(dict(scores), top)]), path)
-
-
 def snapshot_summary_counts(snap: Snapshot) -> tuple[Counter, Counter, int]:
-    """(nodes per kind, edges per relation, claims) as kg.build counts them on the graph."""
+    """(nodes per kind, edges per relation, claims) as kg.pipeline.build counts them on the graph."""
     nodes = Counter({k: c for k, c in zip(NODE_KINDS, np.bincount(snap.kind, minlength=len(NODE_KINDS)).tolist()) if c})
     edges = Counter({r: c for r, c in zip(RELATIONS, np.bincount(snap.rel, minlength=len(RELATIONS)).tolist()) if c})
     return nodes, edges, sum(len(cs) for cs in snap.claims.values())

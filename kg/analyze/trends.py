@@ -11,7 +11,7 @@ from typing import Literal, NamedTuple
 import networkx as nx
 import numpy as np
 
-from kg.engines import AnalysisError
+from kg.analyze.engines import AnalysisError
 from kg.errors import value_invalid_msg
 
 __all__ = ["PERIODS", "KINDS", "Dating", "TrendRow", "Rising", "paper_periods", "date_papers", "trend_table",

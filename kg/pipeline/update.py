@@ -1,8 +1,8 @@
 """`kg build --update`: a previous build's papers plus new inputs, merged as one full read would.
 
 A full build reads its inputs in order and merges duplicates (same normalised title or arXiv id:
-the first copy wins, later copies fill what it lacks; see kg.ingest.read_papers). An update starts
-from the papers the previous build kept (kg.cache.BuildState) and goes on reading the new inputs
+the first copy wins, later copies fill what it lacks; see kg.ingest.papers.read_papers). An update starts
+from the papers the previous build kept (kg.pipeline.cache.BuildState) and goes on reading the new inputs
 with that same function, so its papers are those of a full build over the old inputs then the new ones.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 from pathlib import Path
 
-from kg.cache import BuildState
-from kg.ingest import Ingested, read_papers
+from kg.pipeline.cache import BuildState
+from kg.ingest.papers import Ingested, read_papers
 from kg.records import Paper, Skip
 
 __all__ = ["continue_ingest"]

@@ -16,26 +16,27 @@ from pathlib import Path
 import networkx as nx
 
 from kg.atomic import folder_lock, os_error_msg, output_batch, remove_stale_temps
-from kg.cache import CACHE_FILENAME, BuildState, CacheDamagedError, ExtractionCache, set_aside
+from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, ExtractionCache, set_aside, state_version
 from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, SAMPLE_CORPUS_DIR
 from kg.errors import FormatError, GraphError, InputError, KGError, OutputError, value_invalid_msg
-from kg.export.charts import write_trends_chart
+from kg.export.centrality import write_centrality_csv_snapshot
+from kg.export.charts import write_top_methods_chart_snapshot, write_trends_chart
 from kg.export.html_snapshot import write_html_snapshot
 from kg.export.rdf import owned_blocks_by_format, owned_subjects, write_rdf_formats
 from kg.export.rdf_splice import splice_rdf
-from kg.graph import build_graph
-from kg.incremental import PaperAttrs, patch_snapshot, state_version
-from kg.ingest import Ingested, read_papers
-from kg.parallel import extract_papers
-from kg.progress import Stages
+from kg.graph.assemble import build_graph
+from kg.graph.incremental import PaperAttrs, patch_snapshot
+from kg.ingest.papers import Ingested, read_papers
+from kg.pipeline.parallel import extract_papers
+from kg.pipeline.progress import Stages
 from kg.records import Skip, shown_name
 from kg.resolve import Resolver, StaleResolutionError
-from kg.snapshot import Snapshot
-from kg.snapshot_views import (snapshot_method_scores, snapshot_pagerank, snapshot_summary_counts,
-                               trend_table_snapshot, write_centrality_csv_snapshot, write_top_methods_chart_snapshot)
-from kg.update import continue_ingest
+from kg.graph.snapshot import Snapshot
+from kg.analyze.snapshot_views import (snapshot_method_scores, snapshot_pagerank, snapshot_summary_counts,
+                                       trend_table_snapshot)
+from kg.pipeline.update import continue_ingest
 
-__all__ = ["BuildSummary", "build", "write_centrality_csv", "RDF_EXTENSIONS"]
+__all__ = ["BuildSummary", "build", "RDF_EXTENSIONS"]
 
 #: RDF serialisations `kg build --rdf-format` writes, and the file extension of each.
 RDF_EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}
@@ -89,11 +90,6 @@ def build_date() -> str:
     return when.date().isoformat()
 
 
-def write_centrality_csv(G: nx.MultiDiGraph, path: Path, scores: dict[str, float]) -> None:
-    """rank, label, score, papers, iri: every method, best first (see write_centrality_csv_snapshot)."""
-    write_centrality_csv_snapshot(Snapshot.from_graph(G), path, scores)
-
-
 def build(
     inputs: Sequence[str | Path] = (),
     *,
@@ -120,10 +116,10 @@ def build(
 
     Extraction runs in `jobs` processes (0: one per CPU, at most 4), or on the Dask `scheduler`
     ("tcp://host:8786", or "local"). With `cache`, per-paper extractions, the list of papers and
-    the graph's compact form (kg.snapshot) are kept in `out_dir`/.kg-cache.sqlite3; `update` then
+    the graph's compact form (kg.graph.snapshot) are kept in `out_dir`/.kg-cache.sqlite3; `update` then
     adds `inputs` to that previous build (the result equals a full build over the old inputs
     followed by the new ones): the stored graph is patched where the new papers change it
-    (kg.incremental) and the RDF files are spliced, unless the previous build used other
+    (kg.graph.incremental) and the RDF files are spliced, unless the previous build used other
     options or left no state, when the graph is built afresh from the cached extractions.
     A progress bar is drawn on a terminal unless `quiet`; `on_stage(name, seconds)` hears each
     stage end. The graph is returned unless `return_graph` is False (an update then never

@@ -24,7 +24,7 @@ EVAL_DIR = PACKAGE_DIR / "data" / "eval"
 class GoldSet:
     name: str
     papers: Path  # a file or folder `kg build` reads
-    gold: Path  # the labels, JSON Lines (see kg.evaluate)
+    gold: Path  # the labels, JSON Lines (see kg.evaluate.score)
     about: str
 
 
@@ -47,9 +47,9 @@ def gold_set(name: str) -> GoldSet:
 def build_in_memory(inputs: list[str | Path], *, jobs: int = 1, min_confidence: float = 0.0) -> nx.MultiDiGraph:
     """Ingest, extract, resolve and assemble the graph of `inputs`, writing nothing (no cache either,
     so the figures are always the current extractor's)."""
-    from kg.graph import build_graph
-    from kg.ingest import read_papers
-    from kg.parallel import extract_papers
+    from kg.graph.assemble import build_graph
+    from kg.ingest.papers import read_papers
+    from kg.pipeline.parallel import extract_papers
     from kg.resolve import Resolver
 
     ingested = read_papers(inputs)

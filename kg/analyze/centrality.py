@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 
 from kg.defaults import PAGERANK_ALPHA
-from kg.engines import ENGINES, AnalysisError, Engine, choose_engine, rx_centrality
+from kg.analyze.engines import ENGINES, AnalysisError, Engine, choose_engine, rx_centrality
 from kg.errors import value_invalid_msg
 
 __all__ = [
@@ -77,7 +77,7 @@ def project(G: nx.MultiDiGraph, on: Projection = "full") -> nx.Graph:
     Parameters
     ----------
     G : nx.MultiDiGraph
-        The knowledge graph (kg.graph schema).
+        The knowledge graph (kg.graph.assemble schema).
     on : {"full", "improves", "evaluation", "cooccurrence"}
         full
             Everything, undirected: papers, methods, datasets, tasks, metrics and code repos,
@@ -294,7 +294,7 @@ def method_centrality(
     Parameters
     ----------
     G : nx.MultiDiGraph
-        The knowledge graph (kg.graph schema).
+        The knowledge graph (kg.graph.assemble schema).
     measure : {"pagerank", "degree", "betweenness", "eigenvector", "closeness"}
         pagerank is weighted (alpha = kg.defaults.PAGERANK_ALPHA); degree, betweenness and
         closeness count hops (edge weights are strengths, not distances); eigenvector is
@@ -303,7 +303,7 @@ def method_centrality(
         The graph the measure runs on; see `project`.
     engine : {"auto", "networkx", "rustworkx"}
         Who computes betweenness and closeness. "auto" uses rustworkx when it is installed and
-        the projection has at least kg.engines.AUTO_MIN_NODES nodes, else networkx; both give
+        the projection has at least kg.analyze.engines.AUTO_MIN_NODES nodes, else networkx; both give
         the same values. Other measures always run on networkx (already scipy-backed).
     seed : int, optional
         Seed of the sample when `k` is given (default 0, so results repeat).

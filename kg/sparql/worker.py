@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 
 from kg.errors import KGError, QueryError, QueryTimeoutError, ServiceRefusedError
-from kg.query import QueryResult, run_query, stream_result
+from kg.sparql.query import QueryResult, run_query, stream_result
 
 __all__ = ["QueryPool", "Answer", "run_query_with_timeout"]
 
@@ -286,7 +286,7 @@ class QueryPool:
 
     def result(self, text: str, *, bindings: dict[str, str] | None = None, allow_service: bool = False,
                max_rows: int | None = None, timeout: float = 60.0) -> QueryResult:
-        """Run a query in a worker and return its whole QueryResult (see kg.query.run_query)."""
+        """Run a query in a worker and return its whole QueryResult (see kg.sparql.query.run_query)."""
         worker, msg = self._start({"text": text, "bindings": bindings, "allow_service": allow_service,
                                    "max_rows": max_rows, "fmt": None}, timeout)
         self._release(worker)
@@ -315,7 +315,7 @@ class QueryPool:
 
 def run_query_with_timeout(store, text: str, *, bindings: dict[str, str] | None = None, allow_service: bool = False,
                            timeout: float = 60.0, max_memory_mb: int | None = None) -> QueryResult:
-    """kg.query.run_query in one forked worker, killed (QueryTimeoutError) after `timeout` seconds.
+    """kg.sparql.query.run_query in one forked worker, killed (QueryTimeoutError) after `timeout` seconds.
 
     Where there is no fork() (Windows) the query runs in this process, without the time limit.
     """

@@ -1,6 +1,6 @@
 """Patch a stored Snapshot with the papers an update adds, instead of rebuilding the whole graph.
 
-The graph is a sum of per-paper contributions (kg.graph.paper_contribution) over entities that
+The graph is a sum of per-paper contributions (kg.graph.assemble.paper_contribution) over entities that
 kg.resolve.Resolver keeps. Adding papers changes: the new papers; the entities their mentions
 touch (new forms, a higher confidence, or two entities merged into one, which can rename one);
 the papers that pointed at a renamed entity; and the claim edges of all of those. Everything
@@ -10,39 +10,21 @@ nodes whose RDF subjects may differ are returned as `owners`, for kg.export.rdf_
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-from kg.cache import extractor_version
 from kg.defaults import CLAIM_RELATIONS
-from kg.graph import edge_claims, entity_iri, paper_attrs, paper_contribution, paper_iri
+from kg.graph.assemble import edge_claims, entity_iri, paper_attrs, paper_contribution, paper_iri
 from kg.records import Extraction, Paper
 from kg.resolve import Resolver, StaleResolutionError
-from kg.snapshot import KIND_CODE, REL_CODE, Snapshot
+from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 
-__all__ = ["PaperAttrs", "Patched", "patch_snapshot", "state_version"]
-
-#: What the stored graph's form depends on besides the extractions, relative to kg/.
-_STATE_SOURCES = ("resolve.py", "graph.py", "snapshot.py", "incremental.py", "export/rdf.py", "defaults.py")
+__all__ = ["PaperAttrs", "Patched", "patch_snapshot"]
 
 _CLAIM_CODES = np.array([REL_CODE[r] for r in CLAIM_RELATIONS], dtype=np.int8)
-
-
-@lru_cache(maxsize=1)
-def state_version() -> str:
-    """A hash of the code that decides the stored graph and its RDF text, and of the extractor: a
-    build stored by any other version is not patched but built afresh."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha1(extractor_version().encode())
-    for rel in _STATE_SOURCES:
-        h.update(rel.encode() + b"\0" + (root / rel).read_bytes())
-    return h.hexdigest()
 
 
 class PaperAttrs(Mapping):
