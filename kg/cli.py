@@ -360,8 +360,8 @@ def trends(graph_path, period, top, min_count, show_all, fmt):
       kg trends --period month --top 10
       kg trends --period day --all --format csv
     """
-    from kg.export.rdf import read_graph
     from kg.analyze.trends import paper_periods, rising, trend_table
+    from kg.export.rdf import read_graph
 
     G = read_graph(graph_path)
     dating = paper_periods(G, period=period)
@@ -472,7 +472,8 @@ def eval_graph(gold, gold_set, graph_path, jobs):
     if (gold is None) == (gold_set is None):
         raise click.UsageError("give either a GOLD file or --gold dev|era")
     if gold_set is not None:
-        from kg.evaluate.goldsets import build_in_memory, gold_set as shipped
+        from kg.evaluate.goldsets import build_in_memory
+        from kg.evaluate.goldsets import gold_set as shipped
         from kg.pipeline.parallel import default_jobs
 
         labelled = shipped(gold_set)

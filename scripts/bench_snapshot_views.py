@@ -18,13 +18,16 @@ from pathlib import Path
 import numpy as np
 
 import kg.pipeline.build  # noqa: F401  (imported by any build already; kept out of the first timing)
+from kg.analyze.snapshot_views import (
+    snapshot_method_scores,
+    snapshot_pagerank,
+    snapshot_summary_counts,
+    trend_table_snapshot,
+)
 from kg.defaults import NODE_KINDS, RELATIONS, RESOURCE_BASE
-from kg.export.charts import write_trends_chart
-from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
-from kg.analyze.snapshot_views import (snapshot_method_scores, snapshot_pagerank, snapshot_summary_counts,
-                                       trend_table_snapshot)
 from kg.export.centrality import write_centrality_csv_snapshot
-from kg.export.charts import write_top_methods_chart_snapshot
+from kg.export.charts import write_top_methods_chart_snapshot, write_trends_chart
+from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 
 ENTITY_KINDS = (("method", 0.8), ("dataset", 0.1), ("task", 0.07), ("metric", 0.03))
 
@@ -122,8 +125,8 @@ def main() -> None:
               f"  ({len(rows)} trend rows)")
         if args.graph:
             from kg.analyze.centrality import centrality, method_scores, project
-            from kg.export.centrality import write_centrality_csv
             from kg.analyze.trends import trend_table
+            from kg.export.centrality import write_centrality_csv
 
             G = timed("snap.to_graph()", snap.to_graph)
             t1, c1 = time.perf_counter(), time.process_time()

@@ -17,11 +17,11 @@ from click.testing import CliRunner
 import kg.pipeline.build
 import kg.pipeline.cache
 from kg.atomic import atomic_open, folder_lock
-from kg.pipeline.build import build
-from kg.pipeline.cache import CACHE_FILENAME, ExtractionCache, extractor_version
 from kg.cli import cli
 from kg.errors import InputError, OutputError
 from kg.ingest.papers import read_papers
+from kg.pipeline.build import build
+from kg.pipeline.cache import CACHE_FILENAME, ExtractionCache, extractor_version
 from kg.records import Extraction
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"

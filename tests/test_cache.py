@@ -11,12 +11,18 @@ import pytest
 from click.testing import CliRunner
 
 import kg.pipeline.parallel
-from kg.pipeline.build import build
-from kg.pipeline.cache import (CACHE_FILENAME, ExtractionCache, content_key, extraction_from_json, extraction_to_json,
-                      extractor_version)
 from kg.cli import cli
 from kg.errors import InputError
 from kg.ingest.papers import read_papers
+from kg.pipeline.build import build
+from kg.pipeline.cache import (
+    CACHE_FILENAME,
+    ExtractionCache,
+    content_key,
+    extraction_from_json,
+    extraction_to_json,
+    extractor_version,
+)
 from kg.pipeline.parallel import extract_parallel
 from kg.records import Claim, Extraction, Mention
 

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.analyze.centrality import AnalysisError
-from kg.cli import cli
 from kg.analyze.communities import Community, communities, node_community
+from kg.cli import cli
 from kg.export.rdf import write_rdf
 
 

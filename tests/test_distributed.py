@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline.build import build
-from kg.pipeline.distributed import extract_distributed
 from kg.errors import KGError
 from kg.ingest.papers import read_papers
+from kg.pipeline.build import build
+from kg.pipeline.distributed import extract_distributed
 from kg.pipeline.parallel import extract_parallel
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"

@@ -9,8 +9,8 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
 from kg.analyze.communities import communities
+from kg.cli import cli
 from kg.export.formats import flatten, write_csv_lists, write_gexf, write_graphml, write_vosviewer_json
 from kg.export.rdf import write_rdf
 

@@ -7,8 +7,8 @@ import re
 
 import networkx as nx
 import pytest
-from conftest import R, make_tiny_graph, outputs_under_hash_seeds
 
+from conftest import R, make_tiny_graph, outputs_under_hash_seeds
 from kg.errors import KGError
 from kg.export.html import HtmlStats, write_html
 from kg.export.html_layout import node_centrality, select_nodes

@@ -9,9 +9,9 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import R, make_tiny_graph, outputs_under_hash_seeds
 from test_html import probe_graph
 
+from conftest import R, make_tiny_graph, outputs_under_hash_seeds
 from kg.analyze.centrality import project
 from kg.defaults import CLAIM_RELATIONS, PAGERANK_ALPHA
 from kg.errors import KGError

@@ -9,11 +9,11 @@ import pytest
 from kg.defaults import SAMPLE_CORPUS_DIR
 from kg.graph.assemble import build_graph
 from kg.graph.incremental import PaperAttrs, patch_snapshot
+from kg.graph.snapshot import Snapshot
 from kg.ingest.papers import read_papers
 from kg.pipeline.parallel import extract_papers
 from kg.records import Claim, Extraction, Mention, Paper
 from kg.resolve import Resolver, StaleResolutionError
-from kg.graph.snapshot import Snapshot
 
 
 def full_snapshot(papers, extractions):

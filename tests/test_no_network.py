@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.pipeline.build import build
 from kg.cli import cli
 from kg.export.html import write_html
 from kg.export.rdf import read_graph
+from kg.pipeline.build import build
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import kg.pipeline.parallel
-from kg.pipeline.build import build
 from kg.errors import KGError
 from kg.ingest.papers import read_papers
+from kg.pipeline.build import build
 from kg.pipeline.parallel import default_jobs, extract_parallel
 from kg.pipeline.progress import Progress, Stages, bars_wanted, progress
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-
 import random
 from collections import Counter
 from pathlib import Path
@@ -14,15 +13,17 @@ import pytest
 
 from conftest import make_tiny_graph
 from kg.analyze.centrality import AnalysisError, centrality, method_scores, pagerank_arrays, project
-from kg.export.centrality import write_centrality_csv
-from kg.pipeline.build import build
-from kg.export.charts import write_top_methods_chart
-from kg.graph.snapshot import Snapshot
-from kg.analyze.snapshot_views import (snapshot_method_scores, snapshot_pagerank, snapshot_summary_counts,
-                                       trend_table_snapshot)
-from kg.export.centrality import write_centrality_csv_snapshot
-from kg.export.charts import write_top_methods_chart_snapshot
+from kg.analyze.snapshot_views import (
+    snapshot_method_scores,
+    snapshot_pagerank,
+    snapshot_summary_counts,
+    trend_table_snapshot,
+)
 from kg.analyze.trends import trend_table
+from kg.export.centrality import write_centrality_csv, write_centrality_csv_snapshot
+from kg.export.charts import write_top_methods_chart, write_top_methods_chart_snapshot
+from kg.graph.snapshot import Snapshot
+from kg.pipeline.build import build
 
 R = "https://w3id.org/paperkg/resource/"
 FIX = Path(__file__).parent / "fixtures" / "inputs"

@@ -8,8 +8,8 @@ from typing import Literal
 import networkx as nx
 import numpy as np
 
-from kg.defaults import PAGERANK_ALPHA
 from kg.analyze.engines import ENGINES, AnalysisError, Engine, choose_engine, rx_centrality
+from kg.defaults import PAGERANK_ALPHA
 from kg.errors import value_invalid_msg
 
 __all__ = [

@@ -19,9 +19,9 @@ from collections import Counter
 import numpy as np
 
 from kg.analyze.centrality import pagerank_arrays, rounded_scores
+from kg.analyze.trends import KINDS, Period, TrendRow, date_papers, trend_rows
 from kg.defaults import NODE_KINDS, RELATIONS
 from kg.graph.snapshot import KIND_CODE, Snapshot
-from kg.analyze.trends import KINDS, Period, TrendRow, date_papers, trend_rows
 
 __all__ = [
     "snapshot_pagerank",

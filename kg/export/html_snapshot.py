@@ -8,11 +8,11 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
+from kg.analyze.snapshot_views import snapshot_pagerank
 from kg.defaults import HTML_MAX_NODES, NODE_KINDS, RELATIONS
 from kg.export.html import PANEL_MAX_ITEMS, HtmlStats, render_page, write_page
 from kg.export.html_layout import select_indices
 from kg.graph.snapshot import KIND_CODE, Snapshot
-from kg.analyze.snapshot_views import snapshot_pagerank
 
 __all__ = ["render_html_snapshot", "write_html_snapshot"]
 

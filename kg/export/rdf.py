@@ -542,14 +542,14 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
 
     edges: dict[tuple[str, str, str], list[dict]] = {}
     mentioned_by: dict[str, set[str]] = defaultdict(set)
-    for s, k in kinds.items():
+    for s in kinds:
         for rel in _EDGE_RELS + _CLAIM_RELS:
             for o in props[s].get(_I[rel], ()):
                 if o in kinds:
                     edges[(s, o, rel)] = []
                     if rel in ("mentions", "hasCode"):
                         mentioned_by[o].add(s)
-    for s, ps in props.items():
+    for ps in props.values():
         pred = ps.get(PRED)
         if not pred or STATEMENT not in ps.get(TYPE, ()):
             continue

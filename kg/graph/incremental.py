@@ -18,9 +18,9 @@ import numpy as np
 
 from kg.defaults import CLAIM_RELATIONS
 from kg.graph.assemble import edge_claims, entity_iri, paper_attrs, paper_contribution, paper_iri
+from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 from kg.records import Extraction, Paper
 from kg.resolve import Resolver, StaleResolutionError
-from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 
 __all__ = ["PaperAttrs", "Patched", "patch_snapshot"]
 

@@ -45,8 +45,17 @@ from typing import Any
 
 from kg.defaults import CACHE_FILENAME, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS
 from kg.errors import FormatError, value_invalid_msg
-from kg.ingest.readers import (DATE_LINE, FIELDS, FORMATS, INPUT_SUFFIXES, READERS, LongNumber, Problem, detect_format,
-                        open_input)
+from kg.ingest.readers import (
+    DATE_LINE,
+    FIELDS,
+    FORMATS,
+    INPUT_SUFFIXES,
+    READERS,
+    LongNumber,
+    Problem,
+    detect_format,
+    open_input,
+)
 from kg.records import Paper, Skip, shown_name
 
 __all__ = ["FORMATS", "INPUT_SUFFIXES", "Ingested", "read_papers", "iter_records", "detect_format", "paper_key",

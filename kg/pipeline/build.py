@@ -15,8 +15,13 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.analyze.snapshot_views import (
+    snapshot_method_scores,
+    snapshot_pagerank,
+    snapshot_summary_counts,
+    trend_table_snapshot,
+)
 from kg.atomic import folder_lock, os_error_msg, output_batch, remove_stale_temps
-from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, ExtractionCache, set_aside, state_version
 from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, SAMPLE_CORPUS_DIR
 from kg.errors import FormatError, GraphError, InputError, KGError, OutputError, value_invalid_msg
 from kg.export.centrality import write_centrality_csv_snapshot
@@ -26,15 +31,14 @@ from kg.export.rdf import owned_blocks_by_format, owned_subjects, write_rdf_form
 from kg.export.rdf_splice import splice_rdf
 from kg.graph.assemble import build_graph
 from kg.graph.incremental import PaperAttrs, patch_snapshot
+from kg.graph.snapshot import Snapshot
 from kg.ingest.papers import Ingested, read_papers
+from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, ExtractionCache, set_aside, state_version
 from kg.pipeline.parallel import extract_papers
 from kg.pipeline.progress import Stages
+from kg.pipeline.update import continue_ingest
 from kg.records import Skip, shown_name
 from kg.resolve import Resolver, StaleResolutionError
-from kg.graph.snapshot import Snapshot
-from kg.analyze.snapshot_views import (snapshot_method_scores, snapshot_pagerank, snapshot_summary_counts,
-                                       trend_table_snapshot)
-from kg.pipeline.update import continue_ingest
 
 __all__ = ["BuildSummary", "build", "RDF_EXTENSIONS"]
 

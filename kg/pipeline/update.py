@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 from pathlib import Path
 
-from kg.pipeline.cache import BuildState
 from kg.ingest.papers import Ingested, read_papers
+from kg.pipeline.cache import BuildState
 from kg.records import Paper, Skip
 
 __all__ = ["continue_ingest"]
