@@ -5,7 +5,7 @@ kg.resolve.Resolver keeps. Adding papers changes: the new papers; the entities t
 touch (new forms, a higher confidence, or two entities merged into one, which can rename one);
 the papers that pointed at a renamed entity; and the claim edges of all of those. Everything
 else is left as it was, so the patched snapshot equals the snapshot of a full rebuild. The
-nodes whose RDF subjects may differ are returned as `owners`, for kg.export.rdf_splice.
+nodes whose RDF subjects may differ are returned as `owners`, for kg.export.rdf.splice.
 """
 
 from __future__ import annotations

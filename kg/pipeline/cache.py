@@ -37,7 +37,7 @@ _PACKAGE = PACKAGE_DIR
 #: What the extractor's output depends on besides the paper: files and folders, relative to kg/.
 _EXTRACTOR_SOURCES = ("extract", "data/lexicon", "nlp.py", "records.py")
 #: What the stored graph's form depends on besides the extractions, relative to kg/.
-_STATE_SOURCES = ("resolve.py", "graph/assemble.py", "graph/snapshot.py", "graph/incremental.py", "export/rdf.py",
+_STATE_SOURCES = ("resolve.py", "graph/assemble.py", "graph/snapshot.py", "graph/incremental.py", "export/rdf",
                   "defaults.py")
 
 

@@ -53,7 +53,7 @@ class Term(NamedTuple):
             return f"<{self.value}>"
         if self.kind == "bnode":
             return f"_:{self.value}"
-        from kg.export.rdf import _quote
+        from kg.export.rdf.terms import _quote
 
         q = _quote(self.value)
         if self.lang:

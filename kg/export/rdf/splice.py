@@ -20,7 +20,8 @@ from pathlib import Path
 
 from kg.atomic import atomic_open
 from kg.errors import FormatError, GraphError, value_invalid_msg
-from kg.export.rdf import RDF_FORMATS, count_block_triples, file_frame
+from kg.export.rdf.blocks import count_block_triples, file_frame
+from kg.export.rdf.terms import RDF_FORMATS
 
 __all__ = ["splice_rdf"]
 
