@@ -505,7 +505,7 @@ def html(graph_path, out_path, max_nodes, color_by, seed):
       kg html --graph out/graph.ttl --out out/map.html --color-by cluster
     """
     from kg.analyze.centrality import method_centrality
-    from kg.export.html import write_html
+    from kg.export.html.page import write_html
     from kg.export.rdf import read_graph
 
     G = read_graph(graph_path)

@@ -15,9 +15,9 @@ from conftest import R, make_tiny_graph, outputs_under_hash_seeds
 from kg.analyze.centrality import project
 from kg.defaults import CLAIM_RELATIONS, PAGERANK_ALPHA
 from kg.errors import KGError
-from kg.export.html import render_html, write_html
-from kg.export.html_layout import ENTITY_SHARE, node_centrality, select_indices, select_nodes
-from kg.export.html_snapshot import render_html_snapshot, write_html_snapshot
+from kg.export.html.layout import ENTITY_SHARE, node_centrality, select_indices, select_nodes
+from kg.export.html.page import render_html, write_html
+from kg.export.html.snapshot import render_html_snapshot, write_html_snapshot
 from kg.graph.snapshot import Snapshot
 
 ENTITY_KINDS = ("method", "dataset", "task", "metric")
@@ -234,7 +234,7 @@ def test_select_indices_on_arrays():
 @pytest.mark.slow  # two fresh interpreters
 def test_same_bytes_whatever_the_hash_seed(tmp_path):
     code = ("import sys; sys.path.insert(0, 'tests'); from test_html_snapshot import random_graph; "
-            "from kg.graph.snapshot import Snapshot; from kg.export.html_snapshot import write_html_snapshot; "
+            "from kg.graph.snapshot import Snapshot; from kg.export.html.snapshot import write_html_snapshot; "
             "write_html_snapshot(Snapshot.from_graph(random_graph(7)), sys.argv[1], max_nodes=35)")
     outs = outputs_under_hash_seeds(code, tmp_path / "g.html")
     assert outs[0] == outs[1]

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.export.html import write_html
+from kg.export.html.page import write_html
 from kg.export.rdf import read_graph
 from kg.pipeline.build import build
 

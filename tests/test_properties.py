@@ -20,7 +20,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from conftest import parse_with_oxigraph
 from kg.defaults import MAX_TITLE_CHARS
-from kg.export.html import render_html
+from kg.export.html.page import render_html
 from kg.export.rdf import read_graph, safe_iri, to_ntriples, write_rdf
 from kg.extract.lexicon import Lexicon, norm_key
 from kg.graph.assemble import build_graph, entity_iri

@@ -26,7 +26,7 @@ from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, 
 from kg.errors import FormatError, GraphError, InputError, KGError, OutputError, value_invalid_msg
 from kg.export.centrality import write_centrality_csv_snapshot
 from kg.export.charts import write_top_methods_chart_snapshot, write_trends_chart
-from kg.export.html_snapshot import write_html_snapshot
+from kg.export.html.snapshot import write_html_snapshot
 from kg.export.rdf import owned_blocks_by_format, owned_subjects, write_rdf_formats
 from kg.export.rdf.splice import splice_rdf
 from kg.graph.assemble import build_graph

@@ -1,4 +1,4 @@
-"""The HTML map of a kg.graph.snapshot.Snapshot: the same bytes as kg.export.html, without the whole networkx graph."""
+"""The HTML map of a kg.graph.snapshot.Snapshot: the same bytes as kg.export.html.page, without the whole networkx graph."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 
 from kg.analyze.snapshot_views import snapshot_pagerank
 from kg.defaults import HTML_MAX_NODES, NODE_KINDS, RELATIONS
-from kg.export.html import PANEL_MAX_ITEMS, HtmlStats, render_page, write_page
-from kg.export.html_layout import select_indices
+from kg.export.html.layout import select_indices
+from kg.export.html.page import PANEL_MAX_ITEMS, HtmlStats, render_page, write_page
 from kg.graph.snapshot import KIND_CODE, Snapshot
 
 __all__ = ["render_html_snapshot", "write_html_snapshot"]
@@ -20,7 +20,7 @@ _PAPER = KIND_CODE["paper"]
 
 
 def _centrality(snap: Snapshot, scores: dict[str, float] | None, pagerank: dict[str, float] | None) -> np.ndarray:
-    """kg.export.html_layout.node_centrality, as an array over the snapshot's nodes."""
+    """kg.export.html.layout.node_centrality, as an array over the snapshot's nodes."""
     if pagerank is None:
         pagerank = snapshot_pagerank(snap)
     cent = np.array([round(float(pagerank.get(n, 0.0)), 9) for n in snap.nodes], dtype=np.float64)
@@ -48,7 +48,7 @@ def _papers_of(snap: Snapshot, entities: np.ndarray) -> dict[int, tuple[str, ...
 
 def _add_named(D: nx.MultiDiGraph, snap: Snapshot, n: str) -> None:
     """Add `n`, an undrawn node that a panel may name (a claim's end, a listed paper), unless it is in
-    `D` already or not in the snapshot (kg.export.html then shows the bare IRI, as for the whole graph)."""
+    `D` already or not in the snapshot (kg.export.html.page then shows the bare IRI, as for the whole graph)."""
     i = snap.index.get(n)
     if n in D or i is None:
         return
@@ -60,7 +60,7 @@ def _add_named(D: nx.MultiDiGraph, snap: Snapshot, n: str) -> None:
 
 
 def _display_graph(snap: Snapshot, drawn: np.ndarray) -> nx.MultiDiGraph:
-    """What kg.export.html.render_page reads of snap.to_graph() for these drawn nodes, and nothing more:
+    """What kg.export.html.page.render_page reads of snap.to_graph() for these drawn nodes, and nothing more:
     the drawn nodes with all their attributes and the edges among them, every claim edge that touches
     a drawn node or cites a drawn paper (its ends with their labels), and the papers panels list."""
     nodes = snap.nodes

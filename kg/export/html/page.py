@@ -19,7 +19,7 @@ from markupsafe import Markup
 from kg.atomic import atomic_open
 from kg.defaults import HTML_MAX_NODES, NODE_KINDS, RELATIONS
 from kg.errors import KGError
-from kg.export.html_layout import layout, node_centrality, select_nodes
+from kg.export.html.layout import layout, node_centrality, select_nodes
 
 __all__ = ["HtmlStats", "write_html", "render_html", "render_page", "write_page"]
 

@@ -129,7 +129,7 @@ def select_nodes(G: nx.MultiDiGraph, cent: dict[str, float], max_nodes: int) -> 
     3. budget no linked paper can use goes to the next entities, then to the other papers.
 
     Ties are broken by node id, so the choice is stable. (`select_indices` does the work, on arrays,
-    for this graph and for kg.export.html_snapshot alike.)
+    for this graph and for kg.export.html.snapshot alike.)
     """
     nodes = sorted(G)
     index = {v: i for i, v in enumerate(nodes)}
