@@ -223,3 +223,17 @@ def test_a_cache_of_an_older_schema_is_emptied_not_misread(tmp_path):
     db.close()
     with ExtractionCache(tmp_path / "c.sqlite3", version="v1") as c:
         assert c.get([("k", "T", "A")], min_confidence=0.0) == {}
+
+
+def test_a_stored_build_keeps_which_problems_were_skips_and_which_warnings(tmp_path):
+    from kg.pipeline.cache import BuildState
+    from kg.records import Problem
+
+    state = BuildState([], 3, 0, [Problem.skip("a.jsonl", 2, "record has no abstract")],
+                       [Problem.warning("b.jsonl", None, "not valid UTF-8; read as Latin-1 (Windows-1252)")], ["a.jsonl"])
+    with ExtractionCache(tmp_path / CACHE_FILENAME, version="v") as c:
+        c.save_build(state)
+    with ExtractionCache(tmp_path / CACHE_FILENAME, version="v") as c:
+        back = c.load_build()
+    assert back.skipped == state.skipped and back.warnings == state.warnings
+    assert [p.severity for p in back.skipped + back.warnings] == ["skip", "warning"]

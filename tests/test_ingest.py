@@ -149,3 +149,12 @@ def test_an_arxiv_id_filled_in_from_a_copy_merges_later_records_as_an_update_doe
     assert full.papers == update.papers and full.duplicates == update.duplicates == 2
     # Alpha Paper, first in the list, holds the arXiv id it was given by its copy: Gamma merges into it.
     assert [(p.title, p.url) for p in full.papers] == [("Alpha Paper", "https://example.org/g"), ("Beta Paper", None)]
+
+
+def test_skips_and_warnings_are_problems_of_their_severity(tmp_path):
+    good = tmp_path / "a.jsonl"
+    good.write_bytes(b'{"title": "Caf\xe9 nets", "abstract": "We study caf\xe9 nets."}\n{"title": "No abstract"}\n')
+    r = read_papers([good])
+    assert [(p.line, p.severity) for p in r.skipped] == [(2, "skip")]
+    assert r.warnings and {p.severity for p in r.warnings} == {"warning"}  # read as Latin-1
+    assert str(r.skipped[0]) == f"{good}:2: record has no abstract"  # the printed line names no severity

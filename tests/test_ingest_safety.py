@@ -84,14 +84,14 @@ def test_huge_integer_build_counts_the_skip(tmp_path):
 # --- file names ------------------------------------------------------------------------------
 
 def test_shown_name_escapes_and_is_idempotent():
-    from kg.records import Skip, shown_name
+    from kg.records import Problem, shown_name
 
     assert shown_name("bad\udcff.jsonl") == "bad\\xff.jsonl"
     assert shown_name("a\nb\tc\u202ed.jsonl") == "a\\nb\\tc\\u202ed.jsonl"
     assert shown_name(b"bad\xff.jsonl") == "bad\\xff.jsonl"
     assert shown_name(shown_name("x\ny")) == shown_name("x\ny") == "x\\ny"
     assert shown_name("Café/ü.jsonl") == "Café/ü.jsonl"
-    assert str(Skip("f\nskipped g", 1, "bad\nline")) == "f\\nskipped g:1: bad\\nline"
+    assert str(Problem.skip("f\nskipped g", 1, "bad\nline")) == "f\\nskipped g:1: bad\\nline"
 
 
 def test_non_utf8_file_name_is_read_and_built_with_its_cache(tmp_path):

@@ -51,12 +51,12 @@ from kg.ingest.readers import (
     FORMATS,
     INPUT_SUFFIXES,
     READERS,
+    BadRecord,
     LongNumber,
-    Problem,
     detect_format,
     open_input,
 )
-from kg.records import Paper, Skip, shown_name
+from kg.records import Paper, Problem, shown_name
 
 __all__ = ["FORMATS", "INPUT_SUFFIXES", "Ingested", "read_papers", "iter_records", "detect_format", "paper_key",
            "normalise_title", "clean_text"]
@@ -84,8 +84,8 @@ class Ingested:
     papers: list[Paper] = field(default_factory=list)
     records_read: int = 0
     duplicates: int = 0
-    skipped: list[Skip] = field(default_factory=list)  # records or files not built
-    warnings: list[Skip] = field(default_factory=list)  # built, but something was changed
+    skipped: list[Problem] = field(default_factory=list)  # records or files not built
+    warnings: list[Problem] = field(default_factory=list)  # built, but something was changed
 
 
 # --- normalisation ---------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def _text_field(rec: dict, name: str, notes: list[str], *, required: bool = Fals
         s = _scalar_text(v)
         if s is None:
             if required:
-                raise Problem(f"{name} is not text (a JSON {_kind_of(v)})")
+                raise BadRecord(f"{name} is not text (a JSON {_kind_of(v)})")
             notes.append(f"{name} is not text (a JSON {_kind_of(v)}); left out")
             continue
         s, done = _clean(s)
@@ -246,18 +246,18 @@ def _url(url: str | None, notes: list[str]) -> str | None:
 
 
 def record_to_paper(rec: Any, source: str, *, arxiv: bool = False) -> tuple[Paper, list[str]]:
-    """One input record -> Paper (and notes on what was changed); raises Problem when unusable."""
+    """One input record -> Paper (and notes on what was changed); raises BadRecord when unusable."""
     if not isinstance(rec, dict):
-        raise Problem(f"record is a JSON {_kind_of(rec)}, not an object")
+        raise BadRecord(f"record is a JSON {_kind_of(rec)}, not an object")
     notes: list[str] = []
     title = _text_field(rec, "title", notes, required=True)
     if not title:
-        raise Problem("record has no title")
+        raise BadRecord("record has no title")
     if len(title) > MAX_TITLE_CHARS:
-        raise Problem(f"title is {len(title):,} characters long (at most {MAX_TITLE_CHARS:,}); not a title")
+        raise BadRecord(f"title is {len(title):,} characters long (at most {MAX_TITLE_CHARS:,}); not a title")
     abstract = _text_field(rec, "abstract", notes, required=True)
     if not abstract:
-        raise Problem("record has no abstract")
+        raise BadRecord("record has no abstract")
     if len(abstract) > MAX_ABSTRACT_CHARS:
         notes.append(f"abstract cut from {len(abstract):,} to {MAX_ABSTRACT_CHARS:,} characters")
         abstract = abstract[:MAX_ABSTRACT_CHARS]
@@ -285,7 +285,7 @@ def record_to_paper(rec: Any, source: str, *, arxiv: bool = False) -> tuple[Pape
 
 # --- files -> papers -------------------------------------------------------------------------
 
-def _files(inputs: Sequence[str | Path], skipped: list[Skip], warnings: list[Skip],
+def _files(inputs: Sequence[str | Path], skipped: list[Problem], warnings: list[Problem],
            exclude: Sequence[str | Path] = ()) -> Iterator[Path]:
     """The files to read: named files as they are; in folders, files with an input suffix.
 
@@ -300,19 +300,19 @@ def _files(inputs: Sequence[str | Path], skipped: list[Skip], warnings: list[Ski
             n_skipped = len(skipped)
             found = _walk(p, skipped, warnings, out_ids)
             if not found and len(skipped) == n_skipped:  # else it says why it gave no files
-                skipped.append(Skip(str(p), None, "folder holds no files"))
+                skipped.append(Problem.skip(str(p), None, "folder holds no files"))
             for f in found:
                 if f.suffix and f.suffix.lower() not in INPUT_SUFFIXES:
-                    warnings.append(Skip(str(f), None, f"not an input file, left out: paperkg reads {', '.join(INPUT_SUFFIXES)} "
+                    warnings.append(Problem.warning(str(f), None, f"not an input file, left out: paperkg reads {', '.join(INPUT_SUFFIXES)} "
                                                        "files in folders (name a file to read it anyway)"))
                 else:
                     yield f
         elif p.is_file():
             yield p
         elif p.exists():
-            skipped.append(Skip(str(p), None, "not a regular file"))
+            skipped.append(Problem.skip(str(p), None, "not a regular file"))
         else:
-            skipped.append(Skip(str(p), None, "no such file or folder"))
+            skipped.append(Problem.skip(str(p), None, "no such file or folder"))
 
 
 def _dir_id(path: Path) -> tuple[int, int] | None:
@@ -324,7 +324,7 @@ def _dir_id(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _walk(top: Path, skipped: list[Skip], warnings: list[Skip], out_ids: set[tuple[int, int]]) -> list[Path]:
+def _walk(top: Path, skipped: list[Problem], warnings: list[Problem], out_ids: set[tuple[int, int]]) -> list[Path]:
     """The files under `top`, sorted, leaving out hidden names and paperkg output folders.
 
     A folder that cannot be listed is a skip (Path.rglob would pass over it in silence, and --strict
@@ -340,14 +340,14 @@ def _walk(top: Path, skipped: list[Skip], warnings: list[Skip], out_ids: set[tup
             with os.scandir(folder) as it:
                 entries = list(it)
         except OSError as e:
-            skipped.append(Skip(str(folder), None, f"folder cannot be read ({e.strerror or e}); its files are not read"))
+            skipped.append(Problem.skip(str(folder), None, f"folder cannot be read ({e.strerror or e}); its files are not read"))
             continue
         names = {e.name for e in entries}
         is_excluded = bool(out_ids) and _dir_id(folder) in out_ids
         is_out = is_excluded or CACHE_FILENAME in names or {"graph.html", "centrality.csv"} <= names
         if is_out and folder != top:
             if not is_excluded:  # the --out folder goes unmentioned: the user named it
-                warnings.append(Skip(str(folder), None, "paperkg's output folder, left out (its files are not input)"))
+                warnings.append(Problem.warning(str(folder), None, "paperkg's output folder, left out (its files are not input)"))
             continue
         for e in entries:
             if e.name.startswith(".") or (is_out and e.name in OUTPUT_FILES):
@@ -359,11 +359,11 @@ def _walk(top: Path, skipped: list[Skip], warnings: list[Skip], out_ids: set[tup
                 elif e.is_file():
                     found.append(path)
             except OSError as err:
-                skipped.append(Skip(str(path), None, f"cannot be read ({err.strerror or err})"))
+                skipped.append(Problem.skip(str(path), None, f"cannot be read ({err.strerror or err})"))
     return sorted(found)
 
 
-def iter_records(path: Path, fmt: str, skipped: list[Skip], warnings: list[Skip]) -> Iterator[tuple[str, Paper]]:
+def iter_records(path: Path, fmt: str, skipped: list[Problem], warnings: list[Problem]) -> Iterator[tuple[str, Paper]]:
     """(source, Paper) for each usable record of one file; problems go to `skipped`/`warnings`.
 
     Records are read as they are needed (a large line-based file is streamed: kg.ingest.readers.open_input).
@@ -371,25 +371,25 @@ def iter_records(path: Path, fmt: str, skipped: list[Skip], warnings: list[Skip]
     where = shown_name(path)  # the name as messages, the cache and the RDF hold it
     got = open_input(path, fmt, warnings)
     if isinstance(got, str):
-        skipped.append(Skip(where, None, got))
+        skipped.append(Problem.skip(where, None, got))
         return
     kind, text = got
     arxiv = kind in ("arxiv-jsonl", "arxiv-atom")
 
     def warn(line: int | None, note: str) -> None:
-        warnings.append(Skip(where, line, note))
+        warnings.append(Problem.warning(where, line, note))
 
     for line, rec in READERS[kind](text, where, warn):
         source = f"{where}:{line}"
-        if isinstance(rec, Problem):
-            skipped.append(Skip(where, line, str(rec)))
+        if isinstance(rec, BadRecord):
+            skipped.append(Problem.skip(where, line, str(rec)))
             continue
         try:
             paper, notes = record_to_paper(rec, source, arxiv=arxiv)
-        except Problem as e:
-            skipped.append(Skip(where, line, str(e)))
+        except BadRecord as e:
+            skipped.append(Problem.skip(where, line, str(e)))
             continue
-        warnings.extend(Skip(where, line, note) for note in notes)
+        warnings.extend(Problem.warning(where, line, note) for note in notes)
         yield source, paper
 
 
@@ -397,8 +397,8 @@ def read_papers(
     inputs: Sequence[str | Path],
     *,
     fmt: str = "auto",
-    on_skip: Callable[[Skip], None] | None = None,
-    on_warning: Callable[[Skip], None] | None = None,
+    on_skip: Callable[[Problem], None] | None = None,
+    on_warning: Callable[[Problem], None] | None = None,
     start: Ingested | None = None,
     exclude: Sequence[str | Path] = (),
 ) -> Ingested:
@@ -457,7 +457,7 @@ def read_papers(
             other = by_id.get(paper.id) if paper.id else None
             if other is not None:
                 line = int(paper.source.rsplit(":", 1)[1])
-                out.warnings.append(Skip(shown_name(path), line, f"id {paper.id!r} is also the id of {other.source}, "
+                out.warnings.append(Problem.warning(shown_name(path), line, f"id {paper.id!r} is also the id of {other.source}, "
                                                           "which has another title; both are kept"))
             by_key[paper.key] = paper
             position[paper.key] = len(out.papers)

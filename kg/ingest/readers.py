@@ -1,7 +1,7 @@
 """Input files -> raw records: decoding, binary and format detection, and one reader per format.
 
 Each reader turns a file's text into (line, record) pairs, where a record is a dict of the input's
-own fields or a `Problem` saying why that line cannot be one; kg.ingest.papers turns records into papers.
+own fields or a `BadRecord` saying why that line cannot be one; kg.ingest.papers turns records into papers.
 Readers never stop at a bad record when they can go on: JSON Lines, CSV rows and listing pairs
 resynchronise at the next line; JSON arrays and XML stop at the damage, keeping what came before.
 
@@ -29,10 +29,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kg.records import Skip
+from kg.records import Problem
 
 __all__ = ["FORMATS", "INPUT_SUFFIXES", "FIELDS", "DATE_LINE", "READERS", "STREAM_MIN_BYTES", "MAX_LINE_CHARS",
-           "MAX_INT_DIGITS", "InputText", "LongLine", "LongNumber", "Problem", "Warn", "binary_kind", "decode",
+           "MAX_INT_DIGITS", "InputText", "LongLine", "LongNumber", "BadRecord", "Warn", "binary_kind", "decode",
            "detect_format", "json_loads", "open_input"]
 
 FORMATS = ("listing", "jsonl", "json", "arxiv-jsonl", "arxiv-atom", "csv", "pwc")
@@ -86,7 +86,7 @@ _MAGIC = (
 )
 
 
-class Problem(Exception):
+class BadRecord(Exception):
     """A record that cannot be used; its message is the reason shown to the user."""
 
 
@@ -136,8 +136,8 @@ class LongLine(str):
         line.length = length
         return line
 
-    def problem(self, rest: str = "") -> Problem:
-        return Problem(f"line is {self.length:,} characters long (at most {MAX_LINE_CHARS:,}); not read{rest}")
+    def problem(self, rest: str = "") -> BadRecord:
+        return BadRecord(f"line is {self.length:,} characters long (at most {MAX_LINE_CHARS:,}); not read{rest}")
 
 
 #: How a reader reports a note on a record it still yields: warn(line, note).
@@ -156,7 +156,7 @@ def binary_kind(data: bytes) -> str | None:
     return "not text" if controls > 4 and controls * 20 > len(head) else None
 
 
-def decode(data: bytes, path: str, warnings: list[Skip]) -> str:
+def decode(data: bytes, path: str, warnings: list[Problem]) -> str:
     """UTF-8 or UTF-16 by byte-order mark; else UTF-8; else Windows-1252/Latin-1, with a warning."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -167,7 +167,7 @@ def decode(data: bytes, path: str, warnings: list[Skip]) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        warnings.append(Skip(path, line, "not valid UTF-8; read as Latin-1 (Windows-1252)"))
+        warnings.append(Problem.warning(path, line, "not valid UTF-8; read as Latin-1 (Windows-1252)"))
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError:
@@ -269,7 +269,7 @@ def _head_decides(head: str) -> bool:
     return True
 
 
-def open_input(path: Path, fmt: str, warnings: list[Skip]) -> tuple[str, InputText] | str:
+def open_input(path: Path, fmt: str, warnings: list[Problem]) -> tuple[str, InputText] | str:
     """(format, text) of one input file, or why it cannot be read ("empty file", ...).
 
     `fmt` is a format name or "auto" (detected from the content); a decoding warning goes to
@@ -376,7 +376,7 @@ def detect_format(text: str, path: str = "") -> str:
     return "listing"
 
 
-# --- readers: text -> (line, record or Problem) ---------------------------------------------
+# --- readers: text -> (line, record or BadRecord) ---------------------------------------------
 
 def _json_problem(e: ValueError, *, whole_file: bool = False) -> str:
     """One line on a JSON error: what, where, and whether the text simply stops (a cut-off copy)."""
@@ -397,7 +397,7 @@ def _read_listing(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, 
     for n, raw in enumerate(src.lines(), 1):
         if isinstance(raw, LongLine):
             if pending is not None:  # the abstract of the pending title: neither is a record
-                yield pending[0], Problem(f"abstract (line {n}) is {raw.length:,} characters long "
+                yield pending[0], BadRecord(f"abstract (line {n}) is {raw.length:,} characters long "
                                           f"(at most {MAX_LINE_CHARS:,}); not read")
                 pending = None
             else:
@@ -419,7 +419,7 @@ def _read_listing(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, 
             yield pending[0], {"title": pending[1], "abstract": line, "date": date}
             pending = None
     if pending is not None:
-        yield pending[0], Problem("title without an abstract at the end of the page")
+        yield pending[0], BadRecord("title without an abstract at the end of the page")
 
 
 def _read_jsonl(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
@@ -432,9 +432,9 @@ def _read_jsonl(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, An
         try:
             yield n, json_loads(line)
         except ValueError as e:
-            yield n, Problem(_json_problem(e))
+            yield n, BadRecord(_json_problem(e))
         except RecursionError:
-            yield n, Problem("malformed JSON (nested too deeply)")
+            yield n, BadRecord("malformed JSON (nested too deeply)")
 
 
 def _json_values(text: str, start: int, *, in_array: bool) -> Iterator[tuple[int, Any]]:
@@ -454,18 +454,18 @@ def _json_values(text: str, start: int, *, in_array: bool) -> Iterator[tuple[int
         line += text.count("\n", i, j)
         if j >= n:
             if in_array:
-                yield line, Problem("JSON array is not closed (file truncated?)")
+                yield line, BadRecord("JSON array is not closed (file truncated?)")
             return
         if in_array and text[j] == "]":
             return
         try:
             obj, end = dec.raw_decode(text, j)
         except ValueError as e:
-            yield line, Problem(_json_problem(e, whole_file=True).removesuffix(")")
+            yield line, BadRecord(_json_problem(e, whole_file=True).removesuffix(")")
                                  + "); the rest of the file is not read")
             return
         except RecursionError:
-            yield line, Problem("malformed JSON (nested too deeply); the rest of the file is not read")
+            yield line, BadRecord("malformed JSON (nested too deeply); the rest of the file is not read")
             return
         yield line, obj
         line += text.count("\n", j, end)
@@ -496,7 +496,7 @@ def _read_json(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any
             yield from _wrapped_items(text, key, obj[key])
             return
     if not values:
-        yield 1, Problem("JSON file holds no value")
+        yield 1, BadRecord("JSON file holds no value")
     yield from values  # one record, or records one after another (`jq` output)
 
 
@@ -522,11 +522,11 @@ def _read_csv(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]
 
 
 def _csv_rows(reader: csv.DictReader, warn: Warn) -> Iterator[tuple[int, Any]]:
-    """(line, record or Problem) per CSV row; the header is line 1."""
+    """(line, record or BadRecord) per CSV row; the header is line 1."""
     try:
         header = reader.fieldnames or []
     except csv.Error as e:
-        yield 1, Problem(f"malformed CSV header ({e})")
+        yield 1, BadRecord(f"malformed CSV header ({e})")
         return
     columns = [c.strip().lower() for c in header]
     reader.fieldnames = columns
@@ -534,7 +534,7 @@ def _csv_rows(reader: csv.DictReader, warn: Warn) -> Iterator[tuple[int, Any]]:
     if missing:
         shown = ", ".join(columns) or "none"
         shown = shown if len(shown) <= 120 else shown[:117] + "..."
-        yield 1, Problem(f"CSV has no {' or '.join(repr(m) for m in missing)} column (columns: {shown})")
+        yield 1, BadRecord(f"CSV has no {' or '.join(repr(m) for m in missing)} column (columns: {shown})")
         return
     start = 2
     while True:
@@ -543,12 +543,12 @@ def _csv_rows(reader: csv.DictReader, warn: Warn) -> Iterator[tuple[int, Any]]:
         except StopIteration:
             return
         except csv.Error as e:
-            yield start, Problem(f"malformed CSV ({e}); the rest of the file is not read")
+            yield start, BadRecord(f"malformed CSV ({e}); the rest of the file is not read")
             return
         line, start = start, reader.line_num + 1
         extra = row.pop(None, None)  # more cells than columns
         if extra and any((x or "").strip() for x in extra):
-            yield line, Problem(f"row has {len(columns) + len(extra)} cells, the header {len(columns)}")
+            yield line, BadRecord(f"row has {len(columns) + len(extra)} cells, the header {len(columns)}")
             continue
         if not any((v or "").strip() for v in row.values()):
             continue
@@ -558,7 +558,7 @@ def _csv_rows(reader: csv.DictReader, warn: Warn) -> Iterator[tuple[int, Any]]:
             cells = f"row has {len(columns) - len(short)} of {len(columns)} cells"
             lacking = [name for name in ("title", "abstract") if not _has(rec, name)]
             if lacking:
-                yield line, Problem(f"{cells}; no {' and no '.join(lacking)}")
+                yield line, BadRecord(f"{cells}; no {' and no '.join(lacking)}")
                 continue
             warn(line, f"{cells}; {', '.join(short)} left empty")
         yield line, rec
@@ -610,13 +610,13 @@ def _read_atom(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any
                     el.clear()
         parser.close()
     except ET.ParseError as e:
-        yield e.position[0], Problem(f"malformed XML ({e}); the rest of the file is not read")
+        yield e.position[0], BadRecord(f"malformed XML ({e}); the rest of the file is not read")
         return
     if n == 0:
-        yield 1, Problem("XML holds no Atom <entry> elements")
+        yield 1, BadRecord("XML holds no Atom <entry> elements")
 
 
-#: Format name -> reader(text, path, warn) -> (line, record or Problem) pairs.
+#: Format name -> reader(text, path, warn) -> (line, record or BadRecord) pairs.
 READERS: dict[str, Callable[[InputText, str, Warn], Iterator[tuple[int, Any]]]] = {
     "listing": _read_listing,
     "jsonl": _read_jsonl,

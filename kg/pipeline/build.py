@@ -37,7 +37,7 @@ from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, Ext
 from kg.pipeline.parallel import extract_papers
 from kg.pipeline.progress import Stages
 from kg.pipeline.update import continue_ingest
-from kg.records import Skip, shown_name
+from kg.records import Problem, shown_name
 from kg.resolve import Resolver, StaleResolutionError
 
 __all__ = ["BuildSummary", "build", "RDF_EXTENSIONS"]
@@ -51,8 +51,8 @@ class BuildSummary:
     records_read: int = 0
     papers: int = 0
     duplicates: int = 0
-    skipped: list[Skip] = field(default_factory=list)
-    warnings: list[Skip] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     nodes: Counter = field(default_factory=Counter)
     edges: Counter = field(default_factory=Counter)
     claims: int = 0
@@ -103,8 +103,8 @@ def build(
     include_abstracts: bool = True,
     min_confidence: float = 0.0,
     max_nodes: int = HTML_MAX_NODES,
-    on_skip: Callable[[Skip], None] | None = None,
-    on_warning: Callable[[Skip], None] | None = None,
+    on_skip: Callable[[Problem], None] | None = None,
+    on_warning: Callable[[Problem], None] | None = None,
     jobs: int = 1,
     cache: bool = False,
     update: bool = False,
@@ -151,10 +151,10 @@ class _CacheSlot:
     """The build's cache; a damaged one is set aside and replaced by a fresh one (an update stops instead)."""
 
     def __init__(self, path: Path, *, update: bool, summary_notes: list[str],
-                 on_warning: Callable[[Skip], None] | None) -> None:
+                 on_warning: Callable[[Problem], None] | None) -> None:
         self.path, self.update, self.notes, self.on_warning = path, update, summary_notes, on_warning
         self.store: ExtractionCache | None = None
-        self.warnings: list[Skip] = []  # counted in the summary, not stored with the build's own warnings
+        self.warnings: list[Problem] = []  # counted in the summary, not stored with the build's own warnings
 
     def open(self) -> ExtractionCache:
         try:
@@ -174,7 +174,7 @@ class _CacheSlot:
             raise CacheDamagedError(e.path, e.__cause__ or e, hint=_REBUILD_HINT + " (that sets the damaged cache aside)") from e
         moved = set_aside(self.path)
         self.notes.append(f"cache:             damaged ({e.detail}); set aside as {moved.name}")
-        warning = Skip(str(self.path), None, f"damaged cache ({e.detail}) set aside as {moved.name}; building without it")
+        warning = Problem.warning(str(self.path), None, f"damaged cache ({e.detail}) set aside as {moved.name}; building without it")
         self.warnings.append(warning)
         if self.on_warning:
             self.on_warning(warning)
@@ -198,7 +198,7 @@ _REBUILD_HINT = "run kg build with all inputs (the earlier ones and the new) wit
 
 def _build_locked(inputs: Sequence[str | Path], out: Path, *, fmt: str, rdf_formats: Sequence[str],
                   include_abstracts: bool, min_confidence: float, max_nodes: int,
-                  on_skip: Callable[[Skip], None] | None, on_warning: Callable[[Skip], None] | None, jobs: int,
+                  on_skip: Callable[[Problem], None] | None, on_warning: Callable[[Problem], None] | None, jobs: int,
                   cache: bool, update: bool, scheduler: str | None, quiet: bool, stages: Stages,
                   return_graph: bool) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
     """build() while holding the lock of `out`."""

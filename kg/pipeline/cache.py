@@ -25,7 +25,7 @@ from typing import Any
 
 from kg.defaults import CACHE_FILENAME, PACKAGE_DIR
 from kg.errors import KGError, OutputError
-from kg.records import Claim, Extraction, Mention, Paper, Skip
+from kg.records import Claim, Extraction, Mention, Paper, Problem
 
 __all__ = ["ExtractionCache", "BuildState", "content_key", "extractor_version", "extraction_to_json",
            "extraction_from_json", "CACHE_FILENAME", "CacheDamagedError", "set_aside", "state_version"]
@@ -237,8 +237,8 @@ class BuildState:
     papers: list[Paper]
     records_read: int = 0
     duplicates: int = 0
-    skipped: list[Skip] = dataclasses.field(default_factory=list)
-    warnings: list[Skip] = dataclasses.field(default_factory=list)
+    skipped: list[Problem] = dataclasses.field(default_factory=list)
+    warnings: list[Problem] = dataclasses.field(default_factory=list)
     inputs: list[str] = dataclasses.field(default_factory=list)
 
 
@@ -397,7 +397,7 @@ class ExtractionCache:
         with _gc_paused():
             papers = [_record(Paper, json.loads(d)) for (d,) in self._db.execute("SELECT data FROM paper ORDER BY seq")]
         return BuildState(papers, meta["records_read"], meta["duplicates"],
-                          [Skip(*s) for s in meta["skipped"]], [Skip(*s) for s in meta["warnings"]], meta["inputs"])
+                          [Problem.skip(*s) for s in meta["skipped"]], [Problem.warning(*s) for s in meta["warnings"]], meta["inputs"])
 
     @_guarded
     def forget_build(self) -> None:

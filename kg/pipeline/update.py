@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kg.ingest.papers import Ingested, read_papers
 from kg.pipeline.cache import BuildState
-from kg.records import Paper, Skip
+from kg.records import Paper, Problem
 
 __all__ = ["continue_ingest"]
 
@@ -27,8 +27,8 @@ def continue_ingest(
     inputs: Sequence[str | Path],
     *,
     fmt: str = "auto",
-    on_skip: Callable[[Skip], None] | None = None,
-    on_warning: Callable[[Skip], None] | None = None,
+    on_skip: Callable[[Problem], None] | None = None,
+    on_warning: Callable[[Problem], None] | None = None,
 ) -> Ingested:
     """The previous build's papers, then the records of `inputs` merged into them.
 
