@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 import kg.pipeline.build
 import kg.pipeline.cache
+import kg.pipeline.outputs
 from kg.atomic import atomic_open, folder_lock
 from kg.cli import cli
 from kg.errors import InputError, OutputError
@@ -229,8 +230,8 @@ def test_a_whole_build_folder_copied_elsewhere_still_updates(tmp_path, monkeypat
     build([OLD], out_dir=src, cache=True)
     shutil.copytree(src, out)  # new inodes and ctimes, the same bytes: checked by content
     read = []
-    real = kg.pipeline.build._digest
-    monkeypatch.setattr(kg.pipeline.build, "_digest", lambda p: read.append(p.name) or real(p))
+    real = kg.pipeline.outputs._digest
+    monkeypatch.setattr(kg.pipeline.outputs, "_digest", lambda p: read.append(p.name) or real(p))
     _, summary = build([NEW], out_dir=out, cache=True, update=True)
     assert summary.patched is not None
     assert read[0] == "graph.ttl"
