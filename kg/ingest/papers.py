@@ -17,15 +17,15 @@ Formats (detected from each file's content, or forced with `fmt`):
 
 Files are read as UTF-8 (a byte-order mark, UTF-16 included, is honoured); a file that is not
 UTF-8 is read as Windows-1252/Latin-1 with a warning. Binary files (PDF, ZIP, gzip, images, ...)
-are skipped with their kind named (kg.ingest.readers holds the decoding and the readers; a large file in a
-line-based format is streamed, so memory follows the papers kept, not the file size; a line
-longer than kg.ingest.readers.MAX_LINE_CHARS is skipped unread). In a folder, only files with a known suffix
+are skipped with their kind named (kg.ingest.text holds the decoding, kg.ingest.readers the
+readers; a large file in a line-based format is streamed, so memory follows the papers kept, not
+the file size; a line longer than kg.ingest.text.MAX_LINE_CHARS is skipped unread). In a folder, only files with a known suffix
 (`INPUT_SUFFIXES`) or none are read; the others are reported as skipped. A subfolder that cannot be
 read is skipped with its reason; hidden names, and paperkg's own output folders (the build's --out,
 or any folder holding the build cache or graph.html beside centrality.csv), are not read. File names
 are shown escaped (kg.records.shown_name). Text fields are NFC-normalised, control
 and bidi-override characters are removed (with a warning) and white space is folded. A JSON number
-in a text field is taken as its text; an integer of more than kg.ingest.readers.MAX_INT_DIGITS digits is not.
+in a text field is taken as its text; an integer of more than kg.ingest.text.MAX_INT_DIGITS digits is not.
 
 A record that cannot be used is skipped with a reason naming its file and line; the others are
 still read. One paper given twice (same normalised title, or same arXiv id) is kept once.
@@ -45,12 +45,12 @@ from typing import Any
 
 from kg.defaults import CACHE_FILENAME, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS
 from kg.errors import FormatError, value_invalid_msg
-from kg.ingest.readers import (
+from kg.ingest.readers import READERS
+from kg.ingest.text import (
     DATE_LINE,
     FIELDS,
     FORMATS,
     INPUT_SUFFIXES,
-    READERS,
     BadRecord,
     LongNumber,
     detect_format,
@@ -366,7 +366,7 @@ def _walk(top: Path, skipped: list[Problem], warnings: list[Problem], out_ids: s
 def iter_records(path: Path, fmt: str, skipped: list[Problem], warnings: list[Problem]) -> Iterator[tuple[str, Paper]]:
     """(source, Paper) for each usable record of one file; problems go to `skipped`/`warnings`.
 
-    Records are read as they are needed (a large line-based file is streamed: kg.ingest.readers.open_input).
+    Records are read as they are needed (a large line-based file is streamed: kg.ingest.text.open_input).
     """
     where = shown_name(path)  # the name as messages, the cache and the RDF hold it
     got = open_input(path, fmt, warnings)
