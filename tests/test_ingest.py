@@ -9,7 +9,8 @@ import pytest
 
 from kg.defaults import SAMPLE_CORPUS_DIR
 from kg.errors import FormatError
-from kg.ingest.papers import detect_format, normalise_title, paper_key, read_papers
+from kg.ingest.fields import normalise_title, paper_key
+from kg.ingest.papers import detect_format, read_papers
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"
 

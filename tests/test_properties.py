@@ -24,7 +24,8 @@ from kg.export.html.page import render_html
 from kg.export.rdf import read_graph, safe_iri, to_ntriples, write_rdf
 from kg.extract.lexicon import Lexicon, norm_key
 from kg.graph.assemble import build_graph, entity_iri
-from kg.ingest.papers import FORMATS, clean_text, normalise_title, paper_key, read_papers
+from kg.ingest.fields import clean_text, normalise_title, paper_key
+from kg.ingest.papers import FORMATS, read_papers
 from kg.records import ENTITY_KINDS, Claim, Extraction, Mention, Paper
 from kg.resolve import entity_slug, resolve
 
