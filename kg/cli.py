@@ -3,6 +3,10 @@
 Exit status: 0 built (skipped records are reported, not fatal); 1 an error (missing graph,
 bad query, nothing readable); 2 a usage error (unknown option or format); 3 with --strict,
 when any record or file was skipped.
+
+Over 450 lines on purpose: ten commands, each click options, help text with examples, a call into
+the library and its output lines, kept in one file so that every command's options and messages read
+(and change) together; the work itself is in the stages (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -14,10 +18,10 @@ from pathlib import Path
 import click
 
 from kg import __version__
-from kg.analyze import ENGINES, MEASURES, PROJECTIONS, method_centrality, ranking
+from kg.analyze.centrality import ENGINES, MEASURES, PROJECTIONS, method_centrality, ranking
 from kg.defaults import DEFAULT_OUT_DIR, DEFAULT_TOP, HTML_MAX_NODES
 from kg.errors import FormatError, KGError, value_invalid_msg
-from kg.ingest import FORMATS as INPUT_FORMATS
+from kg.ingest.papers import FORMATS as INPUT_FORMATS
 
 EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 1, 2, 3
 DEFAULT_GRAPH = DEFAULT_OUT_DIR / "graph.ttl"
@@ -114,8 +118,8 @@ def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_n
       kg build new-week.jsonl --update --out field/
       kg build field.jsonl --distributed tcp://scheduler:8786
     """
-    from kg.build import RDF_EXTENSIONS
-    from kg.build import build as run_build
+    from kg.pipeline.build import RDF_EXTENSIONS
+    from kg.pipeline.build import build as run_build
 
     formats = tuple(f.strip() for f in rdf_formats.split(",") if f.strip())
     bad = [f for f in formats if f not in RDF_EXTENSIONS]
@@ -160,8 +164,8 @@ def query(query, list_, graph_path, fmt, params, timeout, allow_service):
       kg query my-query.rq --format csv
       kg query methods-on-dataset --param dataset=ImageNet
     """
-    from kg.query import format_result, list_queries, load_graph, resolve_query_arg
-    from kg.query_worker import run_query_with_timeout
+    from kg.sparql.query import format_result, list_queries, load_graph, resolve_query_arg
+    from kg.sparql.worker import run_query_with_timeout
 
     if list_:
         for name, description in list_queries():
@@ -238,7 +242,7 @@ def validate(graph_path, shapes_path):
       kg validate
       kg validate --graph outputs/graph.nt
     """
-    from kg.validate import SHAPES_PATH, validate_graph
+    from kg.sparql.validate import SHAPES_PATH, validate_graph
 
     conforms, lines = validate_graph(graph_path, shapes=shapes_path or SHAPES_PATH)
     for line in lines:
@@ -282,7 +286,7 @@ def serve(graph_path, host, port, timeout, max_rows, workers, max_memory, cors_o
       kg serve --port 3030
       curl -H 'Accept: text/csv' 'http://127.0.0.1:3030/sparql' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3'
     """
-    from kg.serve import serve as run_server
+    from kg.sparql.serve import serve as run_server
 
     try:
         run_server(graph_path, host=host, port=port, on_ready=lambda url: click.echo(f"SPARQL endpoint at {url}"),
@@ -318,7 +322,7 @@ def communities(graph_path, seed, resolution, top, fmt):
       kg communities --top 10
       kg communities --resolution 1.5 --format json
     """
-    from kg.communities import communities as find_communities
+    from kg.analyze.communities import communities as find_communities
     from kg.export.rdf import read_graph
 
     G = read_graph(graph_path)
@@ -360,8 +364,8 @@ def trends(graph_path, period, top, min_count, show_all, fmt):
       kg trends --period month --top 10
       kg trends --period day --all --format csv
     """
+    from kg.analyze.trends import paper_periods, rising, trend_table
     from kg.export.rdf import read_graph
-    from kg.trends import paper_periods, rising, trend_table
 
     G = read_graph(graph_path)
     dating = paper_periods(G, period=period)
@@ -428,7 +432,7 @@ def export_graph(fmt, graph_path, out_path):
         elif fmt == "gexf":
             formats.write_gexf(G, path)
         else:
-            from kg.communities import communities as find_communities
+            from kg.analyze.communities import communities as find_communities
 
             formats.write_vosviewer_json(G, path, scores=method_centrality(G, measure="pagerank", on="full"),
                                          communities=find_communities(G))
@@ -466,14 +470,15 @@ def eval_graph(gold, gold_set, graph_path, jobs):
       kg eval --gold dev --graph outputs/graph.ttl
       kg eval my_labels.jsonl --graph out/graph.ttl
     """
-    from kg.evaluate import evaluate_graph, load_gold, score_table
+    from kg.evaluate.score import evaluate_graph, load_gold, score_table
     from kg.export.rdf import read_graph
 
     if (gold is None) == (gold_set is None):
         raise click.UsageError("give either a GOLD file or --gold dev|era")
     if gold_set is not None:
-        from kg.evalsets import build_in_memory, gold_set as shipped
-        from kg.parallel import default_jobs
+        from kg.evaluate.goldsets import build_in_memory
+        from kg.evaluate.goldsets import gold_set as shipped
+        from kg.pipeline.parallel import default_jobs
 
         labelled = shipped(gold_set)
         records = load_gold(labelled.gold)
@@ -503,15 +508,15 @@ def html(graph_path, out_path, max_nodes, color_by, seed):
       kg html --max-nodes 1000
       kg html --graph out/graph.ttl --out out/map.html --color-by cluster
     """
-    from kg.analyze import method_centrality
-    from kg.export.html import write_html
+    from kg.analyze.centrality import method_centrality
+    from kg.export.html.page import write_html
     from kg.export.rdf import read_graph
 
     G = read_graph(graph_path)
     clusters = None
     if color_by == "cluster":
-        from kg.communities import communities as find_communities
-        from kg.communities import node_community
+        from kg.analyze.communities import communities as find_communities
+        from kg.analyze.communities import node_community
 
         clusters = node_community(find_communities(G, seed=seed))
     out_path = out_path or Path(graph_path).with_name("graph.html")

@@ -11,6 +11,8 @@ LEXICON_DIR = PACKAGE_DIR / "data" / "lexicon"
 PATTERN_DIR = PACKAGE_DIR / "extract" / "patterns"
 QUERY_DIR = PACKAGE_DIR / "queries"
 DEFAULT_OUT_DIR = Path("outputs")
+#: Where `kg build` keeps its cache, inside the output folder (ingest skips folders holding one).
+CACHE_FILENAME = ".kg-cache.sqlite3"
 #: The ontology and SHACL shapes: top-level schema/ in the source tree, kg/schema/ in an installed
 #: wheel (pyproject maps the one onto the other).
 SCHEMA_DIR = PACKAGE_DIR / "schema" if (PACKAGE_DIR / "schema").is_dir() else PACKAGE_DIR.parent / "schema"

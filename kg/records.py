@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Literal
 
-__all__ = ["Paper", "Skip", "Mention", "Claim", "Extraction", "Entity", "ENTITY_KINDS", "shown_name"]
+__all__ = ["Paper", "Problem", "Severity", "Mention", "Claim", "Extraction", "Entity", "ENTITY_KINDS", "shown_name"]
 
 #: The kinds of named entity the extractor finds (code repositories are handled apart).
 ENTITY_KINDS = ("method", "dataset", "task", "metric")
@@ -47,13 +48,19 @@ class Paper:
     categories: tuple[str, ...] = ()
 
 
+#: How bad a Problem is: "skip", the record or file was not built; "warning", it was built, changed.
+Severity = Literal["skip", "warning"]
+
+
 @dataclass(frozen=True, slots=True)
-class Skip:
-    """A record (or whole file) that was not built, and why."""
+class Problem:
+    """Something wrong with an input, and where: a record or file not built (severity "skip"), or
+    built with a change the user should know of (severity "warning")."""
 
     path: str
     line: int | None  # 1-based line (or record number for JSON arrays); None for whole files
     reason: str
+    severity: Severity = "skip"
 
     def __post_init__(self) -> None:
         # Made safe here, where every problem passes, so no caller can forget: a file name is
@@ -61,7 +68,18 @@ class Skip:
         object.__setattr__(self, "path", shown_name(self.path))
         object.__setattr__(self, "reason", shown_name(self.reason))
 
+    @classmethod
+    def skip(cls, path: str, line: int | None, reason: str) -> Problem:
+        """A record or file that was not built, and why."""
+        return cls(path, line, reason, "skip")
+
+    @classmethod
+    def warning(cls, path: str, line: int | None, reason: str) -> Problem:
+        """A record or file that was built, but changed or left partly out, and how."""
+        return cls(path, line, reason, "warning")
+
     def __str__(self) -> str:
+        # The severity is not printed: the caller says "skipped" or "warning:" (kg.cli).
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.reason}"
 

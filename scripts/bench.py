@@ -134,8 +134,8 @@ def make_corpus(n: int, path: Path, seed: int, *, distinct: bool = False) -> Non
 
 
 def timed_build(label: str, inputs: list[Path], out: Path, records_hint: int, **kw) -> tuple[float, object]:
-    """Run kg.build.build, printing one row per stage; returns (seconds, summary)."""
-    from kg.build import build
+    """Run kg.pipeline.build.build, printing one row per stage; returns (seconds, summary)."""
+    from kg.pipeline.build import build
 
     sampler = RssSampler()
     rows: list[tuple[str, float, int, int]] = []
@@ -191,8 +191,8 @@ def main() -> None:
     out = args.out or tmp / "out"
     kw = dict(rdf_formats=tuple(args.rdf_format.split(",")), jobs=args.jobs, cache=not args.no_cache,
               scheduler=args.distributed, quiet=True)
-    from kg.cache import extractor_version
-    from kg.parallel import available_cpus
+    from kg.pipeline.cache import extractor_version
+    from kg.pipeline.parallel import available_cpus
 
     print(f"corpus {corpus} ({args.n:,} records); jobs {args.jobs} of {available_cpus()} CPUs; "
           f"engine {'dask ' + args.distributed if args.distributed else 'processes'}; cache {not args.no_cache}; "

@@ -10,8 +10,8 @@ import time
 
 import networkx as nx
 
-from kg.analyze import method_centrality, project
-from kg.engines import engine_available
+from kg.analyze.centrality import method_centrality, project
+from kg.analyze.engines import engine_available
 
 
 def random_kg(n: int, m: int, seed: int) -> nx.MultiDiGraph:

@@ -18,8 +18,8 @@ import time
 import numpy as np
 
 from kg.defaults import HTML_MAX_NODES, NODE_KINDS, RELATIONS
-from kg.export.html_snapshot import render_html_snapshot
-from kg.snapshot import Snapshot
+from kg.export.html.snapshot import render_html_snapshot
+from kg.graph.snapshot import Snapshot
 
 R = "https://w3id.org/paperkg/resource/"
 ENTITY_KINDS = ("method", "dataset", "task", "metric")
@@ -111,7 +111,7 @@ def main() -> None:
         render_html_snapshot(snap, max_nodes=args.max_nodes, scores=scores)
         print(f"render_html_snapshot, PageRank computed here: {time.perf_counter() - t0:.2f} s")
     if args.compare:
-        from kg.export.html import render_html
+        from kg.export.html.page import render_html
 
         t0 = time.perf_counter()
         G = snap.to_graph()

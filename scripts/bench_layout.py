@@ -4,7 +4,7 @@
     .venv/bin/python scripts/bench_layout.py GRAPH.ttl [--max-nodes 10000] [--runs 2] [--networkx]
 
 Reads the graph, picks the nodes the map would draw (as `kg html` does), then times
-kg.export.html_layout.layout on them `--runs` times and says whether the runs gave the same
+kg.export.html.layout.layout on them `--runs` times and says whether the runs gave the same
 positions. `--networkx` also times the old way (networkx's spring layout on every component;
 minutes for 10,000 nodes). Prints numbers, asserts nothing. To make a large graph, build 30,000
 synthetic papers (the benchmark data's make_corpus.py, `30000 c.jsonl --distinct`):
@@ -21,8 +21,8 @@ from unittest import mock
 
 import networkx as nx
 
-from kg.analyze import method_centrality
-from kg.export import html_layout
+from kg.analyze.centrality import method_centrality
+from kg.export.html import layout as html_layout
 from kg.export.rdf import read_graph
 
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import networkx as nx  # noqa: E402
 
 from kg.export.rdf import read_graph, write_rdf  # noqa: E402
-from kg.query import load_graph, resolve_query_arg, run_query  # noqa: E402
+from kg.sparql.query import load_graph, resolve_query_arg, run_query  # noqa: E402
 
 R = "https://w3id.org/paperkg/resource/"
 

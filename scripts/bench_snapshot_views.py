@@ -1,4 +1,4 @@
-"""Time the build's views from a Snapshot (kg.snapshot_views) on a synthetic 100k-paper snapshot; prints numbers.
+"""Time the build's views from a Snapshot (kg.analyze.snapshot_views) on a synthetic 100k-paper snapshot; prints numbers.
 
 Run: .venv/bin/python scripts/bench_snapshot_views.py [--papers 100000 --entities 25000 --mentions 10 --graph]
 
@@ -17,12 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-import kg.build  # noqa: F401  (imported by any build already; kept out of the first timing)
+import kg.pipeline.build  # noqa: F401  (imported by any build already; kept out of the first timing)
+from kg.analyze.snapshot_views import (
+    snapshot_method_scores,
+    snapshot_pagerank,
+    snapshot_summary_counts,
+    trend_table_snapshot,
+)
 from kg.defaults import NODE_KINDS, RELATIONS, RESOURCE_BASE
-from kg.export.charts import write_trends_chart
-from kg.snapshot import KIND_CODE, REL_CODE, Snapshot
-from kg.snapshot_views import (snapshot_method_scores, snapshot_pagerank, snapshot_summary_counts,
-                               trend_table_snapshot, write_centrality_csv_snapshot, write_top_methods_chart_snapshot)
+from kg.export.centrality import write_centrality_csv_snapshot
+from kg.export.charts import write_top_methods_chart_snapshot, write_trends_chart
+from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 
 ENTITY_KINDS = (("method", 0.8), ("dataset", 0.1), ("task", 0.07), ("metric", 0.03))
 
@@ -119,9 +124,9 @@ def main() -> None:
         print(f"{'all views':34} {time.perf_counter() - t0:8.3f} s wall {time.process_time() - c0:8.3f} s cpu"
               f"  ({len(rows)} trend rows)")
         if args.graph:
-            from kg.analyze import centrality, method_scores, project
-            from kg.build import write_centrality_csv
-            from kg.trends import trend_table
+            from kg.analyze.centrality import centrality, method_scores, project
+            from kg.analyze.trends import trend_table
+            from kg.export.centrality import write_centrality_csv
 
             G = timed("snap.to_graph()", snap.to_graph)
             t1, c1 = time.perf_counter(), time.process_time()

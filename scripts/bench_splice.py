@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_rdf import synthetic_graph  # noqa: E402
 
 from kg.export.rdf import RDF_FORMATS, owned_blocks, owned_subjects, write_rdf_formats  # noqa: E402
-from kg.export.rdf_splice import splice_rdf  # noqa: E402
+from kg.export.rdf.splice import splice_rdf  # noqa: E402
 
 EXT = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}
 

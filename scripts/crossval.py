@@ -28,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import kg.extract.junk as junk  # noqa: E402
-from kg.evalsets import GOLD_SETS, build_in_memory  # noqa: E402
-from kg.evaluate import KINDS, Score, load_gold, predictions, score_predictions  # noqa: E402
+from kg.evaluate.goldsets import GOLD_SETS, build_in_memory  # noqa: E402
+from kg.evaluate.score import KINDS, Score, load_gold, predictions, score_predictions  # noqa: E402
 
 #: The kinds whose mean F1 chooses a configuration (tasks~ stands for tasks; repos are rule-exact).
 OBJECTIVE_KINDS = ("proposed", "methods", "datasets", "tasks~", "metrics", "evaluates_on", "improves_over")
@@ -99,7 +99,7 @@ def folds_of(records: list[tuple[str, dict]], k: int, seed: int) -> list[int]:
 
 
 def run_config(cfg: Config, jobs: int) -> dict[str, dict]:
-    """Per set: the predictions (kg.evaluate.predictions) of a build with `cfg`."""
+    """Per set: the predictions (kg.evaluate.score.predictions) of a build with `cfg`."""
     saved = junk.SETTINGS
     junk.SETTINGS = cfg.junk  # read at extraction time; worker processes are forked after this
     try:

@@ -10,7 +10,11 @@ corpus does: a few names recur everywhere, most are rare. Same N and seed, same 
 Titles repeat (most records merge as duplicates); --distinct numbers them, "(no. ID)", so every
 record is a paper of its own, as in a real field.
 """
-import json, pathlib, random, re, sys
+import json
+import pathlib
+import random
+import re
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 JUNK = re.compile(r"^(new|Subscribe|byAK and the research community|Get trending papers in your email inbox( once a day)?!|[A-Z][a-z]{2} \d{1,2})$")

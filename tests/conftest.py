@@ -1,4 +1,4 @@
-"""Shared fixtures: a tiny hand-built graph with known contents, following kg.graph's schema."""
+"""Shared fixtures: a tiny hand-built graph with known contents, following kg.graph.assemble's schema."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg.analyze import method_centrality, project, ranking
+from kg.analyze.centrality import method_centrality, project, ranking
 
 
 def star(n_leaves=4):
@@ -57,9 +57,9 @@ def test_ranking_breaks_ties_by_id():
 
 # --- measures on named graphs with published values, and the fast engine agreeing with networkx ---
 
-import kg.engines as engines  # noqa: E402
-from kg.analyze import MEASURES, PROJECTIONS, AnalysisError, CentralityUndefinedError  # noqa: E402
-from kg.engines import EngineUnavailableError  # noqa: E402
+import kg.analyze.engines as engines  # noqa: E402
+from kg.analyze.centrality import MEASURES, PROJECTIONS, AnalysisError, CentralityUndefinedError  # noqa: E402
+from kg.analyze.engines import EngineUnavailableError  # noqa: E402
 
 HAS_RX = engines.engine_available("rustworkx")
 

@@ -14,14 +14,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import kg.build
-import kg.cache
+import kg.pipeline.build
+import kg.pipeline.cache
+import kg.pipeline.outputs
 from kg.atomic import atomic_open, folder_lock
-from kg.build import build
-from kg.cache import CACHE_FILENAME, ExtractionCache, extractor_version
 from kg.cli import cli
 from kg.errors import InputError, OutputError
-from kg.ingest import read_papers
+from kg.ingest.papers import read_papers
+from kg.pipeline.build import build
+from kg.pipeline.cache import CACHE_FILENAME, ExtractionCache, extractor_version
 from kg.records import Extraction
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"
@@ -89,7 +90,7 @@ def test_temp_names_carry_the_writer_pid(tmp_path):
 # --- all outputs or none ---------------------------------------------------------------------------
 
 def _full_disk_in(monkeypatch, writer: str) -> None:
-    """Make kg.build's `writer` write part of its file and then find the disk full."""
+    """Make kg.pipeline.build's `writer` write part of its file and then find the disk full."""
 
     def fail(snap, *args, **kwargs):
         path = next(a for a in (*args, *kwargs.values()) if isinstance(a, Path))
@@ -97,7 +98,7 @@ def _full_disk_in(monkeypatch, writer: str) -> None:
             f.write("<partial")
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(kg.build, writer, fail)
+    monkeypatch.setattr(kg.pipeline.build, writer, fail)
 
 
 @pytest.mark.parametrize("update", [False, True], ids=["build", "update"])
@@ -130,7 +131,7 @@ def test_a_full_disk_while_saving_the_cache_leaves_every_old_output_unchanged(tm
         e.sqlite_errorcode = sqlite3.SQLITE_FULL
         raise e
 
-    monkeypatch.setattr(kg.cache.ExtractionCache, "save_build", kg.cache._guarded(full))
+    monkeypatch.setattr(kg.pipeline.cache.ExtractionCache, "save_build", kg.pipeline.cache._guarded(full))
     with pytest.raises(OutputError, match=f"^disk full: cannot write the cache {out / CACHE_FILENAME}"):
         build([OLD, NEW], out_dir=out, cache=True)
     assert outputs(out) == before
@@ -229,8 +230,8 @@ def test_a_whole_build_folder_copied_elsewhere_still_updates(tmp_path, monkeypat
     build([OLD], out_dir=src, cache=True)
     shutil.copytree(src, out)  # new inodes and ctimes, the same bytes: checked by content
     read = []
-    real = kg.build._digest
-    monkeypatch.setattr(kg.build, "_digest", lambda p: read.append(p.name) or real(p))
+    real = kg.pipeline.outputs._digest
+    monkeypatch.setattr(kg.pipeline.outputs, "_digest", lambda p: read.append(p.name) or real(p))
     _, summary = build([NEW], out_dir=out, cache=True, update=True)
     assert summary.patched is not None
     assert read[0] == "graph.ttl"

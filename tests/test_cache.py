@@ -1,4 +1,4 @@
-"""The extraction cache and `kg build --update` (kg.cache, kg.update): reuse never changes the output."""
+"""The extraction cache and `kg build --update` (kg.pipeline.cache, kg.pipeline.update): reuse never changes the output."""
 
 from __future__ import annotations
 
@@ -10,20 +10,26 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import kg.parallel
-from kg.build import build
-from kg.cache import (CACHE_FILENAME, ExtractionCache, content_key, extraction_from_json, extraction_to_json,
-                      extractor_version)
+import kg.pipeline.parallel
 from kg.cli import cli
 from kg.errors import InputError
-from kg.ingest import read_papers
-from kg.parallel import extract_parallel
+from kg.ingest.papers import read_papers
+from kg.pipeline.build import build
+from kg.pipeline.cache import (
+    CACHE_FILENAME,
+    ExtractionCache,
+    content_key,
+    extraction_from_json,
+    extraction_to_json,
+    extractor_version,
+)
+from kg.pipeline.parallel import extract_parallel
 from kg.records import Claim, Extraction, Mention
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"
 FILES = sorted(FIX.iterdir())
 COMPARED = ("graph.ttl", "graph.nt", "centrality.csv")
-KG_DIR = Path(kg.parallel.__file__).parent
+KG_DIR = Path(kg.pipeline.parallel.__file__).parent.parent
 
 
 def _build(inputs, out: Path, **kw) -> dict[str, bytes]:
@@ -54,7 +60,7 @@ def test_builds_with_and_without_cache_are_byte_identical(tmp_path, monkeypatch)
     plain = _build([FIX], tmp_path / "plain", cache=False)
     cold = _build([FIX], tmp_path / "cached", cache=True)
     assert (tmp_path / "cached" / CACHE_FILENAME).exists() and not (tmp_path / "plain" / CACHE_FILENAME).exists()
-    monkeypatch.setattr(kg.parallel, "extract_parallel", _no_extraction)
+    monkeypatch.setattr(kg.pipeline.parallel, "extract_parallel", _no_extraction)
     warm = _build([FIX], tmp_path / "cached", cache=True)
     assert plain == cold == warm
 
@@ -123,8 +129,8 @@ def test_update_equals_a_full_rebuild(tmp_path, monkeypatch):
     full = _build(old + new, tmp_path / "full", cache=False)
     _build(old, tmp_path / "inc", cache=True)
     calls = []
-    real = kg.parallel.extract_parallel
-    monkeypatch.setattr(kg.parallel, "extract_parallel",
+    real = kg.pipeline.parallel.extract_parallel
+    monkeypatch.setattr(kg.pipeline.parallel, "extract_parallel",
                         lambda papers, **kw: calls.append(len(papers)) or real(papers, **kw))
     _, summary = build(new, out_dir=tmp_path / "inc", rdf_formats=("turtle", "ntriples"), cache=True, update=True)
     assert {n: (tmp_path / "inc" / n).read_bytes() for n in COMPARED} == full
@@ -217,3 +223,17 @@ def test_a_cache_of_an_older_schema_is_emptied_not_misread(tmp_path):
     db.close()
     with ExtractionCache(tmp_path / "c.sqlite3", version="v1") as c:
         assert c.get([("k", "T", "A")], min_confidence=0.0) == {}
+
+
+def test_a_stored_build_keeps_which_problems_were_skips_and_which_warnings(tmp_path):
+    from kg.pipeline.cache import BuildState
+    from kg.records import Problem
+
+    state = BuildState([], 3, 0, [Problem.skip("a.jsonl", 2, "record has no abstract")],
+                       [Problem.warning("b.jsonl", None, "not valid UTF-8; read as Latin-1 (Windows-1252)")], ["a.jsonl"])
+    with ExtractionCache(tmp_path / CACHE_FILENAME, version="v") as c:
+        c.save_build(state)
+    with ExtractionCache(tmp_path / CACHE_FILENAME, version="v") as c:
+        back = c.load_build()
+    assert back.skipped == state.skipped and back.warnings == state.warnings
+    assert [p.severity for p in back.skipped + back.warnings] == ["skip", "warning"]

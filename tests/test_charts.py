@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 
-from kg.analyze import method_centrality
+from kg.analyze.centrality import method_centrality
+from kg.analyze.trends import TrendRow, trend_table
 from kg.export.charts import top_methods_svg, trends_svg, write_top_methods_chart, write_trends_chart
-from kg.trends import TrendRow, trend_table
 
 SVG = "{http://www.w3.org/2000/svg}"
 

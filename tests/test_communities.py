@@ -8,9 +8,9 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.analyze import AnalysisError
+from kg.analyze.centrality import AnalysisError
+from kg.analyze.communities import Community, communities, node_community
 from kg.cli import cli
-from kg.communities import Community, communities, node_community
 from kg.export.rdf import write_rdf
 
 

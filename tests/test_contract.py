@@ -6,7 +6,7 @@ import pytest
 
 from conftest import make_tiny_graph
 from kg.export.rdf import write_rdf
-from kg.query import load_graph, run_query
+from kg.sparql.query import load_graph, run_query
 
 R = "https://w3id.org/paperkg/resource/"
 P1, P2 = R + "paper/p1", R + "paper/p2"

@@ -1,4 +1,4 @@
-"""Extraction on Dask (kg.distributed): a local two-worker cluster gives the one-process result."""
+"""Extraction on Dask (kg.pipeline.distributed): a local two-worker cluster gives the one-process result."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.distributed import extract_distributed
 from kg.errors import KGError
-from kg.ingest import read_papers
-from kg.parallel import extract_parallel
+from kg.ingest.papers import read_papers
+from kg.pipeline.build import build
+from kg.pipeline.distributed import extract_distributed
+from kg.pipeline.parallel import extract_parallel
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"
 COMPARED = ("graph.ttl", "graph.nt", "centrality.csv")
@@ -55,8 +55,8 @@ def test_build_on_the_cluster_is_byte_identical(cluster, tmp_path):
 def test_a_worker_with_other_rules_is_refused(cluster, monkeypatch):
     from distributed import Client
 
-    import kg.cache
+    import kg.pipeline.cache
 
-    monkeypatch.setattr(kg.cache, "extractor_version", lambda *a: "0" * 40)  # this side only
+    monkeypatch.setattr(kg.pipeline.cache, "extractor_version", lambda *a: "0" * 40)  # this side only
     with Client(cluster) as client, pytest.raises(KGError, match="another extractor"):
         extract_distributed(read_papers([FIX]).papers[:2], client=client)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import cli
-from kg.query import list_queries
+from kg.sparql.query import list_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from conftest import make_tiny_graph
 from kg.cli import cli
 from kg.errors import InputError
-from kg.evalsets import GOLD_SETS
-from kg.evaluate import KINDS, _norm, evaluate, evaluate_graph, load_gold
+from kg.evaluate.goldsets import GOLD_SETS
+from kg.evaluate.score import KINDS, _norm, evaluate, evaluate_graph, load_gold
 from kg.export.rdf import read_graph, write_rdf
-from kg.ingest import read_papers
+from kg.ingest.papers import read_papers
 
 GOLD = {
     "title": "FastNet: fast networks",  # matched by normalised title

@@ -9,8 +9,8 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+from kg.analyze.communities import communities
 from kg.cli import cli
-from kg.communities import communities
 from kg.export.formats import flatten, write_csv_lists, write_gexf, write_graphml, write_vosviewer_json
 from kg.export.rdf import write_rdf
 
@@ -166,7 +166,7 @@ def test_csv_lists_never_write_a_formula(tmp_path):
 
 
 def test_centrality_csv_never_writes_a_formula(tmp_path):
-    from kg.build import write_centrality_csv
+    from kg.export.centrality import write_centrality_csv
 
     G = nx.MultiDiGraph()
     G.add_node("https://w3id.org/paperkg/resource/method/m", kind="method", label="-cmd|calc", aliases=(), papers=())

@@ -15,10 +15,10 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-import kg.ingest
+import kg.ingest.fields
 from kg.cli import EXIT_ERROR, EXIT_SKIPPED, EXIT_USAGE, cli
 from kg.defaults import MAX_ABSTRACT_CHARS
-from kg.ingest import read_papers
+from kg.ingest.papers import read_papers
 
 GOOD = [
     {"id": "g1", "title": "GoodNet: A Fine Network", "abstract": "We propose GoodNet. GoodNet outperforms ResNet-50 on ImageNet."},
@@ -173,7 +173,7 @@ def test_one_megabyte_abstract_is_cut_with_a_warning(tmp_path, good, monkeypatch
     assert len(p.abstract) == MAX_ABSTRACT_CHARS
     assert read_papers([bad]).warnings[0].reason == f"abstract cut from 999,999 to {MAX_ABSTRACT_CHARS:,} characters"
     # Through the CLI with a smaller cap: extracting 100,000 characters takes seconds (see the report).
-    monkeypatch.setattr(kg.ingest, "MAX_ABSTRACT_CHARS", 5_000)
+    monkeypatch.setattr(kg.ingest.fields, "MAX_ABSTRACT_CHARS", 5_000)
     assert_case(tmp_path, bad, good, messages=[f"warning {bad}:1: abstract cut from 999,999 to 5,000 characters"],
                 kept=[rec["title"]], summary="warnings:          1")
 
@@ -319,7 +319,7 @@ def test_help_documents_the_exit_status():
 
 @pytest.fixture
 def names_graph(tmp_path, good) -> Path:
-    pytest.importorskip("kg.query")
+    pytest.importorskip("kg.sparql.query")
     bad = tmp_path / "names.jsonl"
     bad.write_text(jsonl(*({"title": n, "abstract": f"We propose {n}. It is evaluated on ImageNet."} for n in NAMES)),
                    encoding="utf-8")

@@ -7,11 +7,11 @@ import re
 
 import networkx as nx
 import pytest
-from conftest import R, make_tiny_graph, outputs_under_hash_seeds
 
+from conftest import R, make_tiny_graph, outputs_under_hash_seeds
 from kg.errors import KGError
-from kg.export.html import HtmlStats, write_html
-from kg.export.html_layout import node_centrality, select_nodes
+from kg.export.html.layout import node_centrality, select_nodes
+from kg.export.html.page import HtmlStats, write_html
 
 IMG_PROBE = "<img src=x onerror=alert(1)>"
 SCRIPT_PROBE = "</script><script>alert(1)</script>"
@@ -162,6 +162,6 @@ def grid_graph():
 def test_same_bytes_whatever_the_hash_seed(tmp_path):
     """Sets iterate in hash order, which changes per process: nothing on the page may depend on it."""
     code = ("import sys; sys.path.insert(0, 'tests'); from test_html import grid_graph; "
-            "from kg.export.html import write_html; write_html(grid_graph(), sys.argv[1], max_nodes=40)")
+            "from kg.export.html.page import write_html; write_html(grid_graph(), sys.argv[1], max_nodes=40)")
     outs = outputs_under_hash_seeds(code, tmp_path / "g.html")
     assert outs[0] == outs[1]

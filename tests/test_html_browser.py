@@ -11,7 +11,7 @@ import time
 import pytest
 from test_html import IMG_PROBE, SCRIPT_PROBE, probe_graph
 
-from kg.export.html import write_html
+from kg.export.html.page import write_html
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from kg.export import html_layout
-from kg.export.html_layout import LARGE_COMPONENT, force_layout, layout
+from kg.export.html import layout as html_layout
+from kg.export.html.layout import LARGE_COMPONENT, force_layout, layout
 
 
 def _bipartite(n_papers: int, n_entities: int, seed: int = 3) -> nx.MultiDiGraph:

@@ -9,22 +9,22 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import R, make_tiny_graph, outputs_under_hash_seeds
 from test_html import probe_graph
 
-from kg.analyze import project
+from conftest import R, make_tiny_graph, outputs_under_hash_seeds
+from kg.analyze.centrality import project
 from kg.defaults import CLAIM_RELATIONS, PAGERANK_ALPHA
 from kg.errors import KGError
-from kg.export.html import render_html, write_html
-from kg.export.html_layout import ENTITY_SHARE, node_centrality, select_indices, select_nodes
-from kg.export.html_snapshot import render_html_snapshot, write_html_snapshot
-from kg.snapshot import Snapshot
+from kg.export.html.layout import ENTITY_SHARE, node_centrality, select_indices, select_nodes
+from kg.export.html.page import render_html, write_html
+from kg.export.html.snapshot import render_html_snapshot, write_html_snapshot
+from kg.graph.snapshot import Snapshot
 
 ENTITY_KINDS = ("method", "dataset", "task", "metric")
 
 
 def random_graph(seed: int, n_papers: int = 120, n_entities: int = 50, n_repos: int = 6) -> nx.MultiDiGraph:
-    """A graph shaped as kg.graph.build_graph makes one (same attributes, same insertion order).
+    """A graph shaped as kg.graph.assemble.build_graph makes one (same attributes, same insertion order).
 
     Mentions are skewed (a few entities are in most papers, more than a panel lists), labels hold
     markup and non-ASCII text, some papers have no url, and claims pile up on a few edges.
@@ -234,7 +234,7 @@ def test_select_indices_on_arrays():
 @pytest.mark.slow  # two fresh interpreters
 def test_same_bytes_whatever_the_hash_seed(tmp_path):
     code = ("import sys; sys.path.insert(0, 'tests'); from test_html_snapshot import random_graph; "
-            "from kg.snapshot import Snapshot; from kg.export.html_snapshot import write_html_snapshot; "
+            "from kg.graph.snapshot import Snapshot; from kg.export.html.snapshot import write_html_snapshot; "
             "write_html_snapshot(Snapshot.from_graph(random_graph(7)), sys.argv[1], max_nodes=35)")
     outs = outputs_under_hash_seeds(code, tmp_path / "g.html")
     assert outs[0] == outs[1]

@@ -1,4 +1,4 @@
-"""Patching a stored graph with new papers gives the graph of a full rebuild (kg.incremental)."""
+"""Patching a stored graph with new papers gives the graph of a full rebuild (kg.graph.incremental)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import random
 import pytest
 
 from kg.defaults import SAMPLE_CORPUS_DIR
-from kg.graph import build_graph
-from kg.incremental import PaperAttrs, patch_snapshot
-from kg.ingest import read_papers
-from kg.parallel import extract_papers
+from kg.graph.assemble import build_graph
+from kg.graph.incremental import PaperAttrs, patch_snapshot
+from kg.graph.snapshot import Snapshot
+from kg.ingest.papers import read_papers
+from kg.pipeline.parallel import extract_papers
 from kg.records import Claim, Extraction, Mention, Paper
 from kg.resolve import Resolver, StaleResolutionError
-from kg.snapshot import Snapshot
 
 
 def full_snapshot(papers, extractions):

@@ -9,7 +9,8 @@ import pytest
 
 from kg.defaults import SAMPLE_CORPUS_DIR
 from kg.errors import FormatError
-from kg.ingest import detect_format, normalise_title, paper_key, read_papers
+from kg.ingest.fields import normalise_title, paper_key
+from kg.ingest.papers import detect_format, read_papers
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"
 
@@ -133,8 +134,8 @@ def test_unknown_format_is_a_format_error():
 
 
 def test_an_arxiv_id_filled_in_from_a_copy_merges_later_records_as_an_update_does(tmp_path):
-    from kg.cache import BuildState
-    from kg.update import continue_ingest
+    from kg.pipeline.cache import BuildState
+    from kg.pipeline.update import continue_ingest
 
     rec = lambda title, **kw: json.dumps({"title": title, "abstract": "We study it.", **kw})  # noqa: E731
     old = tmp_path / "old.jsonl"
@@ -149,3 +150,12 @@ def test_an_arxiv_id_filled_in_from_a_copy_merges_later_records_as_an_update_doe
     assert full.papers == update.papers and full.duplicates == update.duplicates == 2
     # Alpha Paper, first in the list, holds the arXiv id it was given by its copy: Gamma merges into it.
     assert [(p.title, p.url) for p in full.papers] == [("Alpha Paper", "https://example.org/g"), ("Beta Paper", None)]
+
+
+def test_skips_and_warnings_are_problems_of_their_severity(tmp_path):
+    good = tmp_path / "a.jsonl"
+    good.write_bytes(b'{"title": "Caf\xe9 nets", "abstract": "We study caf\xe9 nets."}\n{"title": "No abstract"}\n')
+    r = read_papers([good])
+    assert [(p.line, p.severity) for p in r.skipped] == [(2, "skip")]
+    assert r.warnings and {p.severity for p in r.warnings} == {"warning"}  # read as Latin-1
+    assert str(r.skipped[0]) == f"{good}:2: record has no abstract"  # the printed line names no severity

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import kg.readers
+import kg.ingest.text
 from kg.cli import EXIT_SKIPPED, cli
-from kg.ingest import read_papers
+from kg.ingest.papers import read_papers
 
 GOOD = {"title": "FastNet: Fast Networks for Everything", "abstract": "We propose FastNet. It beats SlowNet on ToySet."}
 
@@ -42,7 +42,7 @@ def test_huge_integer_id_spoils_only_its_own_field(tmp_path, digits):
     r = read_papers([f])
     assert [p.title for p in r.papers] == ["Paper number 1 on segmentation", "Paper number 2 on segmentation"]
     assert not r.skipped
-    if digits <= kg.readers.MAX_INT_DIGITS:  # exact as text: an id, like any numeric id
+    if digits <= kg.ingest.text.MAX_INT_DIGITS:  # exact as text: an id, like any numeric id
         assert r.papers[0].id == "7" * digits and not r.warnings
     else:
         assert r.papers[0].id is None
@@ -56,7 +56,7 @@ def test_huge_integer_title_and_author(tmp_path, digits):
     r = read_papers([f])
     kept = [p.title for p in r.papers]
     assert kept[0] == "Paper number 1 on segmentation" and kept[-1] == "Paper number 3 on segmentation"
-    if digits <= kg.readers.MAX_INT_DIGITS:
+    if digits <= kg.ingest.text.MAX_INT_DIGITS:
         assert kept[1] == "8" * digits and r.papers[0].authors == ("Ada Lovelace", "9" * digits)
         assert not r.skipped
     else:
@@ -84,14 +84,14 @@ def test_huge_integer_build_counts_the_skip(tmp_path):
 # --- file names ------------------------------------------------------------------------------
 
 def test_shown_name_escapes_and_is_idempotent():
-    from kg.records import Skip, shown_name
+    from kg.records import Problem, shown_name
 
     assert shown_name("bad\udcff.jsonl") == "bad\\xff.jsonl"
     assert shown_name("a\nb\tc\u202ed.jsonl") == "a\\nb\\tc\\u202ed.jsonl"
     assert shown_name(b"bad\xff.jsonl") == "bad\\xff.jsonl"
     assert shown_name(shown_name("x\ny")) == shown_name("x\ny") == "x\\ny"
     assert shown_name("Café/ü.jsonl") == "Café/ü.jsonl"
-    assert str(Skip("f\nskipped g", 1, "bad\nline")) == "f\\nskipped g:1: bad\\nline"
+    assert str(Problem.skip("f\nskipped g", 1, "bad\nline")) == "f\\nskipped g:1: bad\\nline"
 
 
 def test_non_utf8_file_name_is_read_and_built_with_its_cache(tmp_path):
@@ -214,7 +214,7 @@ def test_excluded_folder_and_out_equal_to_input(tmp_path):
 
 
 def test_output_files_are_the_ones_a_build_writes(tmp_path):
-    from kg.ingest import OUTPUT_FILES
+    from kg.ingest.papers import OUTPUT_FILES
 
     out = tmp_path / "out"
     result = run("build", jsonl(tmp_path / "p.jsonl", GOOD), "--out", out, "--no-cache",
@@ -232,7 +232,7 @@ def _streamed_file(path: Path, long_chars: int) -> Path:
         f.write("\n".join(good[:1000]) + "\n")
         f.write('{"title": "Runaway", "abstract": "' + "\0" * long_chars + '"}\n')
         f.write("\n".join(good[1000:]) + "\n")
-    assert path.stat().st_size > kg.readers.STREAM_MIN_BYTES
+    assert path.stat().st_size > kg.ingest.text.STREAM_MIN_BYTES
     return path
 
 
@@ -246,7 +246,7 @@ def _peak_reading(path: Path):
 
 
 def test_runaway_line_is_skipped_in_bounded_memory(tmp_path, monkeypatch):
-    monkeypatch.setattr(kg.readers, "MAX_LINE_CHARS", 64 * 1024)
+    monkeypatch.setattr(kg.ingest.text, "MAX_LINE_CHARS", 64 * 1024)
     f = _streamed_file(tmp_path / "big.jsonl", 8 << 20)
     r, peak = _peak_reading(f)
     assert len(r.papers) == 2000
@@ -258,17 +258,17 @@ def test_runaway_line_is_skipped_in_bounded_memory(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("streamed", [False, True])
 def test_long_line_same_problem_streamed_or_not(tmp_path, monkeypatch, streamed):
-    monkeypatch.setattr(kg.readers, "MAX_LINE_CHARS", 1000)
+    monkeypatch.setattr(kg.ingest.text, "MAX_LINE_CHARS", 1000)
     f = _streamed_file(tmp_path / "big.jsonl", 2000)
     if not streamed:  # read whole, as a small file is
-        monkeypatch.setattr(kg.readers, "STREAM_MIN_BYTES", 1 << 30)
+        monkeypatch.setattr(kg.ingest.text, "STREAM_MIN_BYTES", 1 << 30)
     r = read_papers([f])
     assert [str(s) for s in r.skipped] == [f"{f}:1001: line is 2,036 characters long (at most 1,000); not read"]
     assert len(r.papers) == 2000
 
 
 def test_long_line_in_csv_and_listing(tmp_path, monkeypatch):
-    monkeypatch.setattr(kg.readers, "MAX_LINE_CHARS", 100)
+    monkeypatch.setattr(kg.ingest.text, "MAX_LINE_CHARS", 100)
     csv_file = tmp_path / "p.csv"
     csv_file.write_text("title,abstract\nFirst Paper,An abstract.\nRunaway," + "y" * 300
                         + "\nThird Paper,Another abstract.\n", encoding="utf-8")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build
 from kg.cli import cli
-from kg.export.html import write_html
+from kg.export.html.page import write_html
 from kg.export.rdf import read_graph
+from kg.pipeline.build import build
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"
 
@@ -60,7 +60,7 @@ def test_build_and_html_run_offline(no_network, tmp_path):
 
 
 def test_query_runs_offline(no_network, tmp_path):
-    pytest.importorskip("kg.query", reason="kg.query is not written yet")
+    pytest.importorskip("kg.sparql.query", reason="kg.sparql.query is not written yet")
     build([FIX / "papers.jsonl"], out_dir=tmp_path)
     result = CliRunner().invoke(cli, ["query", "SELECT ?t WHERE { ?p dcterms:title ?t }", "--graph",
                                       str(tmp_path / "graph.ttl"), "--format", "json"], catch_exceptions=False)

@@ -1,4 +1,4 @@
-"""Multi-process extraction (kg.parallel) and progress bars (kg.progress): same result as one process."""
+"""Multi-process extraction (kg.pipeline.parallel) and progress bars (kg.pipeline.progress): same result as one process."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-import kg.parallel
-from kg.build import build
+import kg.pipeline.parallel
 from kg.errors import KGError
-from kg.ingest import read_papers
-from kg.parallel import default_jobs, extract_parallel
-from kg.progress import Progress, Stages, bars_wanted, progress
+from kg.ingest.papers import read_papers
+from kg.pipeline.build import build
+from kg.pipeline.parallel import default_jobs, extract_parallel
+from kg.pipeline.progress import Progress, Stages, bars_wanted, progress
 
 FIX = Path(__file__).parent / "fixtures" / "inputs"
 COMPARED = ("graph.ttl", "graph.nt", "centrality.csv")
@@ -42,7 +42,7 @@ def test_small_or_empty_input_and_bad_arguments(papers):
     assert extract_parallel(papers[:1], jobs=4) == extract_parallel(papers[:1], jobs=1)  # one chunk: no pool
     with pytest.raises(KGError, match="jobs"):
         extract_parallel(papers, jobs=-1)
-    assert 1 <= default_jobs() <= kg.parallel.MAX_DEFAULT_JOBS
+    assert 1 <= default_jobs() <= kg.pipeline.parallel.MAX_DEFAULT_JOBS
 
 
 def _build(out: Path, **kw) -> dict[str, bytes]:
@@ -51,7 +51,7 @@ def _build(out: Path, **kw) -> dict[str, bytes]:
 
 
 def test_jobs_1_and_jobs_2_builds_are_byte_identical(tmp_path, monkeypatch):
-    monkeypatch.setattr(kg.parallel, "DEFAULT_CHUNK_SIZE", 2)  # so that --jobs 2 really starts a pool
+    monkeypatch.setattr(kg.pipeline.parallel, "DEFAULT_CHUNK_SIZE", 2)  # so that --jobs 2 really starts a pool
     assert _build(tmp_path / "one", jobs=1) == _build(tmp_path / "two", jobs=2)
 
 

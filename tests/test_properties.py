@@ -20,11 +20,12 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from conftest import parse_with_oxigraph
 from kg.defaults import MAX_TITLE_CHARS
-from kg.export.html import render_html
+from kg.export.html.page import render_html
 from kg.export.rdf import read_graph, safe_iri, to_ntriples, write_rdf
 from kg.extract.lexicon import Lexicon, norm_key
-from kg.graph import build_graph, entity_iri
-from kg.ingest import FORMATS, clean_text, normalise_title, paper_key, read_papers
+from kg.graph.assemble import build_graph, entity_iri
+from kg.ingest.fields import clean_text, normalise_title, paper_key
+from kg.ingest.papers import FORMATS, read_papers
 from kg.records import ENTITY_KINDS, Claim, Extraction, Mention, Paper
 from kg.resolve import entity_slug, resolve
 
@@ -199,7 +200,7 @@ def test_resolution_gives_one_valid_distinct_iri_per_distinct_name(names, kind):
 
 @st.composite
 def graphs(draw):
-    """A graph built the way kg.build builds it, from papers and extractions holding any text."""
+    """A graph built the way kg.pipeline.build builds it, from papers and extractions holding any text."""
     n = draw(st.integers(1, 3))
     papers, extractions = [], []
     for i in range(n):

@@ -14,10 +14,18 @@ from conftest import make_tiny_graph
 from kg.cli import cli
 from kg.errors import GraphError, QueryError, QueryTimeoutError, ServiceRefusedError
 from kg.export.rdf import write_rdf
-from kg.query import (ENGINES, format_result, list_queries, load_graph, query_params, resolve_query_arg, run_query,
-                      stream_result)
-from kg.query_worker import QueryPool
-from kg.sparql_guard import find_service
+from kg.sparql.guard import find_service
+from kg.sparql.query import (
+    ENGINES,
+    format_result,
+    list_queries,
+    load_graph,
+    query_params,
+    resolve_query_arg,
+    run_query,
+    stream_result,
+)
+from kg.sparql.worker import QueryPool
 
 R = "https://w3id.org/paperkg/resource/"
 EVIL = 'Evil" } UNION { ?d ?p ?name } # DROP ALL ; SELECT'

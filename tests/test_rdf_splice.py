@@ -20,7 +20,7 @@ from kg.export.rdf import (
     owned_subjects,
     write_rdf_formats,
 )
-from kg.export.rdf_splice import splice_rdf
+from kg.export.rdf.splice import splice_rdf
 
 R = "https://w3id.org/paperkg/resource/"
 EXT = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}

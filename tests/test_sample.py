@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.build import build
-from kg.validate import validate_graph
+from kg.pipeline.build import build
+from kg.sparql.validate import validate_graph
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import make_tiny_graph
 from kg.export.rdf import write_rdf
-from kg.serve import make_sparql_server
+from kg.sparql.serve import make_sparql_server
 
 R = "https://w3id.org/paperkg/resource/"
 SELECT = "SELECT ?l WHERE { ?m a kg:Method ; rdfs:label ?l } ORDER BY ?l"

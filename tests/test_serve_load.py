@@ -14,7 +14,7 @@ import pytest
 
 from conftest import make_tiny_graph
 from kg.export.rdf import write_rdf
-from kg.serve import make_sparql_server
+from kg.sparql.serve import make_sparql_server
 
 HOSTILE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 SMALL = "SELECT ?l WHERE { ?m a kg:Method ; rdfs:label ?l } ORDER BY ?l"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import make_tiny_graph
 from kg.cli import cli
 from kg.export.rdf import write_rdf
-from kg.serve import make_sparql_server
+from kg.sparql.serve import make_sparql_server
 
 ALLOWED = "https://allowed.example"
 PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 20000000"

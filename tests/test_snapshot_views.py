@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-
 import random
 from collections import Counter
 from pathlib import Path
@@ -13,13 +12,18 @@ import numpy as np
 import pytest
 
 from conftest import make_tiny_graph
-from kg.analyze import AnalysisError, centrality, method_scores, pagerank_arrays, project
-from kg.build import build, write_centrality_csv
-from kg.export.charts import write_top_methods_chart
-from kg.snapshot import Snapshot
-from kg.snapshot_views import (snapshot_method_scores, snapshot_pagerank, snapshot_summary_counts,
-                               trend_table_snapshot, write_centrality_csv_snapshot, write_top_methods_chart_snapshot)
-from kg.trends import trend_table
+from kg.analyze.centrality import AnalysisError, centrality, method_scores, pagerank_arrays, project
+from kg.analyze.snapshot_views import (
+    snapshot_method_scores,
+    snapshot_pagerank,
+    snapshot_summary_counts,
+    trend_table_snapshot,
+)
+from kg.analyze.trends import trend_table
+from kg.export.centrality import write_centrality_csv, write_centrality_csv_snapshot
+from kg.export.charts import write_top_methods_chart, write_top_methods_chart_snapshot
+from kg.graph.snapshot import Snapshot
+from kg.pipeline.build import build
 
 R = "https://w3id.org/paperkg/resource/"
 FIX = Path(__file__).parent / "fixtures" / "inputs"
@@ -32,7 +36,7 @@ def paper(G, key, date):
 
 
 def schema_graph(dates, n_entities=12, seed=0) -> nx.MultiDiGraph:
-    """A random graph in kg.graph's schema: papers with `dates` mention, propose and link entities and
+    """A random graph in kg.graph.assemble's schema: papers with `dates` mention, propose and link entities and
     repos; claim edges between entities (never a self loop); unmentioned entities stay isolated."""
     rng = random.Random(seed)
     G = nx.MultiDiGraph()

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-import kg.readers
-from kg.ingest import read_papers
-from kg.readers import InputText, open_input
+import kg.ingest.text
+from kg.ingest.papers import read_papers
+from kg.ingest.text import InputText, open_input
 
 # Streaming starts above this many bytes in these tests (the head must still hold 4 KiB of text).
 SMALL = 8192
@@ -56,7 +56,7 @@ def _atom(path, records):
 
 
 def _read(path, monkeypatch, threshold):
-    monkeypatch.setattr(kg.readers, "STREAM_MIN_BYTES", threshold)
+    monkeypatch.setattr(kg.ingest.text, "STREAM_MIN_BYTES", threshold)
     r = read_papers([path])
     return r.papers, r.skipped, r.warnings, r.records_read, r.duplicates
 
@@ -66,7 +66,7 @@ def test_a_streamed_file_reads_as_the_whole_file_does(tmp_path, monkeypatch, wri
     path = tmp_path / name
     write(path, _records(300))
     assert path.stat().st_size > 2 * SMALL
-    monkeypatch.setattr(kg.readers, "STREAM_MIN_BYTES", SMALL)
+    monkeypatch.setattr(kg.ingest.text, "STREAM_MIN_BYTES", SMALL)
     kind, text = open_input(path, "auto", [])
     assert isinstance(text, InputText) and text.text is None, "expected the streamed path"
     streamed = _read(path, monkeypatch, SMALL)
@@ -76,7 +76,7 @@ def test_a_streamed_file_reads_as_the_whole_file_does(tmp_path, monkeypatch, wri
 
 
 def test_files_that_need_the_whole_text_are_read_whole(tmp_path, monkeypatch):
-    monkeypatch.setattr(kg.readers, "STREAM_MIN_BYTES", SMALL)
+    monkeypatch.setattr(kg.ingest.text, "STREAM_MIN_BYTES", SMALL)
     records = _records(300)
     latin = tmp_path / "latin.jsonl"  # not UTF-8 past the head: decoded whole as Windows-1252
     latin.write_bytes(b"\n".join(json.dumps(r).encode() for r in records) + b'\n{"title": "Caf\xe9", "abstract": "x"}\n')
@@ -93,7 +93,7 @@ def test_files_that_need_the_whole_text_are_read_whole(tmp_path, monkeypatch):
 
 
 def test_binary_and_blank_large_files_are_reported_as_before(tmp_path, monkeypatch):
-    monkeypatch.setattr(kg.readers, "STREAM_MIN_BYTES", SMALL)
+    monkeypatch.setattr(kg.ingest.text, "STREAM_MIN_BYTES", SMALL)
     pdf = tmp_path / "a.jsonl"
     pdf.write_bytes(b"%PDF-1.7\n" + b"x" * (3 * SMALL))
     blank = tmp_path / "b.jsonl"

@@ -6,10 +6,10 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.analyze import AnalysisError
+from kg.analyze.centrality import AnalysisError
+from kg.analyze.trends import Rising, TrendRow, paper_periods, rising, trend_table
 from kg.cli import cli
 from kg.export.rdf import write_rdf
-from kg.trends import Rising, TrendRow, paper_periods, rising, trend_table
 
 
 def dated(papers: list[tuple[str | None, str]]) -> nx.MultiDiGraph:

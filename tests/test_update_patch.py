@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
 from kg.defaults import SAMPLE_CORPUS_DIR
 from kg.errors import InputError
+from kg.pipeline.build import build
 
 OUTPUTS = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "centrality.csv", "top_methods.svg", "trends.svg")
 FORMATS = ("turtle", "ntriples", "jsonld")

@@ -10,7 +10,7 @@ from conftest import make_tiny_graph
 from kg.cli import cli
 from kg.errors import GraphError
 from kg.export.rdf import to_rdf, write_rdf
-from kg.validate import validate_graph
+from kg.sparql.validate import validate_graph
 
 pytest.importorskip("pyshacl")
 

@@ -9,7 +9,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from conftest import make_tiny_graph
 from kg.defaults import ONTOLOGY_NS
 from kg.export.rdf import to_rdf
-from kg.validate import ONTOLOGY_PATH
+from kg.sparql.validate import ONTOLOGY_PATH
 from kg.vocab import KG, PREFIXES
 
 DECLARING_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.analyze import ranking
+from kg.analyze.centrality import ranking
+from kg.analyze.snapshot_views import node_label
 from kg.atomic import atomic_open
+from kg.graph.snapshot import Snapshot
 
 __all__ = ["PALETTE", "bars_svg", "top_methods_svg", "trends_svg", "write_svg", "write_top_methods_chart",
-           "write_trends_chart"]
+           "write_trends_chart", "write_top_methods_chart_snapshot"]
 
 #: Colour-blind-friendly categorical colours (Tableau 10), used in order.
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -57,7 +59,7 @@ def top_methods_svg(G: nx.MultiDiGraph, scores: Mapping[str, float], *, top: int
 def bars_svg(bars: Sequence[tuple[str, float]], *, title: str = "Most central methods") -> str:
     """A horizontal bar chart of (label, score) `bars` in the order given (an SVG string).
 
-    `top_methods_svg` draws it from a graph; kg.snapshot_views from the build's compact snapshot.
+    `top_methods_svg` draws it from a graph; kg.analyze.snapshot_views from the build's compact snapshot.
 
     >>> bars_svg([]).count("no methods")
     1
@@ -83,7 +85,7 @@ def bars_svg(bars: Sequence[tuple[str, float]], *, title: str = "Most central me
 def trends_svg(rows: Iterable, *, top: int = 8, title: str = "Mentions per period") -> str:
     """A line chart of papers per period for the `top` most-mentioned entities (an SVG string).
 
-    `rows` are kg.trends.trend_table rows (period, kind, label, count, ...). Entities are
+    `rows` are kg.analyze.trends.trend_table rows (period, kind, label, count, ...). Entities are
     picked by total count, ties by label; periods with no mention count 0.
 
     >>> svg = trends_svg([("2024-01", "method", "A", 2), ("2024-02", "method", "A", 3)])
@@ -155,3 +157,9 @@ def write_svg(svg: str, path: str | Path) -> None:
 def write_trends_chart(rows: Iterable, path: str | Path, *, top: int = 8) -> None:
     """Write `trends_svg` of trend_table rows to `path` (atomically)."""
     write_svg(trends_svg(rows, top=top), path)
+
+
+def write_top_methods_chart_snapshot(snap: Snapshot, scores: dict[str, float], path: str | Path,
+                                     top: int = 15) -> None:
+    """top_methods.svg, byte-identical to kg.export.charts.write_top_methods_chart."""
+    write_svg(bars_svg([(node_label(snap, n) or n, s) for n, s in ranking(dict(scores), top)]), path)

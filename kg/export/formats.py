@@ -12,9 +12,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.analyze import cooccurrence
+from kg.analyze.centrality import cooccurrence
+from kg.analyze.communities import Community, node_community
 from kg.atomic import atomic_open
-from kg.communities import Community, node_community
 from kg.csvsafe import safe_cell
 
 __all__ = ["flatten", "write_graphml", "write_gexf", "write_vosviewer_json", "write_csv_lists", "VOSVIEWER_KINDS"]

@@ -1,0 +1,199 @@
+"""The graph as sorted (subject, [(predicate, object)]) groups of N-Triples terms, the writers' single source."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from operator import itemgetter
+
+import networkx as nx
+
+from kg.export.rdf.terms import (
+    _KIND_CLASS,
+    _REL_PROP,
+    REIFIED_RELS,
+    T_ABSTRACT,
+    T_ALT,
+    T_ARXIV,
+    T_AUTHOR,
+    T_CODE,
+    T_CONFIDENCE,
+    T_CREATOR,
+    T_DATE,
+    T_DERIVED,
+    T_EVIDENCE,
+    T_FIRST,
+    T_IDENT,
+    T_LABEL,
+    T_NIL,
+    T_OBJ,
+    T_PAPER,
+    T_PRED,
+    T_REST,
+    T_SOURCE,
+    T_STATEMENT,
+    T_SUBJ,
+    T_TITLE,
+    T_TYPE,
+    T_URL,
+    _date,
+    _decimal,
+    _quote,
+    claim_iri,
+    safe_iri,
+)
+
+
+def _paper_triples(d: dict, include_abstracts: bool) -> Iterator[tuple[str, str]]:
+    yield T_TITLE, _quote(d.get("title") or d.get("label") or "")
+    if include_abstracts and d.get("abstract"):
+        yield T_ABSTRACT, _quote(d["abstract"])
+    if d.get("id"):
+        yield T_IDENT, _quote(str(d["id"]))
+    if d.get("arxiv_id"):
+        yield T_ARXIV, _quote(str(d["arxiv_id"]))
+    if d.get("url"):
+        yield T_URL, f"<{safe_iri(str(d['url']))}>"
+    if d.get("date"):
+        yield T_DATE, _date(str(d["date"]))
+    if d.get("source"):
+        yield T_SOURCE, _quote(str(d["source"]))
+    for a in d.get("authors") or ():
+        yield T_CREATOR, _quote(a)
+
+
+def _author_cells(stem: str, authors: tuple[str, ...]) -> Iterator[tuple[int, list]]:
+    """schema:author's rdf:List cells (index, pairs), so the author order survives; blank-node labels are stable."""
+    last = len(authors) - 1
+    for i, a in enumerate(authors):
+        yield i, [(T_FIRST, _quote(a)), (T_REST, f"{stem}{i + 1}" if i < last else T_NIL)]
+
+
+def _author_stem(s: str) -> str:
+    """The blank-node label of a paper's author list, less the cell index."""
+    return "_:a" + hashlib.sha1(s.encode("utf-8", "replace")).hexdigest()[:16] + "n"
+
+
+def _claim_paper(c: Mapping, iri: dict) -> str:
+    return iri.get(c["paper"]) or f"<{safe_iri(str(c['paper']))}>"
+
+
+def _claim_pairs(spo: tuple[str, str, str], c: Mapping, iri: dict) -> list:
+    s, p, o = spo
+    po = [(T_SUBJ, s), (T_PRED, p), (T_OBJ, o), (T_DERIVED, _claim_paper(c, iri))]
+    if c.get("evidence"):
+        po.append((T_EVIDENCE, _quote(c["evidence"])))
+    if c.get("confidence") is not None and (conf := _decimal(c["confidence"])):
+        po.append((T_CONFIDENCE, conf))
+    return po
+
+
+def _node_pairs(G: nx.MultiDiGraph, n, d: dict, iri: dict, include_abstracts: bool) -> tuple[list, list]:
+    """A node's rdf:type pairs and its other (predicate, object) pairs, out-edges included."""
+    s, kind = iri[n], d.get("kind")
+    types: list = []
+    po: list = []
+    if kind == "paper":
+        types.append((T_TYPE, T_PAPER))
+        po.extend(_paper_triples(d, include_abstracts))
+        if d.get("authors"):
+            po.append((T_AUTHOR, _author_stem(s) + "0"))
+    elif kind in _KIND_CLASS:
+        types.append((T_TYPE, _KIND_CLASS[kind]))
+        label = d.get("label") or ""
+        po.append((T_LABEL, _quote(label)))
+        po.extend((T_ALT, _quote(a)) for a in d.get("aliases") or () if a != label)
+        if d.get("confidence") is not None and (c := _decimal(d["confidence"])):
+            po.append((T_CONFIDENCE, c))
+    elif kind == "repo":
+        types.append((T_TYPE, T_CODE))
+    for v, keyed in G.succ[n].items():
+        for k, ed in keyed.items():
+            p = _REL_PROP.get(ed.get("rel", k))
+            if p is not None:
+                po.append((p, iri[v]))
+    return types, po
+
+
+# What a subject entry stands for: a node, a reified claim, or the cells of a paper's author list.
+_NODE, _CLAIM, _CELLS = 0, 1, 2
+
+
+def _entries(G: nx.MultiDiGraph, iri: dict) -> list[tuple[str, int, object, object]]:
+    """(sort key, what, a, b) per subject, unsorted: just enough to build its triples when written.
+
+    A paper's author-list cells share one entry keyed by their common label stem: no other
+    subject starts with that stem, so the cells sort together exactly where each would alone.
+    """
+    out: list = []
+    for u, v, k, ed in G.edges(keys=True, data=True):
+        rel = ed.get("rel", k)
+        if rel in REIFIED_RELS:
+            spo = (iri[u], _REL_PROP[rel], iri[v])
+            claims = ed.get("claims") or (({"paper": u},) if rel == "proposes" else ())
+            for c in claims:
+                st = claim_iri(spo[0][1:-1], spo[1][1:-1], spo[2][1:-1], _claim_paper(c, iri)[1:-1])
+                out.append((f"<{st}>", _CLAIM, spo, c))
+    for n, d in G.nodes(data=True):
+        s = iri[n]
+        out.append((s, _NODE, n, d))
+        if d.get("kind") == "paper" and d.get("authors"):
+            out.append((_author_stem(s), _CELLS, n, d))
+    return out
+
+
+def _merged(s: str, types: list, po: list) -> tuple[str, list]:
+    if len(types) > 1:
+        types = sorted(set(types))
+    return s, types + sorted(set(po))
+
+
+def _grouped(G: nx.MultiDiGraph, include_abstracts: bool) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Subjects sorted, each with its (predicate, object) pairs: rdf:type first, then sorted, no duplicates.
+
+    Only the subject keys are sorted up front; each subject's triples are built as it is yielded,
+    so a writer holds one subject's text at a time, not the whole graph's.
+    """
+    iri = {n: f"<{safe_iri(str(n))}>" for n in G.nodes}
+    entries = _entries(G, iri)
+    entries.sort(key=itemgetter(0))
+    i, end = 0, len(entries)
+    while i < end:
+        j = i + 1
+        while j < end and entries[j][0] == entries[i][0]:  # two node keys with one IRI, a claim stated twice
+            j += 1
+        key, what = entries[i][0], entries[i][1]
+        if what == _CELLS:
+            yield from _cells(key, [tuple(d["authors"]) for _, _, _, d in entries[i:j]])
+        else:
+            types: list = []
+            po: list = []
+            for _, what, a, b in entries[i:j]:
+                if what == _CLAIM:
+                    types.append((T_TYPE, T_STATEMENT))
+                    po.extend(_claim_pairs(a, b, iri))
+                else:
+                    t, p = _node_pairs(G, a, b, iri, include_abstracts)
+                    types += t
+                    po += p
+            if types or po:
+                yield _merged(key, types, po)
+        i = j
+
+
+def _cells(stem: str, lists: list[tuple[str, ...]]) -> Iterator[tuple[str, list]]:
+    """The author-list cells under `stem` in label order ("n10" sorts before "n2"), merged across papers."""
+    cells: dict[int, list] = defaultdict(list)
+    for authors in lists:
+        for i, po in _author_cells(stem, authors):
+            cells[i] += po
+    for i in sorted(cells, key=str):
+        yield _merged(f"{stem}{i}", [], cells[i])
+
+
+def triples(G: nx.MultiDiGraph, *, include_abstracts: bool = True) -> Iterator[tuple[str, str, str]]:
+    """Every triple of `G`'s RDF view, sorted, each term in N-Triples syntax (`<iri>`, `"lit"`, `_:b`)."""
+    for s, po in _grouped(G, include_abstracts):
+        for p, o in po:
+            yield s, p, o

@@ -1,0 +1,179 @@
+"""Patch a stored Snapshot with the papers an update adds, instead of rebuilding the whole graph.
+
+The graph is a sum of per-paper contributions (kg.graph.assemble.paper_contribution) over entities that
+kg.resolve.Resolver keeps. Adding papers changes: the new papers; the entities their mentions
+touch (new forms, a higher confidence, or two entities merged into one, which can rename one);
+the papers that pointed at a renamed entity; and the claim edges of all of those. Everything
+else is left as it was, so the patched snapshot equals the snapshot of a full rebuild. The
+nodes whose RDF subjects may differ are returned as `owners`, for kg.export.rdf.splice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from kg.defaults import CLAIM_RELATIONS
+from kg.graph.assemble import edge_claims, entity_iri, paper_attrs, paper_contribution, paper_iri
+from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
+from kg.records import Extraction, Paper
+from kg.resolve import Resolver, StaleResolutionError
+
+__all__ = ["PaperAttrs", "Patched", "patch_snapshot"]
+
+_CLAIM_CODES = np.array([REL_CODE[r] for r in CLAIM_RELATIONS], dtype=np.int8)
+
+
+class PaperAttrs(Mapping):
+    """paper IRI -> node attributes, made on demand from the Paper records (100,000 dicts are not needed)."""
+
+    def __init__(self, papers: Iterable[Paper]) -> None:
+        self._papers = {paper_iri(p.key): p for p in papers}
+
+    def __getitem__(self, iri: str) -> dict:
+        return paper_attrs(self._papers[iri])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._papers)
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+
+@dataclass
+class Patched:
+    snapshot: Snapshot
+    owners: set[str]  # nodes (old or new) whose RDF subjects may have changed
+    changed_claims: set[tuple[str, str, str]]  # claim edges (old or new) whose claims differ
+    recomputed: int  # papers whose contribution was made again (new ones included)
+
+
+def patch_snapshot(
+    old: Snapshot,
+    resolver: Resolver,
+    papers: Mapping[str, Paper],
+    new: Mapping[str, Extraction],
+    changed: Iterable[str],
+    load: Callable[[list[Paper]], dict[str, Extraction]],
+) -> Patched:
+    """Add the papers of `new` (key -> Extraction) to `old`, whose entities `resolver` holds.
+
+    `papers`: every paper of the update, by key; `changed`: keys of old papers whose metadata the
+    update filled in; `load(papers)` gives the cached extractions of old papers that must be
+    made again. `resolver` is updated in place.
+    """
+    extractions = dict(new)
+    try:
+        before, after = resolver.add(new.values(), incremental=True)
+    except StaleResolutionError as e:
+        # An acronym got a second meaning: its entities are split again from their papers' mentions.
+        comps = resolver.components_of(e.keys)
+        split_papers = _sources(old, [entity_iri(resolver.entity[c].id) for c in comps if c in resolver.entity])
+        extractions.update(load([papers[k] for k in sorted(split_papers - set(new))]))
+        before, after = resolver.split(e.keys, [extractions[k] for k in sorted(split_papers - set(new))])
+        before2, after2 = resolver.add(new.values(), incremental=True)
+        before.update({c: x for c, x in before2.items() if c not in after})
+        after = {c: resolver.entity[c] for c in sorted(set(after) | set(after2)) if c in resolver.entity}
+    # Old papers that pointed at an entity whose id is not what its mentions now resolve to.
+    moved = [e.id for (kind, root), e in before.items() if _current_id(resolver, kind, root) != e.id]
+    redo = set(changed) | _sources(old, [entity_iri(i) for i in moved])
+    redo = {k for k in redo if k not in extractions}
+    extractions.update(load([papers[k] for k in sorted(redo)]))
+    dirty = set(extractions)
+    resolution = resolver.resolution(extractions.values(), resolver.entities())
+    contributions = {k: paper_contribution(extractions[k], resolution) for k in sorted(dirty)}
+
+    dirty_iris = {paper_iri(k) for k in dirty}
+    # Claims: the old ones of clean papers, plus those of the papers made again.
+    claims: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for edge, cs in old.claims.items():
+        kept = [c for c in cs if c["paper"] not in dirty_iris]
+        if kept:
+            claims[edge] = kept
+    new_edges: list[tuple[str, str, str]] = []
+    for key, got in contributions.items():
+        new_edges += got.paper_edges(key)
+        for edge, claim in got.claim_edges():
+            claims[edge].append(claim)
+    final_claims = {e: edge_claims(cs) for e, cs in claims.items()}
+
+    # Old edges that stay: out of clean papers (claim edges are all made again from `claims`).
+    dirty_idx = np.array(sorted(old.index[i] for i in dirty_iris if i in old.index), dtype=np.int32)
+    keep = ~np.isin(old.src, dirty_idx) & ~np.isin(old.rel, _CLAIM_CODES)
+    kept_src, kept_dst, kept_rel = old.src[keep], old.dst[keep], old.rel[keep]
+    new_edges = sorted(set(new_edges))
+
+    # Entities and repos are nodes while a paper mentions (links) them.
+    candidates = set(old.nodes) | {paper_iri(k) for k in papers} | {v for _, v, _ in new_edges}
+    nodes = sorted(candidates)
+    index = {n: i for i, n in enumerate(nodes)}
+    remap = np.fromiter((index[n] for n in old.nodes), dtype=np.int32, count=len(old.nodes))
+    src = np.concatenate([remap[kept_src], np.fromiter((index[u] for u, _, _ in new_edges), np.int32, len(new_edges))])
+    dst = np.concatenate([remap[kept_dst], np.fromiter((index[v] for _, v, _ in new_edges), np.int32, len(new_edges))])
+    rel = np.concatenate([kept_rel, np.fromiter((REL_CODE[r] for _, _, r in new_edges), np.int8, len(new_edges))])
+    linking = np.isin(rel, [REL_CODE["mentions"], REL_CODE["hasCode"]])
+    linked = np.zeros(len(nodes), dtype=bool)
+    linked[dst[linking]] = True
+    is_paper = {paper_iri(k) for k in papers}
+    alive = [n for i, n in enumerate(nodes) if linked[i] or n in is_paper]
+    if len(alive) != len(nodes):
+        index2 = {n: i for i, n in enumerate(alive)}
+        remap2 = np.fromiter((index2.get(n, -1) for n in nodes), dtype=np.int32, count=len(nodes))
+        src, dst = remap2[src], remap2[dst]
+        ok = (src >= 0) & (dst >= 0)
+        src, dst, rel = src[ok], dst[ok], rel[ok]
+        nodes, index = alive, index2
+    claim_edges = sorted(e for e in final_claims if e[0] in index and e[1] in index)
+    src = np.concatenate([src, np.fromiter((index[u] for u, _, _ in claim_edges), np.int32, len(claim_edges))])
+    dst = np.concatenate([dst, np.fromiter((index[v] for _, v, _ in claim_edges), np.int32, len(claim_edges))])
+    rel = np.concatenate([rel, np.fromiter((REL_CODE[r] for _, _, r in claim_edges), np.int8, len(claim_edges))])
+    final_claims = {e: final_claims[e] for e in claim_edges}
+
+    # Node attributes: entities from the resolver, repos their URL.
+    # Every component that shares an id with a changed one makes that entity (Resolver.entities).
+    by_id = resolver.entities({e.id for e in after.values()} | {e.id for e in before.values()})
+    attrs = {n: a for n, a in old.attrs.items() if n in index}
+    kinds = np.empty(len(nodes), dtype=np.int8)
+    old_kind = dict(zip(old.nodes, old.kind.tolist()))
+    for i, n in enumerate(nodes):
+        if n in is_paper:
+            kinds[i] = KIND_CODE["paper"]
+            continue
+        eid = n[len(entity_iri("")):] if n.startswith(entity_iri("")) else None
+        if eid in by_id:
+            e = by_id[eid]
+            attrs[n] = {"label": e.label, "aliases": tuple(sorted(e.aliases)), "confidence": round(e.confidence, 3)}
+            kinds[i] = KIND_CODE[e.kind]
+        elif n in old_kind:
+            kinds[i] = old_kind[n]
+        else:  # a repo first linked by a new paper
+            attrs[n] = {"label": n}
+            kinds[i] = KIND_CODE["repo"]
+    snap = Snapshot(nodes, kinds, src, dst, rel, attrs, final_claims, PaperAttrs(papers.values()), index)
+    snap._sort_edges()
+
+    changed_claims = {e for e in set(old.claims) | set(final_claims) if old.claims.get(e) != final_claims.get(e)}
+    owners = (dirty_iris | {entity_iri(e.id) for e in before.values()} | {entity_iri(e.id) for e in after.values()}
+              | {u for u, _, _ in changed_claims} | (set(nodes) ^ set(old.nodes)))
+    return Patched(snap, owners, changed_claims, len(dirty))
+
+
+def _current_id(resolver: Resolver, kind: str, key: str) -> str | None:
+    """The id of the entity that holds `key` now (None if no entity does)."""
+    uf = resolver.uf[kind]
+    e = resolver.entity.get((kind, uf.find(key))) if key in uf.parent else None
+    return e.id if e else None
+
+
+def _sources(snap: Snapshot, targets: list[str]) -> set[str]:
+    """Keys of the papers with an edge to any of `targets`."""
+    idx = [snap.index[t] for t in targets if t in snap.index]
+    if not idx:
+        return set()
+    hits = np.unique(snap.src[np.isin(snap.dst, np.array(idx, dtype=np.int32))])
+    prefix = len(paper_iri(""))
+    return {snap.nodes[i][prefix:] for i in hits.tolist() if snap.kind[i] == KIND_CODE["paper"]}
+

@@ -1,0 +1,234 @@
+"""The graph in compact form: sorted node IRIs, edge arrays and small attribute tables, kept for `--update`.
+
+A Snapshot holds exactly what the networkx graph of kg.graph.assemble holds, laid out so that a build can
+store it in its cache and a later `kg build --update` can load it in a fraction of a second, patch
+the few papers that changed, and compute every view (PageRank, the map, the CSV, the charts)
+without building the whole networkx graph again. `Snapshot.from_graph(G).to_graph()` equals `G`.
+
+Layout:
+    nodes     every node IRI, sorted; a node's index is its position
+    kind      int8 per node: its index in kg.defaults.NODE_KINDS
+    src, dst  int32 per edge, rel int8 per edge (index in kg.defaults.RELATIONS), sorted by (src, dst, rel)
+    attrs     entity and repo IRI -> {"label", "aliases", "confidence"} (repos: label only)
+    claims    (u, v, rel) -> the claims tuple of that evaluatesOn / improvesOver edge
+    papers    paper IRI -> its node attributes (kg.graph.assemble.paper_attrs); not stored, the build's papers give them
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Container, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+
+from kg.defaults import CLAIM_RELATIONS, NODE_KINDS, RELATIONS
+
+__all__ = ["Snapshot", "KIND_CODE", "REL_CODE", "PAPER_RELS"]
+
+KIND_CODE = {k: i for i, k in enumerate(NODE_KINDS)}
+REL_CODE = {r: i for i, r in enumerate(RELATIONS)}
+#: Edges sort by (source, target, relation name), as kg.graph.assemble.build_graph adds them.
+_REL_RANK = np.argsort(np.argsort(np.array(RELATIONS, dtype=object))).astype(np.int8)
+#: Edges that make a paper one of an entity's (or repo's) `papers`.
+PAPER_RELS = ("mentions", "hasCode")
+
+
+@dataclass(eq=False)
+class Snapshot:
+    nodes: list[str]
+    kind: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    rel: np.ndarray
+    attrs: dict[str, dict] = field(default_factory=dict)
+    claims: dict[tuple[str, str, str], tuple[dict, ...]] = field(default_factory=dict)
+    papers: Mapping[str, dict] = field(default_factory=dict)
+    _index: dict[str, int] | None = field(default=None, repr=False)
+    _by_node: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def from_graph(cls, G: nx.MultiDiGraph) -> Snapshot:
+        """The snapshot of a graph made by kg.graph.assemble.build_graph."""
+        nodes = sorted(G.nodes)
+        index = {n: i for i, n in enumerate(nodes)}
+        node_data = G.nodes
+        kind = np.fromiter((KIND_CODE[node_data[n]["kind"]] for n in nodes), dtype=np.int8, count=len(nodes))
+        m = G.number_of_edges()
+        src = np.empty(m, dtype=np.int32)
+        dst = np.empty(m, dtype=np.int32)
+        rel = np.empty(m, dtype=np.int8)
+        claims: dict[tuple[str, str, str], tuple[dict, ...]] = {}
+        for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
+            src[i], dst[i], rel[i] = index[u], index[v], REL_CODE[k]
+            if k in CLAIM_RELATIONS:
+                claims[(u, v, k)] = tuple(d.get("claims", ()))
+        attrs, papers = {}, {}
+        for n in nodes:
+            d = node_data[n]
+            if d["kind"] == "paper":
+                papers[n] = d
+            else:
+                attrs[n] = _entity_attrs(d)
+        snap = cls(nodes, kind, src, dst, rel, attrs, claims, papers, index)
+        snap._sort_edges()
+        return snap
+
+    def _sort_edges(self) -> None:
+        order = np.lexsort((_REL_RANK[self.rel], self.dst, self.src))
+        self.src, self.dst, self.rel = self.src[order], self.dst[order], self.rel[order]
+        self._by_node = None
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    @property
+    def index(self) -> dict[str, int]:
+        """IRI -> node index."""
+        if self._index is None:
+            self._index = {n: i for i, n in enumerate(self.nodes)}
+        return self._index
+
+    def kind_of(self, iri: str) -> str:
+        return NODE_KINDS[int(self.kind[self.index[iri]])]
+
+    def node_attrs(self, iri: str, *, papers: bool = True) -> dict:
+        """The networkx node attributes of `iri` (entities' and repos' `papers` included unless not `papers`)."""
+        kind = self.kind_of(iri)
+        if kind == "paper":
+            return dict(self.papers[iri])
+        d = {"kind": kind, **self.attrs[iri]}
+        if papers:
+            d["papers"] = self.papers_of(iri)
+        d.setdefault("aliases", ())
+        return d
+
+    def links(self, rels: Iterable[str] = PAPER_RELS) -> tuple[np.ndarray, np.ndarray]:
+        """(source, target) index arrays of the edges of relations `rels`, each pair once, in edge order.
+
+        A paper that both mentions and proposes an entity links it once: edges are sorted by
+        (source, target), so the edges of one pair are adjacent.
+        """
+        mask = np.isin(self.rel, [REL_CODE[r] for r in rels])
+        src, dst = self.src[mask], self.dst[mask]
+        first = np.ones(len(src), dtype=bool)
+        first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+        return src[first], dst[first]
+
+    def papers_of(self, iri: str) -> tuple[str, ...]:
+        """Sorted IRIs of the papers that mention an entity (or link a repo)."""
+        if self._by_node is None:
+            src, dst = self.links()
+            order = np.lexsort((src, dst))
+            self._by_node = (dst[order], src[order])
+        targets, papers = self._by_node
+        i = self.index[iri]
+        lo, hi = np.searchsorted(targets, [i, i + 1])
+        return tuple(self.nodes[j] for j in papers[lo:hi].tolist())
+
+    def out_edges(self, iri: str) -> list[tuple[str, str, str]]:
+        """(u, v, rel) of the edges leaving `iri`, sorted."""
+        i = self.index[iri]
+        lo, hi = np.searchsorted(self.src, [i, i + 1])  # src is sorted
+        return [(iri, self.nodes[int(v)], RELATIONS[int(r)]) for v, r in zip(self.dst[lo:hi], self.rel[lo:hi])]
+
+    def edge_attrs(self, u: str, v: str, rel: str) -> dict:
+        attrs: dict = {"rel": rel}
+        if rel in CLAIM_RELATIONS:
+            attrs["claims"] = self.claims.get((u, v, rel), ())
+        return attrs
+
+    # -- back to networkx ---------------------------------------------------------------------
+
+    def part_graph(self, owners: Iterable[str], *, claims: Container[tuple[str, str, str]] | None = None) -> nx.MultiDiGraph:
+        """The `owners` with their attributes and out-edges, plus the edges' targets (kind only): what
+        kg.export.rdf.owned_blocks needs to write the owners' subjects. Entities' `papers` are left out
+        (RDF does not show them). With `claims`, only the claim edges in it keep their claims, so
+        only their reified statements are written again."""
+        H = nx.MultiDiGraph()
+        owners = sorted(set(owners))
+        for n in owners:
+            H.add_node(n, **self.node_attrs(n, papers=False))
+        for n in owners:
+            for u, v, rel in self.out_edges(n):
+                if v not in H:
+                    H.add_node(v, kind=self.kind_of(v))
+                attrs = self.edge_attrs(u, v, rel)
+                if claims is not None and rel in CLAIM_RELATIONS and (u, v, rel) not in claims:
+                    attrs["claims"] = ()
+                H.add_edge(u, v, key=rel, **attrs)
+        return H
+
+    def to_graph(self) -> nx.MultiDiGraph:
+        """The whole graph, as kg.graph.assemble.build_graph makes it (same node and edge order)."""
+        G = nx.MultiDiGraph()
+        kinds = [NODE_KINDS[int(k)] for k in self.kind]
+        papers = [n for n, k in zip(self.nodes, kinds) if k == "paper"]
+        for n in papers:
+            G.add_node(n, **self.papers[n])
+        entities = [n for n, k in zip(self.nodes, kinds) if k not in ("paper", "repo")]
+        for n in entities + [n for n, k in zip(self.nodes, kinds) if k == "repo"]:
+            G.add_node(n, **self.node_attrs(n))
+        for s, t, r in zip(self.src.tolist(), self.dst.tolist(), self.rel.tolist()):
+            u, v, rel = self.nodes[s], self.nodes[t], RELATIONS[r]
+            G.add_edge(u, v, key=rel, **self.edge_attrs(u, v, rel))
+        return G
+
+    # -- counts -------------------------------------------------------------------------------
+
+    def kind_counts(self) -> dict[str, int]:
+        counts = np.bincount(self.kind, minlength=len(NODE_KINDS))
+        return {k: int(counts[i]) for i, k in enumerate(NODE_KINDS)}
+
+    def rel_counts(self) -> dict[str, int]:
+        counts = np.bincount(self.rel, minlength=len(RELATIONS))
+        return {r: int(counts[i]) for i, r in enumerate(RELATIONS)}
+
+    def equals(self, other: Snapshot) -> bool:
+        """Same graph (paper attributes compared too)."""
+        return (self.nodes == other.nodes and np.array_equal(self.kind, other.kind)
+                and np.array_equal(self.src, other.src) and np.array_equal(self.dst, other.dst)
+                and np.array_equal(self.rel, other.rel) and self.attrs == other.attrs
+                and self.claims == other.claims and dict(self.papers) == dict(other.papers))
+
+    # -- storage ------------------------------------------------------------------------------
+
+    def to_blobs(self) -> dict[str, bytes]:
+        """Named byte strings to store (JSON and raw little-endian arrays; never pickle)."""
+        claims = [[u, v, r, list(cs)] for (u, v, r), cs in sorted(self.claims.items())]
+        return {
+            "nodes": "\n".join(self.nodes).encode("utf-8"),
+            "kind": self.kind.astype("<i1").tobytes(),
+            "src": self.src.astype("<i4").tobytes(),
+            "dst": self.dst.astype("<i4").tobytes(),
+            "rel": self.rel.astype("<i1").tobytes(),
+            "attrs": _dumps(self.attrs),
+            "claims": _dumps(claims),
+        }
+
+    @classmethod
+    def from_blobs(cls, blobs: Mapping[str, bytes], papers: Mapping[str, dict]) -> Snapshot:
+        text = blobs["nodes"].decode("utf-8")
+        nodes = text.split("\n") if text else []
+        attrs = json.loads(blobs["attrs"])
+        for d in attrs.values():
+            if "aliases" in d:
+                d["aliases"] = tuple(d["aliases"])
+        claims = {(u, v, r): tuple(cs) for u, v, r, cs in json.loads(blobs["claims"])}
+        arr = lambda name, dt: np.frombuffer(blobs[name], dtype=dt).astype(dt[1:])  # noqa: E731
+        return cls(nodes, arr("kind", "<i1"), arr("src", "<i4"), arr("dst", "<i4"), arr("rel", "<i1"),
+                   attrs, claims, papers)
+
+
+def _entity_attrs(d: Mapping) -> dict:
+    out = {"label": d.get("label")}
+    if d.get("kind") != "repo":
+        out["aliases"] = tuple(d.get("aliases", ()))
+        out["confidence"] = d.get("confidence")
+    return out
+
+
+def _dumps(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode("utf-8")

@@ -1,0 +1,266 @@
+"""Read papers from files in any supported format into Paper records; no NLP.
+
+Formats (detected from each file's content, or forced with `fmt`):
+
+    listing      daily-paper listing pages: a title line, then an abstract line; page chrome
+                 (`Subscribe`, `new`, `byAK and the research community`, date lines such as
+                 `Mar 11`, which date the papers below them) is skipped
+    jsonl        JSON Lines of records with `title` and `abstract` (optional `id`, `url`, `date`,
+                 `authors`, `arxiv_id`)
+    json         a JSON array of such records (or an object holding one under `papers`/`records`/
+                 `data`/`items`, or objects one after another as `jq` prints them)
+    arxiv-jsonl  the arXiv metadata snapshot (`id`, `title`, `abstract`, `update_date`,
+                 `categories`, `authors`)
+    arxiv-atom   arXiv API Atom XML (`<entry>` with `<title>`, `<summary>`, `<id>`, ...)
+    csv          CSV with `title` and `abstract` columns (optional `id`, `url`, `date`, `authors`)
+    pwc          the Papers with Code `papers-with-abstracts` JSON array
+
+Files are read as UTF-8 (a byte-order mark, UTF-16 included, is honoured); a file that is not
+UTF-8 is read as Windows-1252/Latin-1 with a warning. Binary files (PDF, ZIP, gzip, images, ...)
+are skipped with their kind named (kg.ingest.text holds the decoding, kg.ingest.readers the
+readers; a large file in a line-based format is streamed, so memory follows the papers kept, not
+the file size; a line longer than kg.ingest.text.MAX_LINE_CHARS is skipped unread). In a folder, only files with a known suffix
+(`INPUT_SUFFIXES`) or none are read; the others are reported as skipped. A subfolder that cannot be
+read is skipped with its reason; hidden names, and paperkg's own output folders (the build's --out,
+or any folder holding the build cache or graph.html beside centrality.csv), are not read. File names
+are shown escaped (kg.records.shown_name). Text fields are NFC-normalised, control
+and bidi-override characters are removed (with a warning) and white space is folded. A JSON number
+in a text field is taken as its text; an integer of more than kg.ingest.text.MAX_INT_DIGITS digits is not.
+
+A record that cannot be used is skipped with a reason naming its file and line; the others are
+still read. One paper given twice (same normalised title, or same arXiv id) is kept once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.defaults import CACHE_FILENAME
+from kg.errors import FormatError, value_invalid_msg
+from kg.ingest.fields import record_to_paper
+from kg.ingest.readers import READERS
+from kg.ingest.text import (
+    FORMATS,
+    INPUT_SUFFIXES,
+    BadRecord,
+    detect_format,
+    open_input,
+)
+from kg.records import Paper, Problem, shown_name
+
+__all__ = ["FORMATS", "INPUT_SUFFIXES", "Ingested", "read_papers", "iter_records", "detect_format"]
+
+#: The files a build writes into its --out folder (kg.pipeline.build); a folder read as input that holds the
+#: cache, or graph.html beside centrality.csv, is taken for one and not read back.
+OUTPUT_FILES = frozenset({"graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "centrality.csv", "top_methods.svg",
+                          "trends.svg"})
+@dataclass
+class Ingested:
+    """What read_papers returns: the kept papers and an account of everything else."""
+
+    papers: list[Paper] = field(default_factory=list)
+    records_read: int = 0
+    duplicates: int = 0
+    skipped: list[Problem] = field(default_factory=list)  # records or files not built
+    warnings: list[Problem] = field(default_factory=list)  # built, but something was changed
+
+
+# --- files -> papers -------------------------------------------------------------------------
+
+def _files(inputs: Sequence[str | Path], skipped: list[Problem], warnings: list[Problem],
+           exclude: Sequence[str | Path] = ()) -> Iterator[Path]:
+    """The files to read: named files as they are; in folders, files with an input suffix.
+
+    Other files in a folder (a README, a PDF) are passed over with a warning, not a skip: the user
+    did not ask for them, so `--strict` should not fail on them. `exclude`: folders never read
+    (the build's --out), as any paperkg output folder found on the way is not.
+    """
+    out_ids = {_dir_id(Path(x)) for x in exclude} - {None}
+    for inp in inputs:
+        p = Path(inp)
+        if p.is_dir():
+            n_skipped = len(skipped)
+            found = _walk(p, skipped, warnings, out_ids)
+            if not found and len(skipped) == n_skipped:  # else it says why it gave no files
+                skipped.append(Problem.skip(str(p), None, "folder holds no files"))
+            for f in found:
+                if f.suffix and f.suffix.lower() not in INPUT_SUFFIXES:
+                    warnings.append(Problem.warning(str(f), None, f"not an input file, left out: paperkg reads {', '.join(INPUT_SUFFIXES)} "
+                                                       "files in folders (name a file to read it anyway)"))
+                else:
+                    yield f
+        elif p.is_file():
+            yield p
+        elif p.exists():
+            skipped.append(Problem.skip(str(p), None, "not a regular file"))
+        else:
+            skipped.append(Problem.skip(str(p), None, "no such file or folder"))
+
+
+def _dir_id(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a folder, which two spellings of one folder share; None if there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _walk(top: Path, skipped: list[Problem], warnings: list[Problem], out_ids: set[tuple[int, int]]) -> list[Path]:
+    """The files under `top`, sorted, leaving out hidden names and paperkg output folders.
+
+    A folder that cannot be listed is a skip (Path.rglob would pass over it in silence, and --strict
+    would not hear of it); a symlinked folder is not entered (no loops), a symlinked file is read.
+    In `top` itself, when it is an output folder too (`kg build papers/ --out papers/`), only the
+    output files are left out.
+    """
+    found: list[Path] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as e:
+            skipped.append(Problem.skip(str(folder), None, f"folder cannot be read ({e.strerror or e}); its files are not read"))
+            continue
+        names = {e.name for e in entries}
+        is_excluded = bool(out_ids) and _dir_id(folder) in out_ids
+        is_out = is_excluded or CACHE_FILENAME in names or {"graph.html", "centrality.csv"} <= names
+        if is_out and folder != top:
+            if not is_excluded:  # the --out folder goes unmentioned: the user named it
+                warnings.append(Problem.warning(str(folder), None, "paperkg's output folder, left out (its files are not input)"))
+            continue
+        for e in entries:
+            if e.name.startswith(".") or (is_out and e.name in OUTPUT_FILES):
+                continue
+            path = folder / e.name
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                elif e.is_file():
+                    found.append(path)
+            except OSError as err:
+                skipped.append(Problem.skip(str(path), None, f"cannot be read ({err.strerror or err})"))
+    return sorted(found)
+
+
+def iter_records(path: Path, fmt: str, skipped: list[Problem], warnings: list[Problem]) -> Iterator[tuple[str, Paper]]:
+    """(source, Paper) for each usable record of one file; problems go to `skipped`/`warnings`.
+
+    Records are read as they are needed (a large line-based file is streamed: kg.ingest.text.open_input).
+    """
+    where = shown_name(path)  # the name as messages, the cache and the RDF hold it
+    got = open_input(path, fmt, warnings)
+    if isinstance(got, str):
+        skipped.append(Problem.skip(where, None, got))
+        return
+    kind, text = got
+    arxiv = kind in ("arxiv-jsonl", "arxiv-atom")
+
+    def warn(line: int | None, note: str) -> None:
+        warnings.append(Problem.warning(where, line, note))
+
+    for line, rec in READERS[kind](text, where, warn):
+        source = f"{where}:{line}"
+        if isinstance(rec, BadRecord):
+            skipped.append(Problem.skip(where, line, str(rec)))
+            continue
+        try:
+            paper, notes = record_to_paper(rec, source, arxiv=arxiv)
+        except BadRecord as e:
+            skipped.append(Problem.skip(where, line, str(e)))
+            continue
+        warnings.extend(Problem.warning(where, line, note) for note in notes)
+        yield source, paper
+
+
+def read_papers(
+    inputs: Sequence[str | Path],
+    *,
+    fmt: str = "auto",
+    on_skip: Callable[[Problem], None] | None = None,
+    on_warning: Callable[[Problem], None] | None = None,
+    start: Ingested | None = None,
+    exclude: Sequence[str | Path] = (),
+) -> Ingested:
+    """Read every input file (folders are walked) into papers, merging duplicates.
+
+    A paper is a duplicate of an earlier one when their normalised titles or their arXiv ids
+    are equal; the first record wins and later ones only fill metadata it lacks. `on_skip` and
+    `on_warning` hear of each problem once a file is done, in line order.
+
+    `start`, an earlier result, is read on from (an update): the new records merge into its
+    papers, which are changed in place, and only the new problems are reported. Folders in
+    `exclude` (the build's output folder) are not read when met inside an input folder.
+    """
+    if fmt != "auto" and fmt not in FORMATS:
+        raise FormatError(value_invalid_msg("format", fmt, ("auto", *FORMATS)))
+    out = start if start is not None else Ingested()
+    by_key: dict[str, Paper] = {p.key: p for p in out.papers}
+    position = {p.key: i for i, p in enumerate(out.papers)}
+    # The first kept paper (in list order) per arXiv id and per input id, counting the ids a later
+    # copy filled in: so an update, which rebuilds these from the papers, finds what a full read does.
+    by_arxiv: dict[str, Paper] = {}
+    by_id: dict[str, Paper] = {}
+
+    def register(index: dict[str, Paper], value: str | None, paper: Paper) -> None:
+        if value and (value not in index or position[paper.key] < position[index[value].key]):
+            index[value] = paper
+
+    for p in out.papers:
+        register(by_arxiv, p.arxiv_id, p)
+        register(by_id, p.id, p)
+    reported = [len(out.skipped), len(out.warnings)]  # how many problems the callbacks have seen
+
+    def report() -> None:
+        news = [(s, on_skip) for s in out.skipped[reported[0]:]] + [(w, on_warning) for w in out.warnings[reported[1]:]]
+        # One file's problems, in line order (a whole-file problem first); the sort is stable.
+        for s, callback in sorted(news, key=lambda t: t[0].line or 0):
+            if callback is not None:
+                callback(s)
+        reported[:] = [len(out.skipped), len(out.warnings)]
+
+    files = list(_files(inputs, out.skipped, out.warnings, exclude))
+    report()
+    for path in files:
+        n_skip = len(out.skipped)
+        for _source, paper in iter_records(path, fmt, out.skipped, out.warnings):
+            out.records_read += 1
+            first = by_key.get(paper.key)
+            if first is None and paper.arxiv_id:
+                first = by_arxiv.get(paper.arxiv_id)
+            if first is not None:
+                out.duplicates += 1
+                _fill(first, paper)
+                register(by_arxiv, first.arxiv_id, first)
+                register(by_id, first.id, first)
+                continue
+            other = by_id.get(paper.id) if paper.id else None
+            if other is not None:
+                line = int(paper.source.rsplit(":", 1)[1])
+                out.warnings.append(Problem.warning(shown_name(path), line, f"id {paper.id!r} is also the id of {other.source}, "
+                                                          "which has another title; both are kept"))
+            by_key[paper.key] = paper
+            position[paper.key] = len(out.papers)
+            register(by_arxiv, paper.arxiv_id, paper)
+            register(by_id, paper.id, paper)
+            out.papers.append(paper)
+        # A skipped record was read too; a skipped whole file (line None) is no record.
+        out.records_read += sum(1 for s in out.skipped[n_skip:] if s.line is not None)
+        report()
+    return out
+
+
+def _fill(first: Paper, dup: Paper) -> None:
+    """Metadata the first copy of a paper lacks is taken from a later copy."""
+    for name in ("id", "arxiv_id", "url", "date"):
+        if getattr(first, name) is None and getattr(dup, name) is not None:
+            setattr(first, name, getattr(dup, name))
+    if not first.authors and dup.authors:
+        first.authors = dup.authors
+    if not first.categories and dup.categories:
+        first.categories = dup.categories

@@ -1,0 +1,279 @@
+"""The main job: ingest -> extract -> resolve -> graph -> RDF, HTML and centrality files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import networkx as nx
+
+from kg.analyze.snapshot_views import (
+    snapshot_method_scores,
+    snapshot_pagerank,
+    snapshot_summary_counts,
+    trend_table_snapshot,
+)
+from kg.atomic import folder_lock, os_error_msg, output_batch, remove_stale_temps
+from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, SAMPLE_CORPUS_DIR
+from kg.errors import FormatError, InputError, OutputError, value_invalid_msg
+from kg.export.centrality import write_centrality_csv_snapshot
+from kg.export.charts import write_top_methods_chart_snapshot, write_trends_chart
+from kg.export.html.snapshot import write_html_snapshot
+from kg.export.rdf import write_rdf_formats
+from kg.graph.assemble import build_graph
+from kg.graph.incremental import PaperAttrs
+from kg.graph.snapshot import Snapshot
+from kg.ingest.papers import read_papers
+from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, state_version
+from kg.pipeline.cache_slot import CacheSlot, open_cache
+from kg.pipeline.outputs import (
+    OTHER_OUTPUTS,
+    RDF_EXTENSIONS,
+    output_digests,
+    papers_digest,
+    record_stats,
+    remove_stale_outputs,
+)
+from kg.pipeline.progress import Stages
+from kg.pipeline.update import continue_ingest, patch_stored, splice_outputs
+from kg.records import Problem, shown_name
+from kg.resolve import Resolver
+
+__all__ = ["BuildSummary", "build", "RDF_EXTENSIONS"]
+
+@dataclass
+class BuildSummary:
+    records_read: int = 0
+    papers: int = 0
+    duplicates: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    nodes: Counter = field(default_factory=Counter)
+    edges: Counter = field(default_factory=Counter)
+    claims: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    outputs: list[Path] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (scripts/bench.py)
+    patched: int | None = None  # an update that patched the stored graph: papers whose edges were made again
+    notes: list[str] = field(default_factory=list)  # what the build did besides (a damaged cache, stale files)
+
+    def lines(self) -> list[str]:
+        """The summary as printed by `kg build`."""
+        # Reasons are grouped by their wording up to the first detail ("malformed JSON (...)").
+        reasons = Counter(re.split(r" \(|:", s.reason, maxsplit=1)[0] for s in self.skipped)
+        out = [
+            f"records read:      {self.records_read}",
+            f"papers kept:       {self.papers}",
+            f"duplicates merged: {self.duplicates}",
+            f"records skipped:   {len(self.skipped)}"
+            + (" (" + "; ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + ")" if reasons else ""),
+            f"warnings:          {len(self.warnings)}",
+            "nodes:             " + ", ".join(f"{k} {self.nodes.get(k, 0)}" for k in NODE_KINDS),
+            "edges:             " + ", ".join(f"{r} {self.edges.get(r, 0)}" for r in RELATIONS),
+            f"claims:            {self.claims} (reified, with evidence)",
+            f"triples:           {self.triples}",
+            f"seconds:           {self.seconds:.1f}",
+        ]
+        if self.patched is not None:
+            out.append(f"update:            patched the stored graph; {self.patched} papers' edges made again")
+        out += self.notes
+        out += [f"wrote {p}" for p in self.outputs]
+        return out
+
+
+def build_date() -> str:
+    """Today's date (UTC) for the map's header; SOURCE_DATE_EPOCH fixes it for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch and epoch.isdigit() else datetime.now(timezone.utc)
+    return when.date().isoformat()
+
+
+def build(
+    inputs: Sequence[str | Path] = (),
+    *,
+    fmt: str = "auto",
+    out_dir: str | Path = DEFAULT_OUT_DIR,
+    rdf_formats: Sequence[str] = ("turtle",),
+    include_abstracts: bool = True,
+    min_confidence: float = 0.0,
+    max_nodes: int = HTML_MAX_NODES,
+    on_skip: Callable[[Problem], None] | None = None,
+    on_warning: Callable[[Problem], None] | None = None,
+    jobs: int = 1,
+    cache: bool = False,
+    update: bool = False,
+    scheduler: str | None = None,
+    quiet: bool = True,
+    on_stage: Callable[[str, float], None] | None = None,
+    return_graph: bool = True,
+) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+    """Build the graph of `inputs` (the bundled sample if none) and write its views to `out_dir`.
+
+    Writes graph.<ext> for each of `rdf_formats` (turtle -> .ttl, ntriples -> .nt, jsonld ->
+    .jsonld), graph.html and centrality.csv. Every file is replaced atomically.
+
+    Extraction runs in `jobs` processes (0: one per CPU, at most 4), or on the Dask `scheduler`
+    ("tcp://host:8786", or "local"). With `cache`, per-paper extractions, the list of papers and
+    the graph's compact form (kg.graph.snapshot) are kept in `out_dir`/.kg-cache.sqlite3; `update` then
+    adds `inputs` to that previous build (the result equals a full build over the old inputs
+    followed by the new ones): the stored graph is patched where the new papers change it
+    (kg.graph.incremental) and the RDF files are spliced, unless the previous build used other
+    options or left no state, when the graph is built afresh from the cached extractions.
+    A progress bar is drawn on a terminal unless `quiet`; `on_stage(name, seconds)` hears each
+    stage end. The graph is returned unless `return_graph` is False (an update then never
+    builds the networkx graph).
+    """
+    unknown = [f for f in rdf_formats if f not in RDF_EXTENSIONS]
+    if unknown or not rdf_formats:
+        raise FormatError(value_invalid_msg("RDF format", ",".join(unknown), RDF_EXTENSIONS))
+    t0 = time.perf_counter()
+    out = Path(out_dir)
+    if update and cache and not inputs:
+        raise InputError("--update needs the new input files to add")
+    # One build at a time per folder: two would replace each other's files halfway.
+    with folder_lock(out):
+        G, summary = _build_locked(
+            inputs, out, fmt=fmt, rdf_formats=rdf_formats, include_abstracts=include_abstracts,
+            min_confidence=min_confidence, max_nodes=max_nodes, on_skip=on_skip, on_warning=on_warning, jobs=jobs,
+            cache=cache, update=update, scheduler=scheduler, quiet=quiet, stages=Stages(on_stage),
+            return_graph=return_graph)
+    summary.seconds = time.perf_counter() - t0
+    return G, summary
+
+
+def _build_locked(inputs: Sequence[str | Path], out: Path, *, fmt: str, rdf_formats: Sequence[str],
+                  include_abstracts: bool, min_confidence: float, max_nodes: int,
+                  on_skip: Callable[[Problem], None] | None, on_warning: Callable[[Problem], None] | None, jobs: int,
+                  cache: bool, update: bool, scheduler: str | None, quiet: bool, stages: Stages,
+                  return_graph: bool) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+    """build() while holding the lock of `out`."""
+    notes: list[str] = []
+    slot = CacheSlot(out / CACHE_FILENAME, update=update, summary_notes=notes, on_warning=on_warning)
+    try:
+        return _run(inputs, out, slot, notes, fmt=fmt, rdf_formats=rdf_formats, include_abstracts=include_abstracts,
+                    min_confidence=min_confidence, max_nodes=max_nodes, on_skip=on_skip, on_warning=on_warning,
+                    jobs=jobs, cache=cache, update=update, scheduler=scheduler, quiet=quiet, stages=stages,
+                    return_graph=return_graph)
+    finally:
+        if slot.store is not None:
+            slot.store.close()
+
+
+def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_formats, include_abstracts,
+         min_confidence, max_nodes, on_skip, on_warning, jobs, cache, update, scheduler, quiet, stages,
+         return_graph) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+    previous, stored = open_cache(out, slot, cache=cache, update=update)
+    if previous is not None:
+        ingested = continue_ingest(previous, inputs, fmt=fmt, on_skip=on_skip, on_warning=on_warning)
+    else:
+        ingested = read_papers(list(inputs) or [SAMPLE_CORPUS_DIR], fmt=fmt, on_skip=on_skip, on_warning=on_warning,
+                               exclude=[out])  # `kg build papers/ --out papers/out`: not read back
+    stages.done("ingest")
+    summary = BuildSummary(ingested.records_read, len(ingested.papers), ingested.duplicates,
+                           list(ingested.skipped), list(ingested.warnings))
+    summary.notes = notes
+    if not ingested.papers:
+        raise InputError("no paper could be read from the input" + ("; see the skipped lines above" if ingested.skipped else ""))
+    paths = {f: out / f"graph.{RDF_EXTENSIONS[f]}" for f in dict.fromkeys(rdf_formats)}
+    options = {"rdf": sorted(paths), "include_abstracts": include_abstracts, "min_confidence": repr(float(min_confidence))}
+    # A build killed mid-write leaves its hidden temp files; only those of dead processes are removed.
+    remove_stale_temps(out, [f"graph.{ext}" for ext in RDF_EXTENSIONS.values()] + list(OTHER_OUTPUTS))
+    G = None
+    fast = None
+    if previous is not None:
+        try:
+            fast = patch_stored(slot, stored, previous, ingested, options, jobs=jobs, min_confidence=min_confidence,
+                          scheduler=scheduler, quiet=quiet, stages=stages)
+        except CacheDamagedError as e:
+            slot.damaged(e)  # raises: an update does not go on from a cache it cannot read
+    if fast is not None:
+        snap, resolver, old_triples, splices, changed_rows, summary.patched = fast
+    else:
+        extractions = slot.extract(ingested.papers, jobs=jobs, min_confidence=min_confidence, scheduler=scheduler,
+                                   quiet=quiet)
+        stages.done("extract")
+        resolver = Resolver()
+        resolver.add(extractions)
+        resolution = resolver.resolution(extractions)
+        stages.done("resolve")
+        G = build_graph(ingested.papers, extractions, resolution)
+        del extractions, resolution
+        snap = Snapshot.from_graph(G)
+        snap.papers = PaperAttrs(ingested.papers)
+        stages.done("graph")
+        changed_rows = None
+
+    summary.nodes, summary.edges, summary.claims = snapshot_summary_counts(snap)
+    # PageRank over the whole graph, once: the methods' scores (the CSV, as method_centrality gives
+    # them) and every node's size on the map come from it.
+    pagerank = snapshot_pagerank(snap)
+    scores = snapshot_method_scores(snap, pagerank)
+    stages.done("centrality")
+    charts = [("top methods", "top_methods.svg"), ("trends", "trends.svg")]
+    trends = trend_table_snapshot(snap, period="month")
+    try:
+        # Every output is written to a temp file first and all are renamed at the end: a failure
+        # anywhere before (a full disk) leaves every previous output as it was, not a mix.
+        with output_batch() as pending:
+            if fast is not None:
+                summary.triples = splice_outputs(splices, snap, paths, old_triples, include_abstracts)
+            else:
+                summary.triples = write_rdf_formats(G, paths, include_abstracts=include_abstracts)
+                if not return_graph:
+                    G = None
+            stages.done("rdf")
+            write_top_methods_chart_snapshot(snap, scores, out / "top_methods.svg")
+            write_trends_chart(trends, out / "trends.svg")
+            write_html_snapshot(snap, out / "graph.html", max_nodes=max_nodes, scores=scores, pagerank=pagerank,
+                                build_date=build_date(), links=charts)
+            stages.done("html")
+            write_centrality_csv_snapshot(snap, out / "centrality.csv", scores)
+            stages.done("centrality")
+            if slot.store is not None:
+                # Saved before the renames, in one transaction: the stored papers describe the
+                # outputs about to be in out_dir, and name them by content (see verify_outputs).
+                written = {path: Path(tmp) for tmp, path in pending}
+                state = {**options, "version": state_version(), "triples": summary.triples,
+                         "digests": output_digests(paths, written),
+                         "papers": papers_digest(ingested.papers)}
+                blobs = {f"snapshot.{k}": v for k, v in snap.to_blobs().items()}
+                blobs["resolver"] = resolver.to_json().encode("utf-8")
+                state["blobs"] = {name: hashlib.sha256(data).hexdigest() for name, data in blobs.items()}
+                blobs["state"] = json.dumps(state, sort_keys=True).encode("utf-8")
+                previous_inputs = previous.inputs if previous is not None else []
+                build_state = BuildState(ingested.papers, ingested.records_read, ingested.duplicates,
+                                         ingested.skipped, ingested.warnings, previous_inputs + [shown_name(p) for p in inputs])
+                try:
+                    slot.store.save_build(build_state, blobs, rows=changed_rows)
+                    slot.store.prune()
+                except CacheDamagedError as e:
+                    slot.damaged(e)
+                    slot.store.save_build(build_state, blobs)
+                stages.done("cache")
+    except OSError as e:
+        raise OutputError(os_error_msg(e, out)) from e
+    if slot.store is not None:
+        record_stats(slot.store, state, paths)
+        slot.store.close()
+        slot.store = None
+    notes += remove_stale_outputs(out, paths)
+    if return_graph:
+        G = G if G is not None else snap.to_graph()
+    else:
+        G = None
+    summary.warnings += slot.warnings
+    summary.stages = stages.seconds
+    summary.outputs += list(paths.values())
+    summary.outputs += [out / "graph.html", out / "centrality.csv"] + [out / name for _, name in charts]
+    return G, summary
+
+
