@@ -21,9 +21,9 @@ from pathlib import Path
 from kg.defaults import HTML_MAX_NODES, SAMPLE_CORPUS_DIR
 from kg.export.html.page import write_html
 from kg.extract import extract_all
+from kg.extract.pipeline import build_nlp
 from kg.graph.assemble import build_graph
 from kg.ingest.papers import read_papers
-from kg.nlp import build_nlp
 from kg.resolve import resolve
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from kg.extract import extract
 from kg.extract.abbreviations import find_abbreviations
+from kg.extract.pipeline import build_nlp
 from kg.extract.repos import find_repos
-from kg.nlp import build_nlp
 from kg.records import Paper
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from kg.extract import extract
 from kg.extract.abbreviations import find_abbreviations
-from kg.nlp import build_nlp
+from kg.extract.pipeline import build_nlp
 from kg.records import Paper
 
 

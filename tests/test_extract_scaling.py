@@ -3,8 +3,8 @@
 import random
 
 from kg.extract.abbreviations import find_abbreviations
+from kg.extract.cues import _word_pattern, whole_word_test
 from kg.extract.entities import Candidate, _resolve_overlaps
-from kg.extract.roles import _eval_pattern, _eval_test
 
 SOURCES = ("abbreviation", "title", "lexicon", "shape")
 PRIORITY = {"abbreviation": 4, "title": 3, "lexicon": 2, "shape": 1}
@@ -78,8 +78,8 @@ def test_short_form_before_its_long_form_after_a_long_prefix():
 
 def test_eval_cue_lookup_answers_as_the_alternation_does():
     words = frozenset({"results", "state-of-the-art", "test", "show"})
-    test = _eval_test(words)
-    pattern = _eval_pattern(words)
+    test = whole_word_test(words)
+    pattern = _word_pattern(words)
     for text in ["the results hold", "resultsx", "pre-test", "test-time", "a state-of-the-art model", "shows",
                  "we show_", "show", "", "state-of-the-artist", "(test)"]:
         assert test(text) == (pattern.search(text) is not None), text
@@ -97,18 +97,18 @@ def test_repo_urls_are_found_where_the_plain_scan_finds_them():
 def test_variant_spellings_of_a_proposed_name_are_found_as_by_the_regex():
     import re
 
-    from kg.extract.relations import _GAP, _VariantFinder
+    from kg.extract.variants import _GAP, VariantFinder
 
     keys = ("foonet3", "foonet")
     regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(_GAP.join(k) for k in keys) + r")(?![a-z0-9])")
     for low in ["we use foo-net 3 here", "foo net and foonet3", "xfoonet", "foonets", "f\"oo net", "foo  net",
                 "f.-.oonet", "foonet-3", ""]:
-        assert _VariantFinder(keys).spans(low) == [m.span() for m in regex.finditer(low)], low
+        assert VariantFinder(keys).spans(low) == [m.span() for m in regex.finditer(low)], low
 
 
 def test_text_only_and_tokenized_pipelines_extract_the_same():
     from kg.extract import extract
-    from kg.nlp import build_nlp
+    from kg.extract.pipeline import build_nlp
     from kg.records import Paper
 
     paper = Paper("k", "ZephyrNet: Tiny Models", "We propose ZephyrNet (ZN).  It outperforms FooNet on the Zorblax "

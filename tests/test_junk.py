@@ -7,7 +7,7 @@ import pytest
 import kg.extract.junk as junk
 from kg.extract import extract
 from kg.extract.lexicon import load_lexicon
-from kg.nlp import build_nlp
+from kg.extract.pipeline import build_nlp
 from kg.records import Mention, Paper
 
 OFF = junk.JunkSettings(classes=frozenset(), retype_datasets=False)

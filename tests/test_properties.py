@@ -324,7 +324,7 @@ def test_html_keeps_any_paper_text_inert(G):
 
 @lru_cache(maxsize=1)
 def _nlp():
-    from kg.nlp import build_nlp
+    from kg.extract.pipeline import build_nlp
 
     return build_nlp()
 

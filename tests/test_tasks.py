@@ -9,8 +9,8 @@ import pytest
 
 from kg.extract import extract
 from kg.extract.cues import load_cues
+from kg.extract.pipeline import build_nlp
 from kg.extract.tasks import MAX_TASKS, normalise_task, task_phrases, title_phrases
-from kg.nlp import build_nlp
 from kg.records import Paper
 
 HEADS = load_cues().task_heads

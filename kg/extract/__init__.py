@@ -1,4 +1,13 @@
-"""Extraction: papers in, mentions, claims and repository links out (see kg.nlp for the pipeline)."""
+"""Stage 2, extract: Paper records in, one Extraction per paper out.
+
+In: `kg.records.Paper`. Out: `kg.records.Extraction` (the paper's mentions of methods, datasets,
+tasks and metrics, its claims with their evidence sentences, and its repository links), each
+paper on its own. `pipeline` builds the spaCy pipeline of rule components (`components` registers
+them; `entities`, `abbreviations`, `roles`, `tasks`, `relations` and `repos` hold the rules), and
+`junk` screens names that are never a method or dataset; the rules' knowledge is data, in
+kg/data/lexicon/ and kg/extract/patterns/. May import ingest's records and the shared modules at
+the top of kg, never a later stage.
+"""
 
 from __future__ import annotations
 

@@ -52,8 +52,8 @@ def kg_title(doc: Doc) -> Doc:
     text = ext.text
     last = doc[-1] if len(doc) else None
     if last is not None and len(text) != last.idx + len(last.text_with_ws):
-        # Not made by kg.nlp's tokenizer (which keeps the string): rebuild it once. (A Doc
-        # without tokens is one of kg.nlp's text-only Docs, or empty.)
+        # Not made by kg.extract.pipeline's tokenizer (which keeps the string): rebuild it once. (A Doc
+        # without tokens is one of kg.extract.pipeline's text-only Docs, or empty.)
         text = ext.text = doc.text
     cut = text.find(TITLE_SEPARATOR)
     ext.title_end = title_end = cut if cut >= 0 else len(text)

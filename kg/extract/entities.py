@@ -7,18 +7,18 @@ every abstract. Every function is pure, so tests call it on strings.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.defaults import PATTERN_DIR
 from kg.extract.abbreviations import Abbreviation
+from kg.extract.candidate import Candidate
+from kg.extract.coined import lower_coined, quoted_names
 from kg.extract.cues import Cues
 from kg.extract.lexicon import LexEntry, Lexicon, norm_key
+from kg.extract.metric_names import metric_phrases
 from kg.extract.sentences import sentence_at
 
-__all__ = ["Candidate", "name_shape", "find_candidates", "strip_suffix", "is_plural_acronym", "NUMBER_AFTER"]
+__all__ = ["Candidate", "name_shape", "find_candidates", "strip_suffix", "is_plural_acronym"]
 
 # A version or size tag that continues a name: "Stable Diffusion v1.5", "Llama 2 7B", "ViT-B/16".
 _VERSION = re.compile(r"^(?:v\d+(?:\.\d+)*[A-Za-z]?|V\d+(?:\.\d+)*|\d(?:\.\d+)?|\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[BM]|"
@@ -59,23 +59,6 @@ _NEXT_WORD = re.compile(r"[^\s,;:()]+")
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 # A character other than the opening marks a sentence's first word may stand behind.
 _NOT_OPENING = re.compile(r"[^ \"'“‘(\[]")
-
-
-@dataclass(slots=True)
-class Candidate:
-    text: str
-    start: int
-    end: int
-    sent: int
-    kind: str | None  # None until classified; "_alias" marks the long form of an acronym
-    confidence: float
-    source: str  # "lexicon" | "shape" | "abbreviation" | "title"
-    proposed: bool = False
-    aliases: list[str] = field(default_factory=list)
-    lexical: bool = False  # a lexicon entry or a version of one (known, so never proposed)
-    variant: bool = False  # a coined variant of a known name ("Llama-3-70B-Foo")
-    cue_start: int = -1  # where the proposal cue is read from, if not `start` (an acronym's long form)
-    plain_title: bool = False  # a title's `Plain Words:` head, a name only if the abstract bears it out
 
 
 @lru_cache(maxsize=1 << 16)
@@ -333,10 +316,10 @@ def find_candidates(text: str, bounds: list[tuple[int, int]], lex: Lexicon, cues
         cands.append(head)
     cands.extend(_abbreviation_candidates(abbreviations, lex, starts, cues))
     if "-" in text:
-        cands.extend(_lower_coined(text, starts))
-    cands.extend(_metric_phrases(text, starts))
+        cands.extend(lower_coined(text, starts))
+    cands.extend(metric_phrases(text, starts))
     if "'" in text or '"' in text or "“" in text or "‘" in text or "`" in text:
-        cands.extend(_quoted_names(text, starts))
+        cands.extend(quoted_names(text, starts))
     kept = _resolve_overlaps(cands)
     # The singular of a plural acronym is the same class ("LLM" beside "LLMs").
     return [c for c in kept if c.lexical or c.source == "title" or norm_key(c.text) not in plural_keys]
@@ -370,106 +353,6 @@ def _abbreviation_candidates(abbreviations: list[Abbreviation], lex: Lexicon, st
         # The long form is the same entity: mark its span so shape words inside it drop out.
         out.append(Candidate(ab.long, ab.long_start, ab.long_start + len(ab.long), sent,
                              "_alias", 0.0, "abbreviation", aliases=[ab.short]))
-    return out
-
-
-# "We introduce proxy-blending, a decoding-time method": a lower-case coined term is a name
-# only when an apposition right after it says it is a method.
-_LOWER_COINED = re.compile(r"s? ([a-z][a-z0-9]+(?:-[a-z0-9]+)+), an? (?:[\w-]+ ){0,4}?"
-                           r"(?:method|algorithm|framework|approach|technique|model|architecture|procedure|"
-                           r"strategy|scheme|recipe|paradigm|pipeline)\b")
-_SELF_BEFORE = re.compile(r"(?:\b[Ww]e|\b[Tt]his (?:paper|work)) (?:\w+ )?$")
-
-
-# `we propose "quiet replay"`, `a method called 'quiet replay'`: quotes mark a coined name.
-_QUOTED = re.compile(r"(?:``|[\"“'‘])([A-Za-z][\w+-]*(?: [\w+-]+){0,3})(?:''|[\"”'’])")
-_QUOTE_CUE = re.compile(r"(?:\b(?:[Ww]e|[Tt]his (?:paper|work))\s+(?:\w+\s+)?(?:propose|introduce|present|call|term|dub|"
-                        r"name)[sd]?|\b(?:termed|dubbed|called|named|coined))\s+(?:(?:the|a|an|it|this|them)\s+)?$")
-# One plain quoted word ("we call them 'tricky'") is a label, not a coined name.
-_ONE_PLAIN_WORD = re.compile(r"[a-z]+")
-
-
-def _quoted_names(text: str, starts: list[int]) -> list[Candidate]:
-    """Quoted names after a propose verb or a naming cue, in any case ("we propose "quiet replay"")."""
-    # The quotes are found first (a regex led by a character class), the cue before them after.
-    return [Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), None, 0.75, "shape",
-                      proposed=True)
-            for m in _QUOTED.finditer(text) if not _ONE_PLAIN_WORD.fullmatch(m.group(1))
-            and _QUOTE_CUE.search(text, max(0, m.start() - 60), m.start())]
-
-
-def _lower_coined(text: str, starts: list[int]) -> list[Candidate]:
-    out = []
-    for verb in ("propose", "introduce", "present"):
-        i = text.find(verb)
-        while i >= 0:  # str.find and an anchored match: far cheaper than scanning a regex
-            m = _LOWER_COINED.match(text, i + len(verb))
-            if m and _SELF_BEFORE.search(text, max(0, i - 30), i):
-                out.append(Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), None, 0.75,
-                                     "shape", proposed=True))
-            i = text.find(verb, i + 1)
-    return out
-
-
-@lru_cache(maxsize=1)
-def _metric_forms() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str]]:
-    """The metric-phrase rule's patterns, from patterns/metric_forms.json (data, not code)."""
-    raw = json.loads((PATTERN_DIR / "metric_forms.json").read_text(encoding="utf-8"))
-    heads = sorted(raw["heads"], key=len, reverse=True)
-    # Led by the heads' first letters as a character class, so the regex engine skips in C to
-    # the next place a head can start.
-    firsts = "".join(sorted({h[0] for h in heads}))
-    head = re.compile(r"(?=[" + firsts + r"])(?<![\w-])(?:" + "|".join(heads) + r")\b(?!-)")
-    before = re.compile(r"(?:" + "|".join(re.escape(c) for c in sorted(raw["before_cues"], key=len, reverse=True))
-                        + r")\s+(?:(?:the|a|an|its|their|our)\s+)?$")
-    return head, before, frozenset(raw["not_modifiers"]), frozenset(("regret",))
-
-
-# "pass@1", "Hits@10", "NDCG@k": a word, "@" and a cut-off is a ranking or sampling metric.
-_AT_K = re.compile(r"(?<![\w@.])([A-Za-z][A-Za-z0-9-]{0,15}@(?:\d{1,4}|[kKnN]))(?![\w@])")
-# What follows a metric that is being reported: a number, maybe after "of", "by", "=", "(".
-NUMBER_AFTER = re.compile(r"s?\s*(?:of|by|to|from|at|=|:|\(|is|was|reaches|drops to)?\s*(?:about|around|only|just|"
-                          r"nearly|roughly|approximately|over|up to|below|above)?\s*[~≈<>≤≥]?\s*[-+]?\d")
-# The (at most two) words right before a metric's head word.
-_MODIFIERS = re.compile(r"(?<![\w-])((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*\s){1,2})$")
-# Adjective endings: "sublinear regret", "adversarial loss" name no metric by their adjective.
-_ADJECTIVE = re.compile(r"(?:al|ar|ic|ous|ive|ible|able|ful|less|ly|ed)$")
-
-
-def _metric_phrases(text: str, starts: list[int]) -> list[Candidate]:
-    """Metric names outside the lexicon: "X@k", and lower-case "<noun> rate / error / loss /
-    accuracy / score / gap" reported with a number ("a capture rate of 83%"); "regret" also
-    after a comparison ("lower regret").
-
-    The head words are found first and the rest is asked only of those (this runs on every paper).
-
-    >>> [c.text for c in _metric_phrases("It lowers the win rate to 40% and pass@5.", [0])]
-    ['pass@5', 'win rate']
-    """
-    out = [Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), "metric", 0.6, "shape")
-           for m in _AT_K.finditer(text)] if "@" in text else []
-    low = text.lower()
-    if len(low) != len(text):
-        return out
-    heads, before_cue, not_mod, alone = _metric_forms()
-    for m in heads.finditer(low):
-        head, end = m.group(), m.end()
-        if not NUMBER_AFTER.match(low, end) and not (head in alone and before_cue.search(low, max(0, m.start() - 40),
-                                                                                          m.start())):
-            continue
-        mods = _MODIFIERS.search(low, max(0, m.start() - 50), m.start())
-        # Keep only the modifiers right before the head that can be part of a name.
-        keep: list[str] = []
-        for w in reversed(mods.group(1).split() if mods else []):
-            if w in not_mod or _ADJECTIVE.search(w) and not w.startswith("top-") or w.isdigit() or heads.fullmatch(w):
-                break  # ("accuracy rates of 60%" is accuracy, named by the word before)
-            keep.insert(0, w)
-        if not keep and head not in alone or mods and heads.fullmatch(mods.group(1).split()[-1]):
-            continue
-        start = m.start() - sum(len(w) + 1 for w in keep)
-        if text[start:end] != low[start:end]:
-            continue  # a capitalised word in it: a name, left to the other rules
-        out.append(Candidate(text[start:end], start, end, sentence_at(starts, start), "metric", 0.6, "shape"))
     return out
 
 

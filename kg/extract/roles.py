@@ -7,12 +7,12 @@ before and after it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from kg.extract.abbreviations import match_long_form
-from kg.extract.cues import Cues
-from kg.extract.entities import NUMBER_AFTER, Candidate
+from kg.extract.candidate import Candidate
+from kg.extract.cues import Cues, whole_word_test
 from kg.extract.lexicon import Lexicon, norm_key
+from kg.extract.metric_names import NUMBER_AFTER
 from kg.records import Mention
 
 __all__ = ["assign_roles", "to_mentions", "Context"]
@@ -308,7 +308,7 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
                  lex: Lexicon) -> list[Candidate]:
     """Set kind and proposed on every candidate; drop what is no entity."""
     ctx = Context(text, bounds)
-    has_eval = _eval_test(cues.eval_cues)
+    has_eval = whole_word_test(cues.eval_cues)
     eval_sents: dict[int, bool] = {}
 
     def sent_has_eval(i: int) -> bool:
@@ -408,27 +408,6 @@ def _join_spelled_out(real: list[Candidate]) -> None:
                 if long not in c.aliases:
                     c.aliases.append(long)
                 break
-
-
-@lru_cache(maxsize=4)
-def _eval_pattern(words: frozenset[str]) -> re.Pattern:
-    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![\w-])")
-
-
-_RUN = re.compile(r"[\w-]+")
-
-
-@lru_cache(maxsize=4)
-def _eval_test(words: frozenset[str]):
-    """Does a lower-cased text hold one of `words` as a whole word (see _eval_pattern)?
-
-    Words made of word characters and hyphens only are whole [\\w-]+ runs of the text, so a
-    set lookup of the runs answers, far faster than the alternation's try at every character.
-    """
-    if all(_RUN.fullmatch(w) for w in words):
-        return lambda low: not words.isdisjoint(_RUN.findall(low))
-    pattern = _eval_pattern(words)
-    return lambda low: pattern.search(low) is not None
 
 
 def _rank(c: Candidate) -> tuple[int, float]:

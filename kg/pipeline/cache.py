@@ -3,7 +3,7 @@
 An Extraction is stored under (content key, extractor version, min_confidence): the content key
 is sha1(title + "\\n" + abstract), and the extractor version hashes kg.__version__, spaCy's
 version and the bytes of every file the extractor reads (kg/extract/**, kg/data/lexicon/**,
-kg/nlp.py, kg/records.py). So an edited rule, pattern or lexicon line makes every entry stale
+kg/records.py). So an edited rule, pattern or lexicon line makes every entry stale
 and nothing stale is ever served. Records are stored as JSON, never pickle: a cache file is data,
 and loading it runs no code.
 """
@@ -35,7 +35,7 @@ _BATCH = 500  # keys per SELECT ... IN (...): well under SQLite's bound-paramete
 
 _PACKAGE = PACKAGE_DIR
 #: What the extractor's output depends on besides the paper: files and folders, relative to kg/.
-_EXTRACTOR_SOURCES = ("extract", "data/lexicon", "nlp.py", "records.py")
+_EXTRACTOR_SOURCES = ("extract", "data/lexicon", "records.py")
 #: What the stored graph's form depends on besides the extractions, relative to kg/.
 _STATE_SOURCES = ("resolve.py", "graph/assemble.py", "graph/snapshot.py", "graph/incremental.py", "export/rdf",
                   "defaults.py")

@@ -66,7 +66,7 @@ def disconnect(client) -> None:
 def _extract_shard(shard: list[tuple[str, str, str]], min_confidence: float) -> tuple[str, list[Extraction]]:
     """Worker side: one shard of (key, title, abstract) -> (extractor version, its Extractions)."""
     from kg.extract import extract_all
-    from kg.nlp import build_nlp
+    from kg.extract.pipeline import build_nlp
     from kg.pipeline.cache import extractor_version
 
     nlp = getattr(_LOCAL, "nlp", None)

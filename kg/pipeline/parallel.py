@@ -52,7 +52,7 @@ def default_jobs() -> int:
 
 def _init_worker(min_confidence: float) -> None:
     global _NLP, _MIN_CONFIDENCE
-    from kg.nlp import build_nlp
+    from kg.extract.pipeline import build_nlp
 
     _NLP, _MIN_CONFIDENCE = build_nlp(), min_confidence
 
@@ -68,7 +68,7 @@ def _extract_chunk(chunk: list[tuple[str, str, str]]) -> list[Extraction]:
 def _in_process(papers: Sequence[Paper], min_confidence: float,
                 on_progress: Callable[[int], None] | None) -> list[Extraction]:
     from kg.extract import extract_all
-    from kg.nlp import build_nlp
+    from kg.extract.pipeline import build_nlp
 
     out = []
     for ex in extract_all(papers, build_nlp(), min_confidence=min_confidence):

@@ -1,0 +1,48 @@
+"""Names a paper coins outside the usual name shapes: quoted ones and lower-case hyphenated ones."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.candidate import Candidate
+from kg.extract.sentences import sentence_at
+
+__all__ = ["quoted_names", "lower_coined"]
+
+# "We introduce proxy-blending, a decoding-time method": a lower-case coined term is a name
+# only when an apposition right after it says it is a method.
+_LOWER_COINED = re.compile(r"s? ([a-z][a-z0-9]+(?:-[a-z0-9]+)+), an? (?:[\w-]+ ){0,4}?"
+                           r"(?:method|algorithm|framework|approach|technique|model|architecture|procedure|"
+                           r"strategy|scheme|recipe|paradigm|pipeline)\b")
+_SELF_BEFORE = re.compile(r"(?:\b[Ww]e|\b[Tt]his (?:paper|work)) (?:\w+ )?$")
+
+
+# `we propose "quiet replay"`, `a method called 'quiet replay'`: quotes mark a coined name.
+_QUOTED = re.compile(r"(?:``|[\"“'‘])([A-Za-z][\w+-]*(?: [\w+-]+){0,3})(?:''|[\"”'’])")
+_QUOTE_CUE = re.compile(r"(?:\b(?:[Ww]e|[Tt]his (?:paper|work))\s+(?:\w+\s+)?(?:propose|introduce|present|call|term|dub|"
+                        r"name)[sd]?|\b(?:termed|dubbed|called|named|coined))\s+(?:(?:the|a|an|it|this|them)\s+)?$")
+# One plain quoted word ("we call them 'tricky'") is a label, not a coined name.
+_ONE_PLAIN_WORD = re.compile(r"[a-z]+")
+
+
+def quoted_names(text: str, starts: list[int]) -> list[Candidate]:
+    """Quoted names after a propose verb or a naming cue, in any case ("we propose "quiet replay"")."""
+    # The quotes are found first (a regex led by a character class), the cue before them after.
+    return [Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), None, 0.75, "shape",
+                      proposed=True)
+            for m in _QUOTED.finditer(text) if not _ONE_PLAIN_WORD.fullmatch(m.group(1))
+            and _QUOTE_CUE.search(text, max(0, m.start() - 60), m.start())]
+
+
+def lower_coined(text: str, starts: list[int]) -> list[Candidate]:
+    """Lower-case coined terms after "we propose/introduce/present", named a method by an apposition."""
+    out = []
+    for verb in ("propose", "introduce", "present"):
+        i = text.find(verb)
+        while i >= 0:  # str.find and an anchored match: far cheaper than scanning a regex
+            m = _LOWER_COINED.match(text, i + len(verb))
+            if m and _SELF_BEFORE.search(text, max(0, i - 30), i):
+                out.append(Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), None, 0.75,
+                                     "shape", proposed=True))
+            i = text.find(verb, i + 1)
+    return out
