@@ -231,3 +231,44 @@ def test_one_capitalised_word_after_we_propose_with_an_apposition_is_proposed(nl
 def test_one_capitalised_word_after_we_propose_without_an_apposition_is_not(nlp):
     ex, _ = run(nlp, "Better Planning", "To plan faster, we propose Bayesian updates of the memory.")
     assert "Bayesian" not in proposed(ex)
+
+
+# --- an acronym compared with is a method --------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "QuillNet outperforms SFT on HumanEval.",
+    "QuillNet is better than SFT on HumanEval.",
+    "QuillNet surpasses both SFT and DPO on HumanEval.",
+    "SFT is outperformed by QuillNet on HumanEval.",
+    "SFT lags behind QuillNet on HumanEval.",
+])
+def test_an_acronym_on_either_side_of_a_comparison_is_a_method(nlp, sentence):
+    ex, by_kind = run(nlp, "Quill networks for code",
+                      "We study supervised fine-tuning (SFT) of code models. We propose QuillNet. " + sentence)
+    assert "SFT" in by_kind.get("method", {})
+    assert ("QuillNet", "SFT") in claims(ex, "improvesOver")
+    # ... and its long form is still the task the paper studies.
+    assert "supervised fine-tuning" in by_kind.get("task", {})
+
+
+@pytest.mark.parametrize("sentence", [
+    "QuillNet improves SFT on HumanEval.",  # bare "improves" takes tasks as objects
+    "QuillNet is a new recipe for SFT on HumanEval.",
+])
+def test_an_acronym_not_compared_stays_a_task(nlp, sentence):
+    ex, by_kind = run(nlp, "Quill networks for code",
+                      "We study supervised fine-tuning (SFT) of code models. We propose QuillNet. " + sentence)
+    assert "SFT" not in by_kind.get("method", {})
+    assert "supervised fine-tuning" in by_kind.get("task", {})
+
+
+def test_is_compared_reads_both_sides_of_a_cue():
+    from kg.extract.compared import is_compared
+    from kg.extract.cues import load_cues
+    cues = load_cues()
+    assert is_compared(["model", "outperforms"], ["on"], cues)
+    assert is_compared(["outperforms", "both"], ["and"], cues)
+    assert is_compared(["is", "superior", "to"], ["."], cues)
+    assert is_compared(["the"], ["surpasses"], cues)
+    assert not is_compared(["method", "improves"], ["on"], cues)
+    assert not is_compared(["we", "study"], ["for"], cues)

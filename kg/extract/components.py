@@ -115,6 +115,7 @@ def kg_tasks(doc: Doc) -> Doc:
             m.text, m.aliases = long.lower(), (m.text,)
     named = {norm_key(c.text) for c in cands if c.kind != "task"}
     named |= {norm_key(a) for c in cands if c.kind != "task" for a in c.aliases}
+    named -= {norm_key(c.text) for c in task_cands}  # an acronym compared as a method still names its task
     ext.tasks = find_tasks(doc, ext.title_end, lexicon_tasks, cues, lex, named)
     return doc
 

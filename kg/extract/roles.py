@@ -7,9 +7,11 @@ before and after it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from kg.extract.abbreviations import match_long_form
 from kg.extract.candidate import Candidate
+from kg.extract.compared import is_compared
 from kg.extract.cues import Cues, whole_word_test
 from kg.extract.lexicon import Lexicon, norm_key
 from kg.extract.metric_names import NUMBER_AFTER
@@ -328,10 +330,14 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
             cued.add(id(c))
     _mark_proposed(ctx, real, cues)
     proposed_keys = {norm_key(c.text) for c in real if c.proposed}
+    # An acronym read as a task but compared with ("outperforms SFT") names a method.
+    compared = {norm_key(c.text) for c in real if (c.source == "abbreviation" or c.kind == "task")
+                and c.text.isupper() and " " not in c.text and is_compared(ctx.before(c, 4), ctx.after(c, 4), cues)}
+    twins: list[Candidate] = []
     for c in real:
         # An acronym of a task-like long form ("test-time adaptation (TTA)") is a task, named
-        # by its long form, unless the paper proposes it under that name.
-        if c.kind is None and c.source == "abbreviation" and norm_key(c.text) not in proposed_keys:
+        # by its long form, unless the paper proposes it under that name or compares it.
+        if c.kind is None and c.source == "abbreviation" and norm_key(c.text) not in proposed_keys | compared:
             long = c.aliases[0] if c.aliases else ""
             head = long.split()[-1].lower() if long else ""
             if head in cues.task_heads or head.rstrip("s") in cues.task_heads:
@@ -339,6 +345,10 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
             elif head in _CONCEPT_HEADS or head.rstrip("s") in _CONCEPT_HEADS:
                 # "Markov decision process (MDP)", "mean field limit (MFL)": a concept.
                 c.kind = "_concept"
+        elif c.kind == "task" and norm_key(c.text) in compared:
+            # ... and its long form stays the task it names ("supervised fine-tuning").
+            twins.append(replace(c, aliases=list(c.aliases)))
+            c.kind, c.aliases = "method", []
     # A list shares its kind: `on ImageNet, COCO and Foo` makes Foo a dataset.
     for group in _list_groups(text, real):
         kinds = {c.kind for c in group if c.kind in ("dataset", "method")}
@@ -375,7 +385,7 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
     concepts = {norm_key(c.text) for c in real if c.kind == "_concept"}
     return [c for c in real
             if not (c.source == "shape" and c.confidence < 0.5 and norm_key(c.text) not in cued_keys)
-            and not (norm_key(c.text) in concepts and not c.proposed)]
+            and not (norm_key(c.text) in concepts and not c.proposed)] + twins
 
 
 def _title_head_borne_out(text: str, bounds: list[tuple[int, int]], head: Candidate,
