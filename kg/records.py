@@ -36,7 +36,7 @@ def shown_name(name: str | os.PathLike) -> str:
 class Paper:
     """One paper after ingest: title and abstract plus whatever metadata the input had."""
 
-    key: str  # stable id: a hash of the normalised title (see ingest.paper_key)
+    key: str  # stable id: a hash of the normalised title (see ingest.paper_key); with its id when titles clash
     title: str  # exactly as in the input
     abstract: str
     source: str  # "file:line" of the first record that gave this paper

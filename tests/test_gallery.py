@@ -255,7 +255,7 @@ def test_directory_of_mixed_formats(tmp_path, good):
     (d / "notes.md").write_text("# my notes\n", encoding="utf-8")
     (d / ".hidden.jsonl").write_text("not read", encoding="utf-8")
     assert_case(tmp_path, d, good, messages=[
-        f"warning {d / 'notes.md'}: not an input file, left out: paperkg reads .atom, .csv, .json, .jsonl, .ndjson, "
+        f"warning {d / 'notes.md'}: not an input file, left out: paperkg reads .atom, .bib, .csv, .json, .jsonl, .ndjson, "
         ".tsv, .txt, .xml files in folders (name a file to read it anyway)",
     ], kept=["Mixed JSONL", "Mixed CSV", "Mixed JSON", "Mixed Atom", "Mixed Listing"],
         summary="warnings:          1")

@@ -14,6 +14,12 @@ Formats (detected from each file's content, or forced with `fmt`):
     arxiv-atom   arXiv API Atom XML (`<entry>` with `<title>`, `<summary>`, `<id>`, ...)
     csv          CSV with `title` and `abstract` columns (optional `id`, `url`, `date`, `authors`)
     pwc          the Papers with Code `papers-with-abstracts` JSON array
+    openalex     OpenAlex works (one, a `results` page, or the snapshot's JSON Lines): abstract
+                 rebuilt from `abstract_inverted_index`, OpenAlex id, DOI as URL, publication_date
+    semantic-scholar  Semantic Scholar Graph API papers (one, or a `data` page): `paperId`,
+                 `externalIds.ArXiv`, `publicationDate`
+    hf-papers    the Hugging Face daily papers API: `paper.summary`, `paper.id` (arXiv), `publishedAt`
+    bibtex       BibTeX entries (read with bibtexparser >= 2); one without `abstract` is skipped naming its key
 
 Files are read as UTF-8 (a byte-order mark, UTF-16 included, is honoured); a file that is not
 UTF-8 is read as Windows-1252/Latin-1 with a warning. Binary files (PDF, ZIP, gzip, images, ...)
@@ -28,19 +34,23 @@ and bidi-override characters are removed (with a warning) and white space is fol
 in a text field is taken as its text; an integer of more than kg.ingest.text.MAX_INT_DIGITS digits is not.
 
 A record that cannot be used is skipped with a reason naming its file and line; the others are
-still read. One paper given twice (same normalised title, or same arXiv id) is kept once.
+still read. One paper given twice (same arXiv id, DOI or normalised title) is kept once; records
+whose arXiv ids or DOIs differ are never merged.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.defaults import CACHE_FILENAME
 from kg.errors import FormatError, value_invalid_msg
-from kg.ingest.fields import record_to_paper
+from kg.ingest.fields import normalise_title, paper_key, record_to_paper
 from kg.ingest.readers import READERS
 from kg.ingest.text import (
     FORMATS,
@@ -57,6 +67,9 @@ __all__ = ["FORMATS", "INPUT_SUFFIXES", "Ingested", "read_papers", "iter_records
 #: cache, or graph.html beside centrality.csv, is taken for one and not read back.
 OUTPUT_FILES = frozenset({"graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "centrality.csv", "top_methods.svg",
                           "trends.svg"})
+_DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.I)
+
+
 @dataclass
 class Ingested:
     """What read_papers returns: the kept papers and an account of everything else."""
@@ -66,6 +79,7 @@ class Ingested:
     duplicates: int = 0
     skipped: list[Problem] = field(default_factory=list)  # records or files not built
     warnings: list[Problem] = field(default_factory=list)  # built, but something was changed
+    merged_by: Counter = field(default_factory=Counter)  # duplicates merged per rule ("same title", ...)
 
 
 # --- files -> papers -------------------------------------------------------------------------
@@ -189,8 +203,11 @@ def read_papers(
 ) -> Ingested:
     """Read every input file (folders are walked) into papers, merging duplicates.
 
-    A paper is a duplicate of an earlier one when their normalised titles or their arXiv ids
-    are equal; the first record wins and later ones only fill metadata it lacks. `on_skip` and
+    A paper is a duplicate of an earlier one when their arXiv ids, their DOIs or their normalised
+    titles are equal, and neither their arXiv ids nor their DOIs differ (two records with different
+    ids are two papers, whatever their titles: the later one gets a key of its own, with a warning);
+    the first record wins and later ones only fill metadata it lacks. `merged_by` counts the merges
+    per rule. `on_skip` and
     `on_warning` hear of each problem once a file is done, in line order.
 
     `start`, an earlier result, is read on from (an update): the new records merge into its
@@ -200,20 +217,26 @@ def read_papers(
     if fmt != "auto" and fmt not in FORMATS:
         raise FormatError(value_invalid_msg("format", fmt, ("auto", *FORMATS)))
     out = start if start is not None else Ingested()
-    by_key: dict[str, Paper] = {p.key: p for p in out.papers}
     position = {p.key: i for i, p in enumerate(out.papers)}
-    # The first kept paper (in list order) per arXiv id and per input id, counting the ids a later
+    # The first kept paper (in list order) per arXiv id, DOI and input id, counting the ids a later
     # copy filled in: so an update, which rebuilds these from the papers, finds what a full read does.
     by_arxiv: dict[str, Paper] = {}
+    by_doi: dict[str, Paper] = {}
     by_id: dict[str, Paper] = {}
+    by_title: dict[str, list[Paper]] = {}  # papers sharing a normalised title (kept apart by their ids)
 
     def register(index: dict[str, Paper], value: str | None, paper: Paper) -> None:
         if value and (value not in index or position[paper.key] < position[index[value].key]):
             index[value] = paper
 
+    def register_all(paper: Paper) -> None:
+        register(by_arxiv, paper.arxiv_id, paper)
+        register(by_doi, paper_doi(paper), paper)
+        register(by_id, paper.id, paper)
+
     for p in out.papers:
-        register(by_arxiv, p.arxiv_id, p)
-        register(by_id, p.id, p)
+        register_all(p)
+        by_title.setdefault(paper_key(p.title), []).append(p)
     reported = [len(out.skipped), len(out.warnings)]  # how many problems the callbacks have seen
 
     def report() -> None:
@@ -230,29 +253,57 @@ def read_papers(
         n_skip = len(out.skipped)
         for _source, paper in iter_records(path, fmt, out.skipped, out.warnings):
             out.records_read += 1
-            first = by_key.get(paper.key)
-            if first is None and paper.arxiv_id:
-                first = by_arxiv.get(paper.arxiv_id)
+            same_title = by_title.setdefault(paper.key, [])
+            doi = paper_doi(paper)
+            first, rule = None, ""
+            for cand, why in (*((c, "same title") for c in same_title), (by_arxiv.get(paper.arxiv_id or ""), "same arXiv id"),
+                              (by_doi.get(doi or ""), "same DOI")):
+                if cand is not None and not _contradicts(cand, paper):
+                    first, rule = cand, why
+                    break
             if first is not None:
                 out.duplicates += 1
+                out.merged_by[rule] += 1
                 _fill(first, paper)
-                register(by_arxiv, first.arxiv_id, first)
-                register(by_id, first.id, first)
+                register_all(first)
                 continue
+            line = int(paper.source.rsplit(":", 1)[1])
+            if same_title:
+                ident = paper.arxiv_id or doi or paper.id or paper.source
+                paper.key = hashlib.sha1(f"{normalise_title(paper.title)}\x00{ident}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+                a_id = same_title[0].arxiv_id
+                ids = "arXiv id" if paper.arxiv_id and a_id and paper.arxiv_id != a_id else "DOI"
+                out.warnings.append(Problem.warning(shown_name(path), line, f"same title as {same_title[0].source}, but "
+                                                          f"another {ids}: a different paper, both kept"))
             other = by_id.get(paper.id) if paper.id else None
             if other is not None:
-                line = int(paper.source.rsplit(":", 1)[1])
                 out.warnings.append(Problem.warning(shown_name(path), line, f"id {paper.id!r} is also the id of {other.source}, "
                                                           "which has another title; both are kept"))
-            by_key[paper.key] = paper
+            same_title.append(paper)
             position[paper.key] = len(out.papers)
-            register(by_arxiv, paper.arxiv_id, paper)
-            register(by_id, paper.id, paper)
+            register_all(paper)
             out.papers.append(paper)
         # A skipped record was read too; a skipped whole file (line None) is no record.
         out.records_read += sum(1 for s in out.skipped[n_skip:] if s.line is not None)
         report()
     return out
+
+
+def paper_doi(paper: Paper) -> str | None:
+    """A paper's DOI (lower case), from its id or a doi.org URL; None if it has none."""
+    for v in (paper.id, paper.url):
+        m = _DOI.search(v or "")
+        if m:
+            return m.group(1).lower()
+    return None
+
+
+def _contradicts(a: Paper, b: Paper) -> bool:
+    """Two records whose arXiv ids or DOIs differ are different papers, whatever their titles."""
+    if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
+        return True
+    da, db = paper_doi(a), paper_doi(b)
+    return bool(da and db and da != db)
 
 
 def _fill(first: Paper, dup: Paper) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from kg.ingest import text as input_text  # input_text.MAX_LINE_CHARS: read when used, as it may be lowered
+from kg.ingest.bibtex import read_bibtex
 from kg.ingest.text import (
     DATE_LINE,
     FIELDS,
@@ -152,7 +153,7 @@ def _read_json(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any
     values = list(_json_values(text, start, in_array=False))
     if len(values) == 1 and isinstance(values[0][1], dict):
         obj = values[0][1]
-        key = next((k for k in ("papers", "records", "data", "items") if isinstance(obj.get(k), list)), None)
+        key = next((k for k in ("papers", "records", "data", "items", "results") if isinstance(obj.get(k), list)), None)
         if key is not None:
             yield from _wrapped_items(text, key, obj[key])
             return
@@ -277,6 +278,104 @@ def _read_atom(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any
         yield 1, BadRecord("XML holds no Atom <entry> elements")
 
 
+# --- API formats: records of OpenAlex, Semantic Scholar and Hugging Face, in the fields of the others
+
+def _obj(v: Any) -> dict:
+    return v if isinstance(v, dict) else {}
+
+
+def _inverted_abstract(index: Any) -> str | None:
+    """OpenAlex's abstract_inverted_index ({word: [positions]}) back into the abstract's text."""
+    if not isinstance(index, dict):
+        return None
+    at: dict[int, str] = {}
+    for word, positions in index.items():
+        for i in positions if isinstance(positions, list) else ():
+            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < 1_000_000:
+                at[i] = word
+    return " ".join(at[i] for i in sorted(at)) or None
+
+
+def _openalex_record(rec: dict) -> dict:
+    """An OpenAlex work: the abstract rebuilt, the DOI as its URL, the OpenAlex id as its id."""
+    loc = _obj(rec.get("primary_location"))
+    authors = [_obj(a.get("author")).get("display_name") or a.get("raw_author_name")
+               for a in rec.get("authorships") or () if isinstance(a, dict)]
+    ids = _obj(rec.get("ids"))
+    doi = rec.get("doi") or ids.get("doi")
+    return {
+        "title": rec.get("title") or rec.get("display_name"),
+        "abstract": _inverted_abstract(rec.get("abstract_inverted_index")) or rec.get("abstract"),
+        "id": rec.get("id") or ids.get("openalex"),
+        "url": doi or loc.get("landing_page_url"),
+        "date": rec.get("publication_date") or rec.get("publication_year"),
+        "authors": [a for a in authors if isinstance(a, str)],
+        "arxiv_id": ids.get("arxiv"),
+    }
+
+
+def _s2_record(rec: dict) -> dict:
+    """A Semantic Scholar Graph API paper: externalIds' ArXiv id and DOI, publicationDate (or year)."""
+    ext = _obj(rec.get("externalIds"))
+    arxiv, doi = ext.get("ArXiv"), ext.get("DOI")
+    url = rec.get("url")
+    if not isinstance(url, str) or not url:
+        url = (f"https://arxiv.org/abs/{arxiv}" if isinstance(arxiv, str) and arxiv
+               else f"https://doi.org/{doi}" if isinstance(doi, str) and doi
+               else _obj(rec.get("openAccessPdf")).get("url"))
+    return {
+        "title": rec.get("title"),
+        "abstract": rec.get("abstract"),
+        "id": rec.get("paperId"),
+        "url": url,
+        "date": rec.get("publicationDate") or rec.get("year"),
+        "authors": rec.get("authors"),
+        "arxiv_id": arxiv,
+        "categories": rec.get("fieldsOfStudy"),
+    }
+
+
+def _hf_record(rec: dict) -> dict:
+    """A Hugging Face daily papers item ({"paper": {...}, ...}) or a paper itself: the abstract is
+    `summary`, the id an arXiv id."""
+    paper = rec["paper"] if isinstance(rec.get("paper"), dict) else rec
+    aid = paper.get("id")
+    return {
+        "title": paper.get("title") or rec.get("title"),
+        "abstract": paper.get("summary") or rec.get("summary"),
+        "arxiv_id": aid,
+        "url": f"https://arxiv.org/abs/{aid}" if isinstance(aid, str) and aid else None,
+        "date": paper.get("publishedAt") or rec.get("publishedAt"),
+        "authors": paper.get("authors"),
+    }
+
+
+def _json_or_lines(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+    """The records of a JSON file, or of JSON Lines (a streamed file, or one whose first line is
+    a whole object and has more after it); a line holding a page ({"results": [...]}) gives its items."""
+    first, _, rest = src.head.lstrip().partition("\n")
+    try:
+        lines = src.text is None or (bool(rest.strip()) and isinstance(json_loads(first), dict))
+    except (ValueError, RecursionError):
+        lines = False
+    if not lines:
+        yield from _read_json(src, path, warn)
+        return
+    for n, rec in _read_jsonl(src, path, warn):
+        inner = next((rec[k] for k in ("results", "data") if isinstance(rec, dict) and isinstance(rec.get(k), list)), None)
+        if inner is None:
+            yield n, rec
+        else:
+            yield from ((n, r) for r in inner)
+
+
+def _mapped(convert: Callable[[dict], dict]) -> Callable[[InputText, str, Warn], Iterator[tuple[int, Any]]]:
+    def read(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
+        for n, rec in _json_or_lines(src, path, warn):
+            yield n, convert(rec) if isinstance(rec, dict) else rec
+    return read
+
+
 #: Format name -> reader(text, path, warn) -> (line, record or BadRecord) pairs.
 READERS: dict[str, Callable[[InputText, str, Warn], Iterator[tuple[int, Any]]]] = {
     "listing": _read_listing,
@@ -286,4 +385,8 @@ READERS: dict[str, Callable[[InputText, str, Warn], Iterator[tuple[int, Any]]]] 
     "pwc": _read_json,
     "csv": _read_csv,
     "arxiv-atom": _read_atom,
+    "openalex": _mapped(_openalex_record),
+    "semantic-scholar": _mapped(_s2_record),
+    "hf-papers": _mapped(_hf_record),
+    "bibtex": read_bibtex,
 }

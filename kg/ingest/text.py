@@ -28,9 +28,10 @@ __all__ = ["BadRecord", "DATE_LINE", "FIELDS", "FORMATS", "INPUT_SUFFIXES", "Inp
            "LongNumber", "MAX_INT_DIGITS", "MAX_LINE_CHARS", "STREAM_MIN_BYTES", "Warn", "binary_kind", "decode",
            "detect_format", "json_loads", "open_input"]
 
-FORMATS = ("listing", "jsonl", "json", "arxiv-jsonl", "arxiv-atom", "csv", "pwc")
+FORMATS = ("listing", "jsonl", "json", "arxiv-jsonl", "arxiv-atom", "csv", "pwc", "openalex", "semantic-scholar",
+           "hf-papers", "bibtex")
 #: Suffixes of the files a folder is searched for (a file named on the command line is always read).
-INPUT_SUFFIXES = (".atom", ".csv", ".json", ".jsonl", ".ndjson", ".tsv", ".txt", ".xml")
+INPUT_SUFFIXES = (".atom", ".bib", ".csv", ".json", ".jsonl", ".ndjson", ".tsv", ".txt", ".xml")
 #: Field names that may hold each piece of a record, in order of preference.
 FIELDS = {
     "title": ("title", "Title", "paper_title", "name"),
@@ -55,7 +56,13 @@ MAX_LINE_CHARS = 16 << 20
 #: JSON integers with more digits than this stay text (`LongNumber`): Python's default int->str limit.
 MAX_INT_DIGITS = 4300
 #: Formats whose readers go through a file line by line.
-_STREAMED = frozenset({"listing", "jsonl", "arxiv-jsonl", "csv", "arxiv-atom"})
+_STREAMED = frozenset({"listing", "jsonl", "arxiv-jsonl", "csv", "arxiv-atom", "openalex", "semantic-scholar",
+                       "hf-papers"})
+# A BibTeX entry's opening, at the start of a line ("@InProceedings{key,").
+_BIBTEX_ENTRY = re.compile(r"(?mi)^[ \t]*@(?:article|inproceedings|conference|misc|book|incollection|inbook|phdthesis|"
+                           r"mastersthesis|techreport|unpublished|online|proceedings|preprint|string|preamble)[ \t]*[{(]")
+#: Formats of APIs' JSON, streamed only when it is JSON Lines (a snapshot).
+_API_FORMATS = frozenset({"openalex", "semantic-scholar", "hf-papers"})
 # Leading bytes of binary files people save next to their data, and what to call them.
 _MAGIC = (
     (b"%PDF", "a PDF document"),
@@ -297,8 +304,8 @@ def _streamed(path: Path, f, head_bytes: bytes, fmt: str) -> tuple[str, InputTex
     if len(head.lstrip()) < 4096 or (fmt == "auto" and not _head_decides(head)):
         return None
     kind = detect_format(head, str(path)) if fmt == "auto" else fmt
-    if kind not in _STREAMED:
-        return None
+    if kind not in _STREAMED or (kind in _API_FORMATS and not _looks_like_jsonl(head)):
+        return None  # an API's JSON (not JSON Lines) is read whole
     check = codecs.getincrementaldecoder("utf-8")()
     try:
         check.decode(head_bytes)
@@ -324,6 +331,20 @@ def _looks_like_jsonl(text: str) -> bool:
     return whole > 0 and whole * 2 >= len(lines)
 
 
+def _api_format(head: str) -> str | None:
+    """The API whose JSON (a record, a page of them, or JSON Lines) `head` begins, if any."""
+    if not head.startswith(("{", "[")):
+        return None
+    if re.search(r'"abstract_inverted_index"\s*:|"id"\s*:\s*"https://openalex\.org/W\d', head):
+        return "openalex"
+    if re.search(r'"paperId"\s*:', head):
+        return "semantic-scholar"
+    if re.match(r'\[\s*\{\s*"paper"\s*:\s*\{', head) or (
+            re.search(r'"paper"\s*:\s*\{', head) and re.search(r'"(?:summary|upvotes|discussionId)"\s*:', head)):
+        return "hf-papers"
+    return None
+
+
 def detect_format(text: str, path: str = "") -> str:
     """The format of a file's content (the formats are listed in kg.ingest.papers's docstring).
 
@@ -334,6 +355,8 @@ def detect_format(text: str, path: str = "") -> str:
     """
     head = text.lstrip()[:4096]
     suffix = Path(path).suffix.lower()
+    if api := _api_format(head):
+        return api
     if head.startswith("<"):
         return "arxiv-atom"
     if head.startswith("["):
@@ -357,6 +380,8 @@ def detect_format(text: str, path: str = "") -> str:
     if suffix in (".csv", ".tsv") or (re.search(r"\btitle\b", first_line) and re.search(r"\b(?:abstract|summary)\b", first_line)
                                       and ("," in first_line or "\t" in first_line)):
         return "csv"
+    if suffix == ".bib" or _BIBTEX_ENTRY.search(head):
+        return "bibtex"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"  # not JSON at all, but named so: each line is reported as such
     if suffix == ".json":

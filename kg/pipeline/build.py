@@ -65,6 +65,7 @@ class BuildSummary:
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (scripts/bench.py)
     patched: int | None = None  # an update that patched the stored graph: papers whose edges were made again
     notes: list[str] = field(default_factory=list)  # what the build did besides (a damaged cache, stale files)
+    merged_by: dict[str, int] = field(default_factory=dict)  # duplicates merged per rule (kg.ingest.papers)
 
     def lines(self) -> list[str]:
         """The summary as printed by `kg build`."""
@@ -73,7 +74,9 @@ class BuildSummary:
         out = [
             f"records read:      {self.records_read}",
             f"papers kept:       {self.papers}",
-            f"duplicates merged: {self.duplicates}",
+            f"duplicates merged: {self.duplicates}" + (
+                " (" + ", ".join(f"{n} {rule}" for rule, n in sorted(self.merged_by.items())) + ")"
+                if self.merged_by and sum(self.merged_by.values()) == self.duplicates else ""),
             f"records skipped:   {len(self.skipped)}"
             + (" (" + "; ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + ")" if reasons else ""),
             f"warnings:          {len(self.warnings)}",
@@ -181,6 +184,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
     summary = BuildSummary(ingested.records_read, len(ingested.papers), ingested.duplicates,
                            list(ingested.skipped), list(ingested.warnings))
     summary.notes = notes
+    summary.merged_by = dict(ingested.merged_by)
     if not ingested.papers:
         raise InputError("no paper could be read from the input" + ("; see the skipped lines above" if ingested.skipped else ""))
     paths = {f: out / f"graph.{RDF_EXTENSIONS[f]}" for f in dict.fromkeys(rdf_formats)}
