@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import networkx as nx
@@ -137,3 +139,42 @@ def recorder():
     server = RecordingServer()
     yield server
     server.close()
+
+
+@contextlib.contextmanager
+def running_endpoint(graph_path, **options):
+    """`kg serve` on a free loopback port in a thread, for as long as the block runs."""
+    from kg.sparql.serve import make_sparql_server
+
+    server = make_sparql_server(graph_path, host="127.0.0.1", port=0, quiet=True, **options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The extractor's spaCy pipeline, built once for every test that runs it."""
+    from kg.extract.pipeline import build_nlp
+
+    return build_nlp()
+
+
+def run_extraction(nlp, title: str, abstract: str):
+    """The Extraction of one invented paper, and its mentions as kind -> text -> Mention."""
+    from kg.extract import extract
+    from kg.records import Paper
+
+    ex = extract(Paper("k", title, abstract, "test:1"), nlp)
+    by_kind: dict = {}
+    for m in ex.mentions:
+        by_kind.setdefault(m.kind, {})[m.text] = m
+    return ex, by_kind
+
+
+def claim_pairs(ex, predicate: str) -> set[tuple[str, str]]:
+    """(subject, object) of an Extraction's claims of one predicate."""
+    return {(c.subject, c.object) for c in ex.claims if c.predicate == predicate}

@@ -7,29 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import extract
+from conftest import claim_pairs as claims
+from conftest import run_extraction as run
 from kg.extract.abbreviations import find_abbreviations
-from kg.extract.pipeline import build_nlp
 from kg.extract.repos import find_repos
-from kg.records import Paper
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
-
-
-def run(nlp, title, abstract):
-    ex = extract(Paper("k", title, abstract, "test:1"), nlp)
-    by_kind = {}
-    for m in ex.mentions:
-        by_kind.setdefault(m.kind, {})[m.text] = m
-    return ex, by_kind
-
-
-def claims(ex, predicate):
-    return {(c.subject, c.object) for c in ex.claims if c.predicate == predicate}
-
 
 # --- repositories -------------------------------------------------------------------------
 

@@ -8,31 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import extract
+from conftest import claim_pairs as claims
+from conftest import run_extraction as run
 from kg.extract.abbreviations import find_abbreviations
-from kg.extract.pipeline import build_nlp
-from kg.records import Paper
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
-
-
-def run(nlp, title, abstract):
-    ex = extract(Paper("k", title, abstract, "test:1"), nlp)
-    by_kind = {}
-    for m in ex.mentions:
-        by_kind.setdefault(m.kind, {})[m.text] = m
-    return ex, by_kind
 
 
 def proposed(ex):
     return {m.text for m in ex.mentions if m.proposed} | {a for m in ex.mentions if m.proposed for a in m.aliases}
-
-
-def claims(ex, predicate):
-    return {(c.subject, c.object) for c in ex.claims if c.predicate == predicate}
 
 
 # --- a title's catchy head ---------------------------------------------------------------------

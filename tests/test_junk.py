@@ -7,15 +7,9 @@ import pytest
 import kg.extract.junk as junk
 from kg.extract import extract
 from kg.extract.lexicon import load_lexicon
-from kg.extract.pipeline import build_nlp
 from kg.records import Mention, Paper
 
 OFF = junk.JunkSettings(classes=frozenset(), retype_datasets=False)
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 
 def _mentions(nlp, title: str, abstract: str, settings: junk.JunkSettings | None = None) -> dict[str, str]:

@@ -15,16 +15,10 @@ from kg.extract import extract
 from kg.extract.components import TITLE_SEPARATOR
 from kg.extract.cues import load_cues
 from kg.extract.entities import Candidate
-from kg.extract.pipeline import build_nlp
 from kg.extract.relations import find_claims
 from kg.records import Paper
 
 TITLE = "A Study of Small Networks"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 
 def claims_of(nlp, abstract, *, methods=(), datasets=(), proposed=(), title=TITLE):

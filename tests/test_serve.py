@@ -5,16 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from conftest import make_tiny_graph
+from conftest import make_tiny_graph, running_endpoint
 from kg.export.rdf import write_rdf
-from kg.sparql.serve import make_sparql_server
 
 R = "https://w3id.org/paperkg/resource/"
 SELECT = "SELECT ?l WHERE { ?m a kg:Method ; rdfs:label ?l } ORDER BY ?l"
@@ -24,12 +22,8 @@ SELECT = "SELECT ?l WHERE { ?m a kg:Method ; rdfs:label ?l } ORDER BY ?l"
 def endpoint(tmp_path_factory):
     path = tmp_path_factory.mktemp("serve") / "graph.ttl"
     write_rdf(make_tiny_graph(), path)
-    server = make_sparql_server(path, host="127.0.0.1", port=0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/sparql"
-    server.shutdown()
-    server.server_close()
+    with running_endpoint(path) as server:
+        yield f"http://127.0.0.1:{server.server_port}/sparql"
 
 
 def fetch(url, data=None, headers=None):

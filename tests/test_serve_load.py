@@ -12,9 +12,8 @@ import urllib.request
 
 import pytest
 
-from conftest import make_tiny_graph
+from conftest import make_tiny_graph, running_endpoint
 from kg.export.rdf import write_rdf
-from kg.sparql.serve import make_sparql_server
 
 HOSTILE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 SMALL = "SELECT ?l WHERE { ?m a kg:Method ; rdfs:label ?l } ORDER BY ?l"
@@ -45,11 +44,8 @@ def worker_cpu_ticks(pids) -> int:
 def server(tmp_path):
     path = tmp_path / "graph.ttl"
     write_rdf(make_tiny_graph(), path)
-    server = make_sparql_server(path, host="127.0.0.1", port=0, quiet=True, timeout=2.0, workers=3)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running_endpoint(path, timeout=2.0, workers=3) as server:
+        yield server
 
 
 @pytest.mark.slow

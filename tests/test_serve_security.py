@@ -6,16 +6,14 @@ import http.client
 import json
 import os
 import socket
-import threading
 import urllib.parse
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import make_tiny_graph
+from conftest import make_tiny_graph, running_endpoint
 from kg.cli import cli
 from kg.export.rdf import write_rdf
-from kg.sparql.serve import make_sparql_server
 
 ALLOWED = "https://allowed.example"
 PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 20000000"
@@ -29,18 +27,10 @@ def graph(tmp_path_factory):
     return path
 
 
-def start(graph, **options):
-    server = make_sparql_server(graph, host="127.0.0.1", port=0, quiet=True, **options)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 @pytest.fixture(scope="module")
 def server(graph):
-    server = start(graph, timeout=1.0, max_rows=50, workers=2, cors_origins=[ALLOWED])
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running_endpoint(graph, timeout=1.0, max_rows=50, workers=2, cors_origins=[ALLOWED]) as server:
+        yield server
 
 
 def request(server, method="GET", query=None, body=None, headers=None, host=None):
@@ -70,13 +60,9 @@ def test_service_is_refused_over_http(server, recorder):
 
 
 def test_allow_service_is_an_explicit_option(graph, recorder):
-    open_server = start(graph, allow_service=True, workers=1)
-    try:
+    with running_endpoint(graph, allow_service=True, workers=1) as open_server:
         status, _, body = request(open_server, query=f"SELECT ?x WHERE {{ SERVICE <{recorder.url}> {{ ?x ?p ?o }} }}")
         assert status == 200 and "secret" in body and recorder.hits
-    finally:
-        open_server.shutdown()
-        open_server.server_close()
     assert "--allow-service" in CliRunner().invoke(cli, ["serve", "--help"]).output
 
 
@@ -113,13 +99,9 @@ def test_host_header_must_name_this_server(server):
 
 
 def test_allow_host(graph):
-    named = start(graph, allow_hosts=["kg.lan"], workers=1)
-    try:
+    with running_endpoint(graph, allow_hosts=["kg.lan"], workers=1) as named:
         assert request(named, query="ASK {}", host=f"kg.lan:{named.server_port}")[0] == 200
         assert request(named, query="ASK {}", host=f"evil.lan:{named.server_port}")[0] == 403
-    finally:
-        named.shutdown()
-        named.server_close()
 
 
 def raw(server, head: bytes, timeout=10.0) -> bytes:
@@ -165,8 +147,7 @@ def test_timeout_answers_503_and_stops_the_query(server):
 
 
 def test_idle_connections_are_dropped_and_connections_bounded(graph):
-    small = start(graph, workers=1, max_connections=2, idle_timeout=3.0)
-    try:
+    with running_endpoint(graph, workers=1, max_connections=2, idle_timeout=3.0) as small:
         idle = [socket.create_connection(("127.0.0.1", small.server_port), timeout=10) for _ in range(2)]
         # Both slots are taken by silent clients: a third connection is turned away at once.
         assert raw(small, b"").startswith(b"HTTP/1.0 503")
@@ -174,6 +155,3 @@ def test_idle_connections_are_dropped_and_connections_bounded(graph):
             assert s.recv(100) == b""
             s.close()
         assert request(small, query="ASK {}")[0] == 200
-    finally:
-        small.shutdown()
-        small.server_close()

@@ -9,16 +9,10 @@ import pytest
 
 from kg.extract import extract
 from kg.extract.cues import load_cues
-from kg.extract.pipeline import build_nlp
 from kg.extract.tasks import MAX_TASKS, normalise_task, task_phrases, title_phrases
 from kg.records import Paper
 
 HEADS = load_cues().task_heads
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 
 def tasks_of(nlp, title, abstract):
