@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from kg import __version__
-from kg.analyze.centrality import ENGINES, MEASURES, PROJECTIONS, method_centrality, ranking
+from kg.analyze.centrality import DEFAULT_MEASURE, ENGINES, MEASURES, PROJECTIONS, method_centrality, ranking
 from kg.defaults import DEFAULT_OUT_DIR, DEFAULT_TOP, HTML_MAX_NODES
 from kg.errors import FormatError, KGError, value_invalid_msg
 from kg.ingest.papers import FORMATS as INPUT_FORMATS
@@ -96,8 +96,15 @@ def cli() -> None:
 @click.option("--distributed", "scheduler", metavar="ADDRESS",
               help='Extract on a Dask cluster: its scheduler address (tcp://host:8786), or "local" for --jobs '
                    'local workers. Needs paperkg[distributed].')
+@click.option("--facts", "facts", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A Papers with Code links-between-papers-and-code or evaluation-tables JSON file: curated "
+                   "hasCode links and evaluatesOn results (metric, value) for the papers it names, kept apart "
+                   "from extracted ones. Repeatable.")
+@click.option("--category", "categories", metavar="LIST",
+              help="Comma-separated arXiv categories to keep (cs.LG,cs.CL; an archive such as cs keeps all of "
+                   "it); records of other categories are counted and left out, records without categories kept.")
 def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_nodes, strict, quiet, jobs, cache,
-          update, scheduler):
+          update, scheduler, facts, categories):
     """Read papers, extract entities and claims, and write the graph's views.
 
     INPUTS are files or folders (JSON Lines, JSON, arXiv metadata or Atom, CSV, Papers with Code
@@ -117,6 +124,8 @@ def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_n
       kg build field.jsonl --jobs 8 --out field/
       kg build new-week.jsonl --update --out field/
       kg build field.jsonl --distributed tcp://scheduler:8786
+      kg build papers-with-abstracts.json --facts links.json --facts evaluation-tables.json
+      kg build arxiv-metadata-oai-snapshot.json --category cs.LG,cs.CL
     """
     from kg.pipeline.build import RDF_EXTENSIONS
     from kg.pipeline.build import build as run_build
@@ -128,7 +137,8 @@ def build(inputs, out_dir, fmt, rdf_formats, no_abstracts, min_confidence, max_n
     _, summary = run_build(
         inputs, fmt=fmt, out_dir=out_dir, rdf_formats=formats, include_abstracts=not no_abstracts,
         min_confidence=min_confidence, max_nodes=max_nodes, jobs=jobs, cache=cache, update=update,
-        scheduler=scheduler, quiet=quiet, return_graph=False,
+        scheduler=scheduler, quiet=quiet, return_graph=False, facts=facts,
+        categories=tuple(c.strip() for c in (categories or "").split(",") if c.strip()),
         on_skip=lambda s: click.echo(f"skipped {s}", err=True),
         on_warning=lambda s: click.echo(f"warning {s}", err=True),
     )
@@ -155,8 +165,11 @@ def query(query, list_, graph_path, fmt, params, timeout, allow_service):
     """Run a SPARQL SELECT, ASK or CONSTRUCT over a built graph.
 
     QUERY is the query text, a .rq/.sparql file or the name of a saved query. The prefixes
-    kg, rdf, rdfs, skos, dcterms, prov, schema, xsd and owl are predeclared. A query with a
+    kg, rdf, rdfs, skos, dcterms, prov, schema, xsd and owl are predeclared, and so are
+    paper, method, dataset, task and metric for paperkg's resources (method:bert). A query with a
     SERVICE clause is refused unless --allow-service is given: it would contact the network.
+    Updates (INSERT, DELETE, ...) are not supported (exit status 2). Tables show IRIs with
+    those prefixes and cut cells at 60 characters; csv and json give them whole.
 
     \b
     Examples:
@@ -164,15 +177,25 @@ def query(query, list_, graph_path, fmt, params, timeout, allow_service):
       kg query my-query.rq --format csv
       kg query methods-on-dataset --param dataset=ImageNet
     """
-    from kg.sparql.query import format_result, list_queries, load_graph, resolve_query_arg
+    from kg.sparql.guard import UpdateRefusedError, refuse_update
+    from kg.sparql.query import format_result, list_queries, load_graph, query_params, resolve_query_arg
     from kg.sparql.worker import run_query_with_timeout
 
     if list_:
-        for name, description in list_queries():
-            click.echo(f"{name:<22} {description}")
+        saved = [{"name": name, "description": description,
+                  "params": query_params(resolve_query_arg(name))} for name, description in list_queries()]
+        for d in saved if fmt == "csv" else ():
+            d["params"] = " ".join(d["params"])
+        _emit(saved, ["name", "description", "params"], fmt,
+              lambda rows: (f"{d['name']:<22} {d['description']}" for d in rows))
         return
     if not query:
         raise click.UsageError("give a QUERY (text, file or saved-query name) or --list")
+    text = resolve_query_arg(query)
+    try:
+        refuse_update(text)  # before the graph is loaded: a usage error, not a failed query
+    except UpdateRefusedError as e:
+        raise click.UsageError(str(e)) from e
 
     bindings = {}
     for p in params:
@@ -180,16 +203,17 @@ def query(query, list_, graph_path, fmt, params, timeout, allow_service):
         if not sep or not name:
             raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="--param")
         bindings[name] = value
-    result = run_query_with_timeout(load_graph(graph_path), resolve_query_arg(query), bindings=bindings,
+    result = run_query_with_timeout(load_graph(graph_path), text, bindings=bindings,
                                     allow_service=allow_service, timeout=timeout)
     click.echo(format_result(result, fmt))
 
 
 @cli.command(cls=_KGCommand)
 @click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
-@click.option("--measure", type=click.Choice(MEASURES), default="pagerank", show_default=True)
-@click.option("--on", "on", type=click.Choice(PROJECTIONS), default="full", show_default=True,
-              help="The graph the measure runs on (see below).")
+@click.option("--measure", type=click.Choice(MEASURES), default=DEFAULT_MEASURE, show_default=True,
+              help="support: PageRank of the papers and claims that involve a method (see below).")
+@click.option("--on", "on", type=click.Choice(PROJECTIONS), default=None,
+              help="The graph the other measures run on (see below) [default: full].")
 @click.option("--top", type=click.IntRange(1), default=DEFAULT_TOP, show_default=True)
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
               help="Who computes betweenness/closeness; rustworkx (if installed) is far faster on big graphs.")
@@ -197,9 +221,17 @@ def query(query, list_, graph_path, fmt, params, timeout, allow_service):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --sample draw.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def centrality(graph_path, measure, on, top, engine, k, seed, fmt):
-    """Rank methods by centrality (pagerank, degree, betweenness, eigenvector, closeness).
+    """Rank methods by support PageRank (default) or a centrality measure on a projection.
 
     \b
+    --measure support  (default) a reader walks from an entity to one of its papers and on to
+                       an entity that paper involves, weighted 1 for a mention, +1 when the
+                       paper makes a claim about it, +1 when it proposes it; jumps land on
+                       entities by their paper count. A method ranks high when many papers
+                       and their claims involve it; a one-paper method only when its paper's
+                       claims tie it to well-supported ones. --on does not apply.
+    \b
+    The other measures (pagerank, degree, betweenness, eigenvector, closeness) run --on:
     --on full          every paper, entity and repo, all relations, undirected (default)
     --on improves      methods only, better -> worse edges: PageRank ranks the methods many
                        others beat (the strong baselines); eigenvector is undefined without cycles
@@ -209,10 +241,14 @@ def centrality(graph_path, measure, on, top, engine, k, seed, fmt):
     \b
     Examples:
       kg centrality --top 10
+      kg centrality --measure pagerank --on improves --top 5
       kg centrality --measure betweenness --on cooccurrence --format csv
     """
+    from kg.export.centrality import score_column
     from kg.export.rdf import read_graph
 
+    if measure == "support" and on is not None:
+        raise click.BadParameter("--on applies to the other measures; support walks the papers", param_hint="--on")
     G = read_graph(graph_path)
     rows = ranking(method_centrality(G, measure=measure, on=on, engine=engine, seed=seed, k=k), top)
     data = [{"rank": i, "label": G.nodes[n]["label"], "score": s, "papers": len(G.nodes[n].get("papers", ())), "iri": n}
@@ -220,9 +256,10 @@ def centrality(graph_path, measure, on, top, engine, k, seed, fmt):
 
     def table(rows):
         width = max([len(d["label"]) for d in rows] + [6])
-        yield f"{'rank':>4}  {'method':<{width}}  {measure:>12}  papers"
+        name = score_column(measure)
+        yield f"{'rank':>4}  {'method':<{width}}  {name:>16}  papers"
         for d in rows:
-            yield f"{d['rank']:>4}  {d['label']:<{width}}  {d['score']:>12.6f}  {d['papers']:>6}"
+            yield f"{d['rank']:>4}  {d['label']:<{width}}  {d['score']:>16.6f}  {d['papers']:>6}"
 
     _emit(data, ["rank", "label", "score", "papers", "iri"], fmt, table)
 
@@ -347,48 +384,69 @@ def communities(graph_path, seed, resolution, top, fmt):
 @cli.command(cls=_KGCommand)
 @click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
 @click.option("--period", type=click.Choice(["day", "month", "year"]), default="month", show_default=True)
-@click.option("--top", type=click.IntRange(1), default=DEFAULT_TOP, show_default=True)
+@click.option("--top", type=click.IntRange(1), default=DEFAULT_TOP, show_default=True,
+              help="Rising entities shown; with --all, entities of each kind shown per period.")
 @click.option("--min-count", type=click.IntRange(1), default=2, show_default=True,
               help="Papers an entity needs in all to count as rising.")
-@click.option("--all", "show_all", is_flag=True, help="Print every period's counts instead of the rising entities.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Print each period's most-mentioned entities (papers and share) instead of the rising ones.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def trends(graph_path, period, top, min_count, show_all, fmt):
     """Show the methods, tasks and datasets on the rise (or, with --all, counts per period).
 
     The periods are cut into an earlier and a later half; an entity's score is the share of
     the later half's papers that mention it minus its share of the earlier half's. Papers
-    without a usable date are left out and counted on stderr.
+    without a usable date are left out and counted on stderr, which also says which periods
+    were compared. Daily listing pages give dates without a year ("--03-11"): when no paper
+    has a year, their months and days are used as periods of one unknown year (shown as
+    "Mar", "Mar 11"), and --period year has nothing to go on.
 
     \b
     Examples:
       kg trends --period month --top 10
-      kg trends --period day --all --format csv
+      kg trends --period day --all --top 5 --format csv
     """
-    from kg.analyze.trends import paper_periods, rising, trend_table
+    from kg.analyze.trends import (
+        no_dates_reason,
+        paper_periods,
+        period_label,
+        rising_report,
+        top_per_period,
+        trend_table,
+    )
     from kg.export.rdf import read_graph
 
+    def note(text: str) -> None:
+        click.echo(text, err=True)
+
     G = read_graph(graph_path)
-    dating = paper_periods(G, period=period)
-    if dating.undated:
-        total = len(dating.undated) + len(dating.periods)
-        click.echo(f"{len(dating.undated)} of {total} papers have no date usable per {period}; left out", err=True)
     if show_all:
-        data = [r._asdict() for r in trend_table(G, period=period)]
-        fields = ["period", "kind", "label", "count", "node"]
+        rows = trend_table(G, period=period)
+        dating = paper_periods(G, period=period)
+        data = [{**r._asdict(), "share": round(r.count / r.papers, 6), "period_label": period_label(r.period)}
+                for r in top_per_period(rows, top)]
+        fields = ["period", "kind", "label", "count", "papers", "share", "node", "period_label"]
+        reason = "" if rows else no_dates_reason(dating, period)
 
         def table(rows):
+            if not rows:
+                yield f"no counts: {reason}"
+                return
             width = max([len(d["label"]) for d in rows] + [6])
-            yield f"{'period':<10}  {'kind':<7}  {'entity':<{width}}  papers"
+            pwidth = max([len(period_label(d["period"])) for d in rows] + [6])
+            yield f"{'period':<{pwidth}}  {'kind':<7}  {'entity':<{width}}  papers   share"
             for d in rows:
-                yield f"{d['period']:<10}  {d['kind']:<7}  {d['label']:<{width}}  {d['count']:>6}"
+                yield (f"{period_label(d['period']):<{pwidth}}  {d['kind']:<7}  {d['label']:<{width}}  "
+                       f"{d['count']:>6}  {100 * d['share']:>5.1f}%")
     else:
-        found = rising(G, period=period, top=top, min_count=min_count)
-        data = [{"rank": i, **r._asdict()} for i, r in enumerate(found, 1)]
+        report = rising_report(G, period=period, top=top, min_count=min_count)
+        dating, reason = report.dating, report.reason
+        data = [{"rank": i, **r._asdict()} for i, r in enumerate(report.rows, 1)]
         fields = ["rank", "label", "kind", "score", "early", "late", "node"]
 
         def table(rows):
             if not rows:
-                yield "no rising entity (it takes at least two periods with dated papers)"
+                yield f"no rising entity: {reason}"
                 return
             width = max([len(d["label"]) for d in rows] + [6])
             yield f"{'rank':>4}  {'entity':<{width}}  {'kind':<7}  {'score':>7}  early  late"
@@ -396,6 +454,23 @@ def trends(graph_path, period, top, min_count, show_all, fmt):
                 yield (f"{d['rank']:>4}  {d['label']:<{width}}  {d['kind']:<7}  {d['score']:>7.3f}  "
                        f"{d['early']:>5}  {d['late']:>4}")
 
+        if report.early and report.late:
+            def span(ps, papers):
+                named = period_label(ps[0]) if len(ps) == 1 else f"{period_label(ps[0])} to {period_label(ps[-1])}"
+                return f"{named} ({papers:,} papers)"
+
+            note(f"compared {span(report.early, report.early_papers)} with {span(report.late, report.late_papers)}")
+    if dating.undated:
+        total = len(dating.undated) + len(dating.periods)
+        note(f"{len(dating.undated)} of {total} papers have no date usable per {period}; left out")
+    if dating.yearless:
+        note("the papers' dates give no year (daily listing pages): their periods are taken as months "
+             "and days of one unknown year")
+    elif dating.no_year and dating.periods:
+        note(f"{dating.no_year} papers have a listing date with no year; they cannot be placed among "
+             "dated papers and are left out")
+    if reason and fmt != "table":
+        note(f"no {'counts' if show_all else 'rising entity'}: {reason}")
     _emit(data, fields, fmt, table)
 
 
@@ -496,7 +571,8 @@ def eval_graph(gold, gold_set, graph_path, jobs):
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the map (default: graph.html beside the graph).")
 @click.option("--max-nodes", type=click.IntRange(1), default=HTML_MAX_NODES, show_default=True,
-              help="Nodes drawn: the most central ones; the page says how many are hidden.")
+              help="Nodes drawn at first: the most central entities (papers on demand); search and "
+                   "expand reach every node.")
 @click.option("--color-by", type=click.Choice(["type", "cluster"]), default="type", show_default=True,
               help="cluster: also offer colours by community (seeded Louvain).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the community detection.")
@@ -509,8 +585,9 @@ def html(graph_path, out_path, max_nodes, color_by, seed):
       kg html --graph out/graph.ttl --out out/map.html --color-by cluster
     """
     from kg.analyze.centrality import method_centrality
-    from kg.export.html.page import write_html
+    from kg.export.html.page import write_html_snapshot
     from kg.export.rdf import read_graph
+    from kg.graph.snapshot import Snapshot
 
     G = read_graph(graph_path)
     clusters = None
@@ -520,7 +597,8 @@ def html(graph_path, out_path, max_nodes, color_by, seed):
 
         clusters = node_community(find_communities(G, seed=seed))
     out_path = out_path or Path(graph_path).with_name("graph.html")
-    stats = write_html(G, out_path, max_nodes=max_nodes, scores=method_centrality(G, measure="pagerank", on="full"),
-                       communities=clusters)
+    # The one renderer, the build's: from the graph's Snapshot.
+    stats = write_html_snapshot(Snapshot.from_graph(G), out_path, max_nodes=max_nodes,
+                                scores=method_centrality(G, measure="pagerank", on="full"), communities=clusters)
     click.echo(f"wrote {out_path}: {stats.nodes_drawn} nodes drawn, {stats.nodes_hidden} hidden, "
                f"{stats.edges_drawn} edges, {stats.bytes:,} bytes")

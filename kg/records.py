@@ -45,7 +45,14 @@ class Paper:
     url: str | None = None
     date: str | None = None  # ISO date (YYYY-MM-DD) or "--MM-DD" when the input has no year
     authors: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # arXiv-style subject categories ("cs.LG"), as the input lists them
+    doi: str | None = None  # lower case, without "https://doi.org/"
+    revised: str | None = None  # ISO date of the latest revision, when the input tells it apart from `date`
+    # What the input's curators (not the extractor) say of the paper: Papers with Code's `tasks` and
+    # `methods`, a repository the input names (Hugging Face's `githubRepo`). Written with that provenance.
+    tasks: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    code: tuple[str, ...] = ()
 
 
 #: How bad a Problem is: "skip", the record or file was not built; "warning", it was built, changed.

@@ -37,6 +37,8 @@ class KG(_rdflib_ns.DefinedNamespace):
     confidence: URIRef  # The extractor's confidence in an entity or claim, in [0, 1].
     arxivId: URIRef  # The paper's arXiv identifier.
     source: URIRef  # Where the paper's record came from ("file:line").
+    metric: URIRef  # The metric of a curated result (a reified evaluatesOn statement from Papers with Code).
+    value: URIRef  # The value of that result in its metric, as the curators wrote it ("74.4").
 
 
 #: Prefixes written into Turtle/JSON-LD and predeclared for SPARQL queries.

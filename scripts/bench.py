@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Time `kg build` stage by stage on a synthetic corpus, against spaCy's bare tokenizer; prints numbers.
+"""Time `kg build` stage by stage on a generated or given corpus, against spaCy's bare tokenizer; prints numbers.
 
     .venv/bin/python scripts/bench.py 10000                 # --jobs 2, Turtle + N-Triples, cache on
     .venv/bin/python scripts/bench.py 100000 --update 100   # then add 100 new papers with --update
     .venv/bin/python scripts/bench.py 2000 --distributed local --jobs 2
+    .venv/bin/python scripts/bench.py 20000 --from-dev       # real abstracts: the dev sets' papers repeated
+    .venv/bin/python scripts/bench.py 0 --corpus papers.jsonl
 
-The corpus comes from scripts/make_corpus.py (or --corpus FILE.jsonl). For each stage
+The corpus comes from scripts/make_corpus.py in this repository: synthetic abstracts (with
+--distinct, every title numbered) or, with --from-dev, the 268 labelled papers of the two shipped
+development sets repeated with numbered titles; --corpus FILE.jsonl reads a real one instead (N is
+then ignored: every record of the file is read and counted). For each stage
 (ingest, extract, resolve, graph, RDF, HTML, centrality) it prints seconds, input records/s and the
 peak RSS of this process and of this process plus its workers during the stage. In a separate
 process, before and after the build, it times `spacy.blank("en").pipe` over the same texts (the
@@ -118,19 +123,14 @@ def _tokenize(corpus: str, limit: int | None) -> tuple[int, float]:
     return n, time.perf_counter() - t0
 
 
-def make_corpus(n: int, path: Path, seed: int, *, distinct: bool = False) -> None:
-    if not MAKE_CORPUS.exists():
-        sys.exit(f"{MAKE_CORPUS} not found; pass --corpus FILE.jsonl")
-    subprocess.run([sys.executable, str(MAKE_CORPUS), str(n), str(path), "--seed", str(seed)], check=True)
-    if distinct:
-        # make_corpus.py reuses a few hundred titles, so most records merge as duplicates; a
-        # numbered title makes every record a paper of its own (the case of a real field).
-        lines = path.read_text(encoding="utf-8").splitlines()
-        with path.open("w", encoding="utf-8") as f:
-            for line in lines:
-                rec = json.loads(line)
-                rec["title"] = f"{rec['title']} (no. {rec['id']})"
-                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+def make_corpus(n: int, path: Path, seed: int, *, distinct: bool = False, from_dev: bool = False) -> None:
+    """scripts/make_corpus.py N PATH: synthetic records, or the dev sets' papers with `from_dev`.
+
+    make_corpus.py reuses a few hundred titles, so without `distinct` most synthetic records merge
+    as duplicates; a numbered title makes every record a paper of its own (the case of a real field).
+    """
+    flags = ["--from-dev"] if from_dev else ["--seed", str(seed), *(["--distinct"] if distinct else [])]
+    subprocess.run([sys.executable, str(MAKE_CORPUS), str(n), str(path), *flags], check=True)
 
 
 def timed_build(label: str, inputs: list[Path], out: Path, records_hint: int, **kw) -> tuple[float, object]:
@@ -169,9 +169,11 @@ def timed_build(label: str, inputs: list[Path], out: Path, records_hint: int, **
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("n", type=int, help="records in the synthetic corpus")
-    ap.add_argument("--corpus", type=Path, help="use this JSONL file instead of generating one")
+    ap.add_argument("n", type=int, help="records in the generated corpus")
+    ap.add_argument("--corpus", type=Path, help="read this JSON Lines file instead of generating a corpus")
     ap.add_argument("--distinct", action="store_true", help="number the titles so no record is a duplicate")
+    ap.add_argument("--from-dev", action="store_true",
+                    help="generate from the 268 labelled dev papers (real abstracts), titles numbered")
     ap.add_argument("--out", type=Path, help="output folder (default: a temporary one)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--rdf-format", default="turtle,ntriples")
@@ -184,10 +186,15 @@ def main() -> None:
                     help="texts the bare tokenizer is timed on (0: all); default 10000")
     args = ap.parse_args()
 
+    if args.corpus and not args.corpus.is_file():
+        ap.error(f"--corpus {args.corpus}: no such file")
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     corpus = args.corpus or tmp / f"corpus-{args.n}.jsonl"
     if not args.corpus:
-        make_corpus(args.n, corpus, seed=0, distinct=args.distinct)
+        make_corpus(args.n, corpus, seed=0, distinct=args.distinct, from_dev=args.from_dev)
+    else:
+        with corpus.open(encoding="utf-8") as f:
+            args.n = sum(1 for line in f if line.strip())
     out = args.out or tmp / "out"
     kw = dict(rdf_formats=tuple(args.rdf_format.split(",")), jobs=args.jobs, cache=not args.no_cache,
               scheduler=args.distributed, quiet=True)
@@ -217,7 +224,9 @@ def main() -> None:
         if args.no_cache:
             sys.exit("--update needs the cache")
         extra = tmp / f"new-{args.update}.jsonl"
-        make_corpus(args.update, extra, seed=1, distinct=args.distinct)
+        # Synthetic records of seed 1 (numbered with --from-dev: the dev papers' numbered titles would
+        # repeat the corpus's first records and merge with them).
+        make_corpus(args.update, extra, seed=1, distinct=args.distinct or args.from_dev)
         u_total, u_summary = timed_build(f"--update with {args.update} new records", [extra], out, args.update,
                                          update=True, **kw)
         how = (f"patched the stored graph, {u_summary.patched} papers' edges made again" if u_summary.patched is not None

@@ -7,10 +7,10 @@ Reads the graph, picks the nodes the map would draw (as `kg html` does), then ti
 kg.export.html.layout.layout on them `--runs` times and says whether the runs gave the same
 positions. `--networkx` also times the old way (networkx's spring layout on every component;
 minutes for 10,000 nodes). Prints numbers, asserts nothing. To make a large graph, build 30,000
-synthetic papers (the benchmark data's make_corpus.py, `30000 c.jsonl --distinct`):
+synthetic papers (`scripts/make_corpus.py 30000 c.jsonl --distinct`):
 
-    .venv/bin/kg build c.jsonl --out /tmp/o
-    .venv/bin/python scripts/bench_layout.py /tmp/o/graph.ttl --max-nodes 10000
+    .venv/bin/kg build c.jsonl --out o30k
+    .venv/bin/python scripts/bench_layout.py o30k/graph.ttl --max-nodes 10000
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Time RDF writing, loading and three saved queries with pyoxigraph vs rdflib; prints numbers.
 
-    python3 scripts/make_corpus.py 10000 /tmp/c10k.jsonl
-    kg build /tmp/c10k.jsonl --out /tmp/o10k
-    .venv/bin/python scripts/bench_rdf.py /tmp/o10k/graph.ttl
+    python3 scripts/make_corpus.py 10000 c10k.jsonl --distinct
+    kg build c10k.jsonl --out o10k
+    .venv/bin/python scripts/bench_rdf.py o10k/graph.ttl
     .venv/bin/python scripts/bench_rdf.py --synthetic 50000      # no extraction: a generated graph
 
 A benchmark, not a test: it asserts nothing about time, but checks that both engines agree.

@@ -115,7 +115,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         out = Path(d)
         pr = timed("snapshot_pagerank", snapshot_pagerank, snap)
-        scores = timed("snapshot_method_scores", snapshot_method_scores, snap, pr)
+        scores = timed("snapshot_method_scores (support)", snapshot_method_scores, snap)
         timed("write_centrality_csv_snapshot", write_centrality_csv_snapshot, snap, out / "c.csv", scores)
         rows = timed("trend_table_snapshot (month)", trend_table_snapshot, snap, period="month")
         timed("write_trends_chart", write_trends_chart, rows, out / "t.svg")
@@ -124,19 +124,20 @@ def main() -> None:
         print(f"{'all views':34} {time.perf_counter() - t0:8.3f} s wall {time.process_time() - c0:8.3f} s cpu"
               f"  ({len(rows)} trend rows)")
         if args.graph:
-            from kg.analyze.centrality import centrality, method_scores, project
+            from kg.analyze.centrality import centrality, method_centrality, project
             from kg.analyze.trends import trend_table
             from kg.export.centrality import write_centrality_csv
 
             G = timed("snap.to_graph()", snap.to_graph)
             t1, c1 = time.perf_counter(), time.process_time()
             gpr = timed("networkx: project + centrality", lambda: centrality(project(G, "full"), measure="pagerank"))
-            gscores = timed("networkx: method_scores", method_scores, G, gpr)
+            gscores = timed("networkx: method_centrality (support)", method_centrality, G)
             timed("networkx: write_centrality_csv", write_centrality_csv, G, out / "g.csv", gscores)
             grows = timed("networkx: trend_table (month)", trend_table, G, period="month")
             print(f"{'networkx views':34} {time.perf_counter() - t1:8.3f} s wall {time.process_time() - c1:8.3f} s cpu")
             same_csv = (out / "g.csv").read_bytes() == (out / "c.csv").read_bytes()
-            print(f"same pagerank: {gpr == pr}, same csv: {same_csv}, same trend rows: {grows == rows}")
+            print(f"same pagerank: {gpr == pr}, same support scores: {gscores == scores}, same csv: {same_csv}, "
+                  f"same trend rows: {grows == rows}")
 
 
 if __name__ == "__main__":

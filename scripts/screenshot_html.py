@@ -61,37 +61,46 @@ def load(driver, html: Path, timeout: float = 120.0) -> float:
     return time.perf_counter() - t0
 
 
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("html", nargs="?", type=Path, default=Path("outputs/graph.html"))
     ap.add_argument("png", nargs="?", type=Path, default=Path("docs/map.png"))
-    ap.add_argument("--select", help="label or alias to search for and show in the side panel")
-    ap.add_argument("--zoom", type=float, default=0.9, help="zoom on the selected node (1 = layout pixels)")
+    ap.add_argument("--neighbourhood", type=Path, default=Path("docs/map-neighbourhood.png"),
+                    help="where the neighbourhood view goes")
+    ap.add_argument("--select", help="the method to show: a name or alias as typed in Find")
     ap.add_argument("--width", type=int, default=1400)
     ap.add_argument("--height", type=int, default=900)
     args = ap.parse_args()
 
     driver = open_driver(args.width, args.height)
     try:
-        seconds = load(driver, args.html)
+        seconds = [load(driver, args.html) for _ in range(3)]  # the first also warms the browser up
         nodes, edges = driver.execute_script("return [window.kgMap.nodes.length, window.kgMap.edges.length]")
-        # The reader's first click: the named node, or else the most central method.
-        node = driver.execute_script(
-            "const m = window.kgMap, q = arguments[0];"
-            "if (q) return m.search(q)[0] || null;"
-            "return m.nodes.getIds().reverse().find(id => m.nodes.get(id).shape === 'dot') || null;", args.select)
-        if node:  # zoomed in on it, so that labels show
-            driver.execute_script("window.kgMap.focusNode(arguments[0]);"
-                                  "window.kgMap.network.moveTo({scale: arguments[1], animation: false});",
-                                  node, args.zoom)
         time.sleep(0.3)
         args.png.parent.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(args.png))
+        # A method, its neighbourhood on its own, and the evidence of one of its claims.
+        shown = driver.execute_script(
+            "const m = window.kgMap, D = m.data, N = D.node, C = D.claim, q = arguments[0];"
+            "const method = D.kinds.indexOf('method');"
+            "const id = q ? m.search(q)[0] : N.order.find(i => N.kind[i] === method && C.s.includes(i));"
+            "if (id === undefined) return null;"
+            "m.ego(id, 1);"
+            "const e = m.edges.get({filter: e => e.from === id && (e.rel === 'evaluatesOn' || e.rel === 'improvesOver')})[0]"
+            "  || m.edges.get({filter: e => e.to === id && e.rel === 'improvesOver'})[0];"
+            "if (e) m.showEdge(e.id);"
+            "return N.name[id];", args.select)
+        if shown:
+            time.sleep(0.3)
+            driver.save_screenshot(str(args.neighbourhood))
     finally:
         driver.quit()
     size = args.html.stat().st_size
-    print(f"{args.html}: {size / 1e6:.2f} MB, {nodes} nodes and {edges} edges drawn, "
-          f"loaded and drawn in {seconds:.2f} s; wrote {args.png}")
+    print(f"{args.html}: {size / 1e6:.2f} MB, {nodes} nodes and {edges} edges drawn; loaded and drawn in "
+          + ", ".join(f"{t:.2f}" for t in seconds) + f" s; wrote {args.png}"
+          + (f" and {args.neighbourhood} ({shown})" if shown else " (no method with a claim to show)"))
 
 
 if __name__ == "__main__":

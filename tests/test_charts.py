@@ -49,12 +49,43 @@ def test_empty_inputs_still_give_a_valid_svg():
 
 
 def test_trends_chart_draws_the_top_series():
-    rows = [TrendRow(p, "method", lab, c, lab) for p, lab, c in
+    papers = {"2024-01": 10, "2024-02": 20, "2024-03": 30}
+    rows = [TrendRow(p, "method", lab, c, lab, papers[p]) for p, lab, c in
             [("2024-01", "A", 1), ("2024-02", "A", 3), ("2024-02", "B", 1), ("2024-03", "C", 9)]]
     root = parse(trends_svg(rows, top=2))
     lines = root.findall(f"{SVG}polyline")
     assert len(lines) == 2  # C (9) and A (4); B is left out
     assert len(lines[0].get("points").split()) == 3  # one point per period, 0 where unmentioned
+
+
+def points(line) -> list[tuple[float, float]]:
+    return [tuple(map(float, p.split(","))) for p in line.get("points").split()]
+
+
+def test_trends_chart_plots_shares_not_counts():
+    # March has twice February's papers: A's count doubles but its share stays 10 %, so its line is
+    # flat; B's count stays 2 while its share halves, so its line falls.
+    rows = [TrendRow("2024-02", "method", "A", 2, "a", 20), TrendRow("2024-02", "method", "B", 2, "b", 20),
+            TrendRow("2024-03", "method", "A", 4, "a", 40), TrendRow("2024-03", "method", "B", 2, "b", 40)]
+    root = parse(trends_svg(rows))
+    a, b = (points(line) for line in root.findall(f"{SVG}polyline"))
+    assert a[0][1] == a[1][1] and b[1][1] > b[0][1]  # SVG y grows downwards
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "% of the period's papers" in texts and "10 %" in texts and "40 papers" in texts
+    assert "A, 2024-03: 4 of 40 papers (10.0 %)" in [t.text for t in root.iter(f"{SVG}title")]
+
+
+def test_trends_chart_labels_yearless_periods_and_says_so():
+    rows = [TrendRow("--03", "method", "A", 1, "a", 2), TrendRow("--05", "method", "A", 1, "a", 4)]
+    texts = [t.text for t in parse(trends_svg(rows)).iter(f"{SVG}text")]
+    assert "Mar" in texts and "May" in texts and not any(t.startswith("--") for t in texts)
+    assert any("give no year" in t for t in texts)
+
+
+def test_top_methods_chart_names_its_measure():
+    G, scores = methods(3)
+    assert parse(top_methods_svg(G, scores)).find(f"{SVG}title").text == (
+        "Top methods by support PageRank (papers and claims)")
 
 
 def test_files_are_byte_stable(tiny_graph, tmp_path):

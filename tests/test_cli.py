@@ -127,3 +127,69 @@ def test_eval_with_a_missing_gold_file_is_one_clear_error(built, tmp_path):
     out, _ = built
     result = run("eval", tmp_path / "gold.jsonl", "--graph", out / "graph.ttl")
     assert result.exit_code == EXIT_ERROR and result.output.strip() == f"Error: {tmp_path / 'gold.jsonl'}: no such gold file"
+
+
+# --- kg query's rough edges (issue 15): compact tables, --list formats, clear refusals ---
+
+def test_query_table_compacts_iris_and_cuts_long_cells(built):
+    out, _ = built
+    result = run("query", "SELECT ?m ?long WHERE { ?m a kg:Method BIND(CONCAT(STR(?m), STR(?m)) AS ?long) } LIMIT 3",
+                 "--graph", out / "graph.ttl")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2].startswith("method:") and "https://w3id.org" not in lines[2].split()[0]
+    cells = lines[2].split()
+    assert len(cells[1]) == 60 and cells[1].endswith("…")
+    assert "cells cut at 60 characters" in lines[-1]
+    # csv keeps the whole IRI
+    csv_out = run("query", "SELECT ?m WHERE { ?m a kg:Method } LIMIT 1", "--graph", out / "graph.ttl",
+                  "--format", "csv").output
+    assert "https://w3id.org/paperkg/resource/method/" in csv_out
+
+
+def test_query_list_honours_the_format():
+    saved = json.loads(run("query", "--list", "--format", "json").output)
+    by_name = {d["name"]: d for d in saved}
+    assert by_name["claim-evidence"]["params"] == ["subject", "object"] and by_name["top-tasks"]["description"]
+    csv_lines = run("query", "--list", "--format", "csv").output.splitlines()
+    assert csv_lines[0] == "name,description,params" and len(csv_lines) == len(saved) + 1
+    assert run("query", "--list").output.splitlines()[0].startswith("claim-evidence ")
+
+
+def test_query_unknown_prefix_is_one_line(built):
+    out, _ = built
+    result = run("query", "SELECT * WHERE { ?s foo:bar ?o }", "--graph", out / "graph.ttl")
+    assert result.exit_code == EXIT_ERROR
+    assert result.output.startswith("Error: unknown prefix foo: in the query; declare it (PREFIX foo: <...>)")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("update", ["DELETE WHERE { ?s ?p ?o }", "INSERT DATA { <http://e/a> <http://e/b> 1 }",
+                                    "PREFIX e: <http://e/#>\n# a comment\nDROP ALL", "load <http://e/x>"])
+def test_query_updates_are_not_supported(built, update):
+    out, _ = built
+    before = (out / "graph.ttl").read_bytes()
+    result = run("query", update, "--graph", out / "graph.ttl")
+    assert result.exit_code == EXIT_USAGE
+    assert "Error: updates are not supported: this is a" in result.output
+    assert (out / "graph.ttl").read_bytes() == before
+
+
+def test_bad_turtle_names_the_file_and_line(tmp_path):
+    bad = tmp_path / "graph.ttl"
+    bad.write_text("@prefix kg: <https://w3id.org/paperkg/ontology#> .\n<a:b> kg:x <a:c> .\n<a:b> zz:y <a:c> .\n",
+                   encoding="utf-8")
+    for command in (["query", "ASK { ?s ?p ?o }"], ["centrality"], ["validate"]):
+        result = run(*command, "--graph", bad)
+        assert result.exit_code == EXIT_ERROR, command
+        assert result.output.startswith(f"Error: {bad}:3: not readable turtle: "), result.output
+        assert "zz" in result.output and "<>" not in result.output
+
+
+def test_query_iris_from_a_table_work_in_the_next_query(built):
+    out, _ = built
+    first = run("query", "SELECT ?m WHERE { ?m a kg:Method } ORDER BY ?m LIMIT 1", "--graph", out / "graph.ttl")
+    iri = first.output.splitlines()[2].strip()
+    assert iri.startswith("method:")
+    again = run("query", f"ASK {{ {iri} a kg:Method }}", "--graph", out / "graph.ttl")
+    assert again.exit_code == 0 and again.output.strip() == "true"

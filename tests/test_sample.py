@@ -35,4 +35,4 @@ def test_sample_build_writes_every_view(sample):
     out, _, summary = sample
     for name in ("graph.ttl", "graph.nt", "graph.html", "centrality.csv"):
         assert (out / name).stat().st_size > 1000, name
-    assert (out / "centrality.csv").read_text(encoding="utf-8").startswith("rank,label,pagerank,papers,iri\n1,")
+    assert (out / "centrality.csv").read_text(encoding="utf-8").startswith("rank,label,support_pagerank,papers,iri\n1,")

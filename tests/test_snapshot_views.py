@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from conftest import make_tiny_graph
-from kg.analyze.centrality import AnalysisError, centrality, method_scores, pagerank_arrays, project
+from kg.analyze.centrality import AnalysisError, centrality, method_centrality, method_scores, pagerank_arrays, project
 from kg.analyze.snapshot_views import (
+    snapshot_method_pagerank,
     snapshot_method_scores,
     snapshot_pagerank,
     snapshot_summary_counts,
@@ -110,15 +111,17 @@ def test_pagerank_is_the_full_projection_pagerank_bit_for_bit(graph):
 
 
 def test_method_scores(graph):
+    # The build's ranking (support PageRank on the arrays) is `kg centrality`'s default, float for float.
     G, snap = graph
+    scores = snapshot_method_scores(snap)
+    assert scores == method_centrality(G) and list(scores) == list(method_centrality(G))
     pr = snapshot_pagerank(snap)
-    scores = snapshot_method_scores(snap, pr)
-    assert scores == method_scores(G, pr) and list(scores) == list(method_scores(G, pr))
+    assert snapshot_method_pagerank(snap, pr) == method_scores(G, pr)
 
 
 def expected_csv(G, scores) -> list[list[str]]:
     """centrality.csv's rows as the graph's attributes give them (best first, ties by IRI)."""
-    rows = [["rank", "label", "pagerank", "papers", "iri"]]
+    rows = [["rank", "label", "support_pagerank", "papers", "iri"]]
     for rank, (n, s) in enumerate(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])), 1):
         label = G.nodes[n]["label"]
         label = "'" + label if label[:1] in "=+-@\t\r" and label else label
@@ -128,7 +131,7 @@ def expected_csv(G, scores) -> list[list[str]]:
 
 def test_centrality_csv_lists_the_graphs_attributes(graph, tmp_path):
     G, snap = graph
-    scores = snapshot_method_scores(snap, snapshot_pagerank(snap))
+    scores = snapshot_method_scores(snap)
     write_centrality_csv_snapshot(snap, tmp_path / "s.csv", scores)
     with open(tmp_path / "s.csv", newline="", encoding="utf-8") as f:
         assert list(csv.reader(f)) == expected_csv(G, scores)
@@ -142,7 +145,7 @@ def test_centrality_csv_lists_the_graphs_attributes(graph, tmp_path):
 
 def test_top_methods_chart_is_byte_identical(graph, tmp_path):
     G, snap = graph
-    scores = snapshot_method_scores(snap, snapshot_pagerank(snap))
+    scores = snapshot_method_scores(snap)
     for top in (15, 3):
         write_top_methods_chart(G, scores, tmp_path / "g.svg", top=top)
         write_top_methods_chart_snapshot(snap, scores, tmp_path / "s.svg", top=top)
@@ -179,8 +182,14 @@ def test_sample_corpus_build(tmp_path):
     pr = snapshot_pagerank(snap)
     assert pr == centrality(project(G, "full"), measure="pagerank")
     assert trend_table_snapshot(snap) == trend_table(G)
-    write_centrality_csv_snapshot(snap, tmp_path / "s.csv", snapshot_method_scores(snap, pr))
+    write_centrality_csv_snapshot(snap, tmp_path / "s.csv", snapshot_method_scores(snap))
     assert (tmp_path / "s.csv").read_bytes() == (tmp_path / "centrality.csv").read_bytes()
+    # The default ranking follows the papers: the sample has dozens of methods with two papers or
+    # more, so none mentioned by a single paper makes the top 20 (PageRank on the whole graph put
+    # two there, each from one paper listing many comparisons).
+    with open(tmp_path / "centrality.csv", newline="", encoding="utf-8") as f:
+        top = list(csv.DictReader(f))[:20]
+    assert len(top) == 20 and min(int(r["papers"]) for r in top) >= 2
 
 
 # --- pagerank_arrays against networkx ---

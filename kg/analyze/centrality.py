@@ -1,4 +1,4 @@
-"""Pure analysis functions over the graph: projections and method centrality."""
+"""Pure analysis functions over the graph: projections and method centrality (support PageRank by default)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ import networkx as nx
 import numpy as np
 
 from kg.analyze.engines import ENGINES, AnalysisError, Engine, choose_engine, rx_centrality
+from kg.analyze.support import graph_support
 from kg.defaults import PAGERANK_ALPHA
 from kg.errors import value_invalid_msg
 
 __all__ = [
     "MEASURES",
+    "DEFAULT_MEASURE",
+    "PROJECTION_MEASURES",
+    "MEASURE_NAMES",
     "PROJECTIONS",
     "ENGINES",
     "AnalysisError",
@@ -28,10 +32,16 @@ __all__ = [
     "ranking",
 ]
 
-MEASURES = ("pagerank", "degree", "betweenness", "eigenvector", "closeness")
+MEASURES = ("support", "pagerank", "degree", "betweenness", "eigenvector", "closeness")
+DEFAULT_MEASURE = "support"
+#: The measures that run on a projection (`--on`); support walks the papers instead.
+PROJECTION_MEASURES = MEASURES[1:]
+#: How each measure is named in a file's header and a chart's title.
+MEASURE_NAMES = {"support": "support PageRank (papers and claims)", "pagerank": "PageRank", "degree": "degree",
+                 "betweenness": "betweenness", "eigenvector": "eigenvector centrality", "closeness": "closeness"}
 PROJECTIONS = ("full", "improves", "evaluation", "cooccurrence")
 
-Measure = Literal["pagerank", "degree", "betweenness", "eigenvector", "closeness"]
+Measure = Literal["support", "pagerank", "degree", "betweenness", "eigenvector", "closeness"]
 Projection = Literal["full", "improves", "evaluation", "cooccurrence"]
 
 #: Components up to this size get an exact dense eigensolver; larger ones ARPACK.
@@ -249,13 +259,17 @@ def centrality(
 ) -> dict:
     """`measure` of every node of the (projected) graph `H`, unrounded.
 
-    See method_centrality for the options; this is the measure alone, for any networkx graph.
+    See method_centrality for the options; this is the measure alone, for any networkx graph
+    ("support" is not a measure of a projection: it walks the papers, see kg.analyze.support).
 
     >>> centrality(nx.path_graph(3), measure="closeness")
     {0: 0.6666666666666666, 1: 1.0, 2: 0.6666666666666666}
     """
     if measure not in MEASURES:
         raise AnalysisError(value_invalid_msg("measure", measure, MEASURES))
+    if measure == "support":
+        raise AnalysisError("measure 'support' runs on the papers and the entities they involve, not on a "
+                            "projection; use method_centrality(G, measure='support')")
     if k is not None and k < 1:
         raise AnalysisError(f"k {k!r} is invalid; the betweenness sample must hold at least 1 node")
     sampled = measure == "betweenness" and k is not None and k < len(H)
@@ -283,24 +297,27 @@ def centrality(
 def method_centrality(
     G: nx.MultiDiGraph,
     *,
-    measure: Measure = "pagerank",
-    on: Projection = "full",
+    measure: Measure = DEFAULT_MEASURE,
+    on: Projection | None = None,
     engine: Engine = "auto",
     seed: int | None = None,
     k: int | None = None,
 ) -> dict[str, float]:
-    """Centrality of every method node, measured on the projection `on`.
+    """Centrality of every method node: support PageRank, or a measure on the projection `on`.
 
     Parameters
     ----------
     G : nx.MultiDiGraph
         The knowledge graph (kg.graph.assemble schema).
-    measure : {"pagerank", "degree", "betweenness", "eigenvector", "closeness"}
+    measure : {"support", "pagerank", "degree", "betweenness", "eigenvector", "closeness"}
+        support (the default) walks between papers and the entities they involve, weighted by
+        mentions, claims and proposals (kg.analyze.support): a method's place reflects the papers
+        and claims that involve it; `on` does not apply to it.
         pagerank is weighted (alpha = kg.defaults.PAGERANK_ALPHA); degree, betweenness and
         closeness count hops (edge weights are strengths, not distances); eigenvector is
         weighted and computed per connected component (see `_eigenvector`).
-    on : {"full", "improves", "evaluation", "cooccurrence"}
-        The graph the measure runs on; see `project`.
+    on : {"full", "improves", "evaluation", "cooccurrence"}, optional
+        The graph the measure runs on (default "full"); see `project`. Not with "support".
     engine : {"auto", "networkx", "rustworkx"}
         Who computes betweenness and closeness. "auto" uses rustworkx when it is installed and
         the projection has at least kg.analyze.engines.AUTO_MIN_NODES nodes, else networkx; both give
@@ -332,7 +349,11 @@ def method_centrality(
     >>> method_centrality(G, measure="closeness", on="full")
     {'a': 0.666666667, 'b': 1.0, 'c': 0.666666667}
     """
-    H = project(G, on)
+    if measure == "support":
+        if on is not None:
+            raise AnalysisError(f"projection {on!r} does not apply to measure 'support', which walks the papers")
+        return method_scores(G, graph_support(G))
+    H = project(G, on or "full")
     return method_scores(G, centrality(H, measure=measure, engine=engine, seed=seed, k=k))
 
 

@@ -7,7 +7,8 @@ files drawn from them, centrality.csv and top_methods.svg, are written by kg.exp
 kg.export.charts):
 
     snapshot_pagerank                 centrality(project(G, "full"), measure="pagerank")
-    snapshot_method_scores            kg.analyze.centrality.method_scores(G, pagerank)
+    snapshot_method_scores            kg.analyze.centrality.method_centrality(G) (support PageRank)
+    snapshot_method_pagerank          kg.analyze.centrality.method_scores(G, pagerank)
     trend_table_snapshot              kg.analyze.trends.trend_table(G, period=...)
     snapshot_summary_counts           the node, edge and claim counts of kg.pipeline.build.BuildSummary
 """
@@ -19,13 +20,16 @@ from collections import Counter
 import numpy as np
 
 from kg.analyze.centrality import pagerank_arrays, rounded_scores
+from kg.analyze.support import SUPPORT_RELS, support_pagerank
 from kg.analyze.trends import KINDS, Period, TrendRow, date_papers, trend_rows
 from kg.defaults import NODE_KINDS, RELATIONS
-from kg.graph.snapshot import KIND_CODE, Snapshot
+from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 
 __all__ = [
     "snapshot_pagerank",
     "snapshot_method_scores",
+    "snapshot_method_pagerank",
+    "snapshot_support",
     "trend_table_snapshot",
     "snapshot_summary_counts",
     "node_label",
@@ -65,9 +69,38 @@ def _iris_of_kind(snap: Snapshot, kind: str) -> list[str]:
     return [nodes[i] for i in np.flatnonzero(snap.kind == KIND_CODE[kind]).tolist()]
 
 
-def snapshot_method_scores(snap: Snapshot, pagerank: dict) -> dict[str, float]:
+def snapshot_method_scores(snap: Snapshot) -> dict[str, float]:
+    """The default method ranking, support PageRank, as method_centrality(snap.to_graph()) gives it:
+    every method, sorted by IRI, rounded to 9 places."""
+    return rounded_scores(_iris_of_kind(snap, "method"), dict(zip(snap.nodes, snapshot_support(snap).tolist())))
+
+
+def snapshot_method_pagerank(snap: Snapshot, pagerank: dict) -> dict[str, float]:
     """`pagerank` cut down to the method nodes, sorted by IRI, rounded to 9 places (method_scores)."""
     return rounded_scores(_iris_of_kind(snap, "method"), pagerank)
+
+
+def snapshot_support(snap: Snapshot) -> np.ndarray:
+    """kg.analyze.support.graph_support of the snapshot's graph, as an array over its nodes.
+
+    The same (paper, entity) keys as kg.analyze.support.support_keys finds in the graph: papers'
+    mentions and proposals, and both ends of every claim with each claim's paper.
+    """
+    n = len(snap.nodes)
+    src, dst = snap.src.astype(np.int64), snap.dst.astype(np.int64)
+    from_paper = snap.kind[src] == KIND_CODE["paper"]
+    keys = src * n + dst
+    involved = keys[from_paper & np.isin(snap.rel, [REL_CODE[r] for r in SUPPORT_RELS])]
+    proposed = keys[from_paper & (snap.rel == REL_CODE["proposes"])]
+    index, kind, paper = snap.index, snap.kind, KIND_CODE["paper"]
+    claimed = []
+    for (u, v, _), claims in snap.claims.items():
+        for c in claims:
+            p = index.get(c.get("paper"))
+            if p is not None and kind[p] == paper:
+                claimed += (p * n + index[u], p * n + index[v])
+    claimed = np.array(claimed, dtype=np.int64)
+    return support_pagerank(n, np.concatenate([involved, claimed]), proposed, claimed)
 
 
 def node_label(snap: Snapshot, iri: str):

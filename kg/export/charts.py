@@ -9,12 +9,13 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.analyze.centrality import ranking
+from kg.analyze.centrality import DEFAULT_MEASURE, MEASURE_NAMES, ranking
 from kg.analyze.snapshot_views import node_label
+from kg.analyze.trends import period_label
 from kg.atomic import atomic_open
 from kg.graph.snapshot import Snapshot
 
-__all__ = ["PALETTE", "bars_svg", "top_methods_svg", "trends_svg", "write_svg", "write_top_methods_chart",
+__all__ = ["PALETTE", "bars_svg", "chart_title", "top_methods_svg", "trends_svg", "write_svg", "write_top_methods_chart",
            "write_trends_chart", "write_top_methods_chart_snapshot"]
 
 #: Colour-blind-friendly categorical colours (Tableau 10), used in order.
@@ -45,18 +46,30 @@ def _svg(width: float, height: float, body: list[str], title: str) -> str:
     ])
 
 
+def chart_title(measure: str = DEFAULT_MEASURE) -> str:
+    """The top methods chart's title, naming the measure it plots.
+
+    >>> chart_title()
+    'Top methods by support PageRank (papers and claims)'
+    """
+    return f"Top methods by {MEASURE_NAMES.get(measure, measure)}"
+
+
 def top_methods_svg(G: nx.MultiDiGraph, scores: Mapping[str, float], *, top: int = 15,
-                    title: str = "Most central methods") -> str:
+                    title: str | None = None) -> str:
     """A horizontal bar chart of the `top` best-scored methods, best on top (an SVG string).
+
+    `title` defaults to `chart_title()`, the default measure's.
 
     >>> G = nx.MultiDiGraph(); G.add_node("m", kind="method", label="A<B")
     >>> svg = top_methods_svg(G, {"m": 0.5}); "A&lt;B" in svg and svg.startswith("<svg")
     True
     """
-    return bars_svg([(G.nodes[n].get("label") or n, s) for n, s in ranking(dict(scores), top)], title=title)
+    return bars_svg([(G.nodes[n].get("label") or n, s) for n, s in ranking(dict(scores), top)],
+                    title=title or chart_title())
 
 
-def bars_svg(bars: Sequence[tuple[str, float]], *, title: str = "Most central methods") -> str:
+def bars_svg(bars: Sequence[tuple[str, float]], *, title: str | None = None) -> str:
     """A horizontal bar chart of (label, score) `bars` in the order given (an SVG string).
 
     `top_methods_svg` draws it from a graph; kg.analyze.snapshot_views from the build's compact snapshot.
@@ -79,43 +92,51 @@ def bars_svg(bars: Sequence[tuple[str, float]], *, title: str = "Most central me
         body.append(f'<rect x="{left:.1f}" y="{y + 3:.1f}" width="{w:.1f}" height="{row_h - 6:.1f}" '
                     f'fill="{PALETTE[0]}"/>')
         body.append(f'<text x="{left + w + 6:.1f}" y="{y + 15:.1f}">{score:.4g}</text>')
-    return _svg(width, height, body, title)
+    return _svg(width, height, body, title or chart_title())
 
 
-def trends_svg(rows: Iterable, *, top: int = 8, title: str = "Mentions per period") -> str:
-    """A line chart of papers per period for the `top` most-mentioned entities (an SVG string).
+def trends_svg(rows: Iterable, *, top: int = 8,
+               title: str = "Share of each period's papers that mention the entity") -> str:
+    """A line chart of each period's share of papers mentioning the `top` most-mentioned entities.
 
-    `rows` are kg.analyze.trends.trend_table rows (period, kind, label, count, ...). Entities are
-    picked by total count, ties by label; periods with no mention count 0.
+    `rows` are kg.analyze.trends.trend_table rows (period, kind, label, count, node, papers): the
+    share is count / papers, so a month with twice the papers does not make every line rise.
+    Entities are picked by total count, ties by label; a period with no mention is 0 %. Periods
+    are labelled as people read them (kg.analyze.trends.period_label) with their paper count.
 
-    >>> svg = trends_svg([("2024-01", "method", "A", 2), ("2024-02", "method", "A", 3)])
-    >>> svg.count("<polyline")
-    1
+    >>> svg = trends_svg([("2024-01", "method", "A", 2, "a", 4), ("2024-02", "method", "A", 3, "a", 3)])
+    >>> svg.count("<polyline"), "% of the period" in svg
+    (1, True)
     """
     rows = list(rows)
     periods = sorted({r[0] for r in rows})
-    # A series per entity: (label, node), node falling back to (kind, label) for bare rows.
+    totals = {r[0]: r[5] for r in rows}
+    # A series per entity: (label, node) -> {period: papers mentioning it}.
     series: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for r in rows:
-        s = (str(r[2]), str(r[4]) if len(r) > 4 else f"{r[1]}/{r[2]}")
+        s = (str(r[2]), str(r[4]))
         series[s][r[0]] = series[s].get(r[0], 0) + r[3]
     chosen = sorted(series, key=lambda s: (-sum(series[s].values()), s))[:top]
-    left, head, plot_w, plot_h = 44.0, 36.0, 520.0, 240.0
+    left, head, plot_w, plot_h = 64.0, 36.0, 520.0, 240.0
     legend_w = 16 + _CHAR_W * max([len(_text(label)) for label, _ in chosen] + [6])
-    width, height = left + plot_w + 20 + legend_w, head + plot_h + 56
+    width, height = left + plot_w + 20 + legend_w, head + plot_h + 70
     body = []
     if not chosen:
         body.append(f'<text x="{width / 2:.1f}" y="{head + plot_h / 2:.1f}" text-anchor="middle">'
                     "no dated papers</text>")
         return _svg(width, height, body, title)
-    peak = max(max(series[s].values()) for s in chosen)
+
+    def share(s, p: str) -> float:
+        return 100.0 * series[s].get(p, 0) / totals[p] if totals[p] else 0.0
+
+    peak = max(share(s, p) for s in chosen for p in periods)
+    # About five gridlines at a round step, the top one at or above the peak (never past 100 %).
+    step = next(st for st in (1, 2, 5, 10, 20, 25, 50) if peak <= 5 * st)
+    ymax = min(100, step * max(1, -(-int(peak * 1000) // (step * 1000))))
     bottom = head + plot_h
 
     def x(i: int) -> float:
         return left + (plot_w * i / (len(periods) - 1) if len(periods) > 1 else plot_w / 2)
-
-    step = max(1, -(-peak // 5))  # about five gridlines, the top one at or above the peak
-    ymax = step * -(-peak // step)
 
     def y(v: float) -> float:
         return bottom - plot_h * v / ymax
@@ -123,19 +144,29 @@ def trends_svg(rows: Iterable, *, top: int = 8, title: str = "Mentions per perio
     for v in range(0, ymax + 1, step):
         body.append(f'<line x1="{left:.1f}" y1="{y(v):.1f}" x2="{left + plot_w:.1f}" y2="{y(v):.1f}" '
                     'stroke="#e0e0e0"/>')
-        body.append(f'<text x="{left - 6:.1f}" y="{y(v) + 4:.1f}" text-anchor="end">{v}</text>')
+        body.append(f'<text x="{left - 6:.1f}" y="{y(v) + 4:.1f}" text-anchor="end">{v} %</text>')
+    body.append(f'<text x="14" y="{head + plot_h / 2:.1f}" text-anchor="middle" '
+                f'transform="rotate(-90 14 {head + plot_h / 2:.1f})">% of the period\'s papers</text>')
     every = max(1, -(-len(periods) // 10))  # at most about 10 period labels
     for i, p in enumerate(periods):
         if i % every == 0:
-            body.append(f'<text x="{x(i):.1f}" y="{bottom + 18:.1f}" text-anchor="middle">{escape(p)}</text>')
+            body.append(f'<text x="{x(i):.1f}" y="{bottom + 18:.1f}" text-anchor="middle">'
+                        f"{escape(period_label(p))}</text>")
+            body.append(f'<text x="{x(i):.1f}" y="{bottom + 32:.1f}" text-anchor="middle" fill="#666666" '
+                        f'font-size="10">{totals[p]:,} papers</text>')
     body.append(f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{left + plot_w:.1f}" y2="{bottom:.1f}" '
                 'stroke="#333333"/>')
+    if all(p.startswith("--") for p in periods):
+        body.append(f'<text x="{left:.1f}" y="{bottom + 54:.1f}" fill="#666666" font-size="11">The papers\' '
+                    "dates give no year (daily listing pages): the periods are of one unknown year.</text>")
     for j, s in enumerate(chosen):
         colour = PALETTE[j % len(PALETTE)]
-        pts = " ".join(f"{x(i):.1f},{y(series[s].get(p, 0)):.1f}" for i, p in enumerate(periods))
+        pts = " ".join(f"{x(i):.1f},{y(share(s, p)):.1f}" for i, p in enumerate(periods))
         body.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for i, p in enumerate(periods):
-            body.append(f'<circle cx="{x(i):.1f}" cy="{y(series[s].get(p, 0)):.1f}" r="2.5" fill="{colour}"/>')
+            body.append(f'<circle cx="{x(i):.1f}" cy="{y(share(s, p)):.1f}" r="2.5" fill="{colour}">'
+                        f"<title>{_text(s[0])}, {escape(period_label(p))}: {series[s].get(p, 0)} of "
+                        f"{totals[p]} papers ({share(s, p):.1f} %)</title></circle>")
         ly = head + 10 + j * 18
         lx = left + plot_w + 20
         body.append(f'<rect x="{lx:.1f}" y="{ly - 9:.1f}" width="10" height="10" fill="{colour}"/>')
@@ -143,9 +174,10 @@ def trends_svg(rows: Iterable, *, top: int = 8, title: str = "Mentions per perio
     return _svg(width, height, body, title)
 
 
-def write_top_methods_chart(G: nx.MultiDiGraph, scores: Mapping[str, float], path: str | Path, top: int = 15) -> None:
-    """Write `top_methods_svg` to `path` (atomically)."""
-    write_svg(top_methods_svg(G, scores, top=top), path)
+def write_top_methods_chart(G: nx.MultiDiGraph, scores: Mapping[str, float], path: str | Path, top: int = 15, *,
+                            measure: str = DEFAULT_MEASURE) -> None:
+    """Write `top_methods_svg` of `measure`'s scores to `path` (atomically)."""
+    write_svg(top_methods_svg(G, scores, top=top, title=chart_title(measure)), path)
 
 
 def write_svg(svg: str, path: str | Path) -> None:
@@ -160,6 +192,7 @@ def write_trends_chart(rows: Iterable, path: str | Path, *, top: int = 8) -> Non
 
 
 def write_top_methods_chart_snapshot(snap: Snapshot, scores: dict[str, float], path: str | Path,
-                                     top: int = 15) -> None:
+                                     top: int = 15, *, measure: str = DEFAULT_MEASURE) -> None:
     """top_methods.svg, byte-identical to kg.export.charts.write_top_methods_chart."""
-    write_svg(bars_svg([(node_label(snap, n) or n, s) for n, s in ranking(dict(scores), top)]), path)
+    write_svg(bars_svg([(node_label(snap, n) or n, s) for n, s in ranking(dict(scores), top)],
+                       title=chart_title(measure)), path)

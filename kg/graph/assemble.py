@@ -8,13 +8,16 @@ Nodes are keyed by IRI (str) and carry
     aliases     tuple[str, ...], sorted: other surface forms (entities only, else ())
     papers      tuple[str, ...], sorted IRIs of the papers that mention it (entities, repos)
     confidence  float, the best extractor confidence over its mentions (entities)
-  paper nodes also carry title, abstract, url, date, authors (tuple), arxiv_id, id, source.
+  paper nodes also carry title, abstract, url, date, authors (tuple), arxiv_id, id, source; and doi,
+  revised when the input has them.
 
 Edges are keyed by relation name (so two relations between one pair are two edges):
     rel         "proposes" | "mentions" | "hasCode" (paper -> entity/repo)
                 "evaluatesOn" (method -> dataset) | "improvesOver" (better -> worse)
-    claims      for evaluatesOn / improvesOver: tuple of dicts
-                {"paper": paper IRI, "evidence": sentence, "confidence": float}, sorted by paper
+    claims      for evaluatesOn / improvesOver: tuple of dicts, sorted (claim_order): an extracted claim
+                {"paper": paper IRI, "evidence": sentence, "confidence": float}; a curated fact
+                (kg.graph.facts) {"paper", "source": "PapersWithCode", "metric": metric IRI, "value": str}
+    curated     for mentions / hasCode that a curator gives: sorted tuple of sources ("PapersWithCode")
 """
 
 from __future__ import annotations
@@ -26,10 +29,13 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from kg.defaults import CLAIM_RELATIONS, RESOURCE_BASE
+from kg.graph.facts import fact_edges
+from kg.ingest.pwc_facts import PaperFacts
 from kg.records import Entity, Extraction, Paper
 from kg.resolve import Resolution
 
-__all__ = ["build_graph", "paper_iri", "entity_iri", "paper_attrs", "entity_attrs", "paper_contribution", "Contribution", "edge_claims", "CLAIM_RELATIONS"]
+__all__ = ["build_graph", "paper_iri", "entity_iri", "paper_attrs", "entity_attrs", "paper_contribution", "Contribution",
+           "edge_claims", "claim_order", "CLAIM_RELATIONS"]
 
 
 def paper_iri(key: str) -> str:
@@ -44,8 +50,11 @@ def entity_iri(entity_id: str) -> str:
 
 def paper_attrs(p: Paper) -> dict:
     """The node attributes of a paper."""
-    return dict(kind="paper", label=p.title, aliases=(), title=p.title, abstract=p.abstract, url=p.url,
-                date=p.date, authors=tuple(p.authors), arxiv_id=p.arxiv_id, id=p.id, source=p.source)
+    d = dict(kind="paper", label=p.title, aliases=(), title=p.title, abstract=p.abstract, url=p.url,
+             date=p.date, authors=tuple(p.authors), arxiv_id=p.arxiv_id, id=p.id, source=p.source)
+    # Only when the input has them, so a graph of inputs without them keeps the attributes it had.
+    d.update({k: v for k, v in (("doi", p.doi), ("revised", p.revised)) if v})
+    return d
 
 
 @dataclass(slots=True)
@@ -69,9 +78,14 @@ class Contribution:
         return [((entity_iri(s), entity_iri(o), pred), c) for (s, o, pred), c in self.claims.items()]
 
 
+def claim_order(c: dict) -> tuple:
+    """Where a claim sorts among its edge's: by paper, an extracted claim first, then facts by metric and value."""
+    return c["paper"], c.get("source", ""), c.get("metric", ""), c.get("value", ""), c.get("evidence", "")
+
+
 def edge_claims(claims) -> tuple[dict, ...]:
-    """The claims of one edge as the graph holds them: one per paper, in paper order."""
-    return tuple(sorted(claims, key=lambda c: c["paper"]))
+    """The claims of one edge as the graph holds them: one extracted per paper, and its facts, in claim_order."""
+    return tuple(sorted(claims, key=claim_order))
 
 
 def paper_contribution(ex: Extraction, resolution: Resolution) -> Contribution:
@@ -100,13 +114,18 @@ def paper_contribution(ex: Extraction, resolution: Resolution) -> Contribution:
 
 
 def build_graph(
-    papers: Iterable[Paper], extractions: Iterable[Extraction], resolution: Resolution
+    papers: Iterable[Paper], extractions: Iterable[Extraction], resolution: Resolution,
+    facts: Iterable[PaperFacts] = (),
 ) -> nx.MultiDiGraph:
-    """Assemble the graph; node and edge insertion order is sorted so every view is stable."""
+    """Assemble the graph; node and edge insertion order is sorted so every view is stable.
+
+    `facts`: curated facts per paper (kg.ingest.pwc_facts), whose names `resolution` resolved too.
+    """
     G = nx.MultiDiGraph()
     by_key = {p.key: p for p in papers}
     mentioned_by: dict[str, set[str]] = defaultdict(set)
     edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    curated: dict[tuple[str, str, str], set[str]] = defaultdict(set)
 
     for ex in sorted(extractions, key=lambda e: e.paper_key):
         got = paper_contribution(ex, resolution)
@@ -116,6 +135,19 @@ def build_graph(
                 mentioned_by[v].add(u)
         for edge, claim in got.claim_edges():
             edges[edge].append(claim)
+    for f in sorted(facts, key=lambda f: f.paper_key):
+        if f.paper_key not in by_key:
+            continue
+        p = paper_iri(f.paper_key)
+        fe = fact_edges(f, p, resolution)
+        for target, sources in [*((entity_iri(e), s) for e, s in fe.mentions.items()),
+                                *((url, s) for url, s in fe.repos.items())]:
+            rel = "hasCode" if not target.startswith(RESOURCE_BASE) else "mentions"
+            edges[(p, target, rel)]
+            curated[(p, target, rel)] |= sources
+            mentioned_by[target].add(p)
+        for (s, o, pred), claims in fe.claims.items():
+            edges[(entity_iri(s), entity_iri(o), pred)] += [{**c, "metric": entity_iri(c["metric"])} for c in claims]
 
     for key in sorted(by_key):
         G.add_node(paper_iri(key), **paper_attrs(by_key[key]))
@@ -132,6 +164,8 @@ def build_graph(
         attrs = {"rel": rel}
         if rel in CLAIM_RELATIONS:
             attrs["claims"] = edge_claims(claims)
+        if curated.get((u, v, rel)):
+            attrs["curated"] = tuple(sorted(curated[(u, v, rel)]))
         G.add_edge(u, v, key=rel, **attrs)
     return G
 

@@ -152,7 +152,9 @@ def patch_snapshot(
         else:  # a repo first linked by a new paper
             attrs[n] = {"label": n}
             kinds[i] = KIND_CODE["repo"]
-    snap = Snapshot(nodes, kinds, src, dst, rel, attrs, final_claims, PaperAttrs(papers.values()), index)
+    # Curated edges are not patched (kg.pipeline.update builds afresh when a build has facts); clean ones stay.
+    curated = {e: cs for e, cs in old.curated.items() if e[0] not in dirty_iris and e[0] in index and e[1] in index}
+    snap = Snapshot(nodes, kinds, src, dst, rel, attrs, final_claims, PaperAttrs(papers.values()), curated, _index=index)
     snap._sort_edges()
 
     changed_claims = {e for e in set(old.claims) | set(final_claims) if old.claims.get(e) != final_claims.get(e)}

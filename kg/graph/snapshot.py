@@ -11,6 +11,7 @@ Layout:
     src, dst  int32 per edge, rel int8 per edge (index in kg.defaults.RELATIONS), sorted by (src, dst, rel)
     attrs     entity and repo IRI -> {"label", "aliases", "confidence"} (repos: label only)
     claims    (u, v, rel) -> the claims tuple of that evaluatesOn / improvesOver edge
+    curated   (u, v, rel) -> the sources of a mentions / hasCode edge a curator gives (kg.graph.facts)
     papers    paper IRI -> its node attributes (kg.graph.assemble.paper_attrs); not stored, the build's papers give them
 """
 
@@ -45,6 +46,7 @@ class Snapshot:
     attrs: dict[str, dict] = field(default_factory=dict)
     claims: dict[tuple[str, str, str], tuple[dict, ...]] = field(default_factory=dict)
     papers: Mapping[str, dict] = field(default_factory=dict)
+    curated: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
     _index: dict[str, int] | None = field(default=None, repr=False)
     _by_node: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
@@ -62,10 +64,13 @@ class Snapshot:
         dst = np.empty(m, dtype=np.int32)
         rel = np.empty(m, dtype=np.int8)
         claims: dict[tuple[str, str, str], tuple[dict, ...]] = {}
+        curated: dict[tuple[str, str, str], tuple[str, ...]] = {}
         for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
             src[i], dst[i], rel[i] = index[u], index[v], REL_CODE[k]
             if k in CLAIM_RELATIONS:
                 claims[(u, v, k)] = tuple(d.get("claims", ()))
+            if d.get("curated"):
+                curated[(u, v, k)] = tuple(d["curated"])
         attrs, papers = {}, {}
         for n in nodes:
             d = node_data[n]
@@ -73,7 +78,7 @@ class Snapshot:
                 papers[n] = d
             else:
                 attrs[n] = _entity_attrs(d)
-        snap = cls(nodes, kind, src, dst, rel, attrs, claims, papers, index)
+        snap = cls(nodes, kind, src, dst, rel, attrs, claims, papers, curated, index)
         snap._sort_edges()
         return snap
 
@@ -138,6 +143,8 @@ class Snapshot:
         attrs: dict = {"rel": rel}
         if rel in CLAIM_RELATIONS:
             attrs["claims"] = self.claims.get((u, v, rel), ())
+        if (u, v, rel) in self.curated:
+            attrs["curated"] = self.curated[(u, v, rel)]
         return attrs
 
     # -- back to networkx ---------------------------------------------------------------------
@@ -191,7 +198,8 @@ class Snapshot:
         return (self.nodes == other.nodes and np.array_equal(self.kind, other.kind)
                 and np.array_equal(self.src, other.src) and np.array_equal(self.dst, other.dst)
                 and np.array_equal(self.rel, other.rel) and self.attrs == other.attrs
-                and self.claims == other.claims and dict(self.papers) == dict(other.papers))
+                and self.claims == other.claims and dict(self.papers) == dict(other.papers)
+                and self.curated == other.curated)
 
     # -- storage ------------------------------------------------------------------------------
 
@@ -206,6 +214,7 @@ class Snapshot:
             "rel": self.rel.astype("<i1").tobytes(),
             "attrs": _dumps(self.attrs),
             "claims": _dumps(claims),
+            "curated": _dumps([[u, v, r, list(cs)] for (u, v, r), cs in sorted(self.curated.items())]),
         }
 
     @classmethod
@@ -217,9 +226,10 @@ class Snapshot:
             if "aliases" in d:
                 d["aliases"] = tuple(d["aliases"])
         claims = {(u, v, r): tuple(cs) for u, v, r, cs in json.loads(blobs["claims"])}
+        curated = {(u, v, r): tuple(cs) for u, v, r, cs in json.loads(blobs.get("curated", b"[]"))}
         arr = lambda name, dt: np.frombuffer(blobs[name], dtype=dt).astype(dt[1:])  # noqa: E731
         return cls(nodes, arr("kind", "<i1"), arr("src", "<i4"), arr("dst", "<i4"), arr("rel", "<i1"),
-                   attrs, claims, papers)
+                   attrs, claims, papers, curated)
 
 
 def _entity_attrs(d: Mapping) -> dict:

@@ -41,6 +41,7 @@ def _bib_record(key: str, fields: dict) -> dict:
         "date": _bib_date(fields),
         "authors": authors if isinstance(authors, list) else [authors] if isinstance(authors, str) else None,
         "arxiv_id": arxiv,
+        "doi": doi,
     }
 
 

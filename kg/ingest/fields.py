@@ -3,6 +3,7 @@ URLs and arXiv ids read from whatever shape the input gives them; no file handli
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import math
 import re
@@ -13,7 +14,7 @@ from kg.defaults import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS
 from kg.ingest.text import DATE_LINE, FIELDS, BadRecord, LongNumber
 from kg.records import Paper
 
-__all__ = ["clean_text", "normalise_title", "paper_key", "record_to_paper"]
+__all__ = ["clean_text", "doi_of", "normalise_title", "paper_key", "record_to_paper"]
 
 _MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 # Removed from every text field: C0/C1 controls other than tab, newline and carriage return, and
@@ -24,6 +25,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # What an ASCII title keeps of itself in its key (str.isalnum on ASCII is exactly this).
 _NOT_ASCII_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+_DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d+/\S+)$", re.I)
 _ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|^|arXiv:)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
 
 
@@ -214,11 +216,59 @@ def record_to_paper(rec: Any, source: str, *, arxiv: bool = False) -> tuple[Pape
         url = f"https://arxiv.org/abs/{aid}"
     authors = rec.get("authors_parsed") if arxiv and rec.get("authors_parsed") else next(
         (rec[k] for k in FIELDS["authors"] if rec.get(k)), None)
+    date = _date(next((rec[k] for k in FIELDS["date"] if rec.get(k)), None))
+    revised = _date(rec.get("revised"))
+    first = _first_version(rec.get("versions"))
+    if first:  # the arXiv snapshot: dated by its first version; update_date is the last revision
+        date, revised = first, revised or _date(rec.get("update_date"))
     paper = Paper(
         key=paper_key(title), title=title, abstract=abstract, source=source, id=rid, arxiv_id=aid, url=url,
-        date=_date(next((rec[k] for k in FIELDS["date"] if rec.get(k)), None)),
-        authors=_authors(authors, notes), categories=categories,
+        date=date, authors=_authors(authors, notes), categories=categories,
+        doi=doi_of(rec.get("doi")) or doi_of(rid) or doi_of(url), revised=revised if revised != date else None,
+        tasks=_names(rec.get("curated_tasks")), methods=_names(rec.get("curated_methods")),
+        code=_repos(rec.get("code"), notes),
     )
     return paper, notes
+
+
+def doi_of(value: Any) -> str | None:
+    """The DOI in `value` ("10.1103/x", "doi:10...", "https://doi.org/10..."), lower case; else None.
+
+    >>> doi_of("https://doi.org/10.1103/PhysRevD.76.013009")
+    '10.1103/physrevd.76.013009'
+    """
+    if not isinstance(value, str):
+        return None
+    m = _DOI.match(value.strip())
+    return m.group(1).lower() if m else None
+
+
+def _first_version(versions: Any) -> str | None:
+    """The ISO date of an arXiv snapshot record's first version ({"created": "Mon, 2 Apr 2007 19:18:42 GMT"})."""
+    if not (isinstance(versions, list) and versions and isinstance(versions[0], dict)):
+        return None
+    created = versions[0].get("created")
+    if not isinstance(created, str):
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(created).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """Names from a list of strings or of objects with a `name` (Papers with Code's `methods`), in order, once each."""
+    if not isinstance(value, list):
+        return ()
+    names = (clean_text(v) if isinstance(v, str) else clean_text(v["name"])
+             if isinstance(v, dict) and isinstance(v.get("name"), str) else "" for v in value)
+    return tuple(dict.fromkeys(n for n in names if n and len(n) <= MAX_TITLE_CHARS))
+
+
+def _repos(value: Any, notes: list[str]) -> tuple[str, ...]:
+    """http(s) URLs of code repositories the input names (one or a list)."""
+    values = value if isinstance(value, list) else [value] if value is not None else []
+    urls = (_url(clean_text(v), notes) if isinstance(v, str) and v.strip() else None for v in values)
+    return tuple(dict.fromkeys(u.rstrip("/") for u in urls if u))
 
 

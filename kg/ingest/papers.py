@@ -9,17 +9,21 @@ Formats (detected from each file's content, or forced with `fmt`):
                  `authors`, `arxiv_id`)
     json         a JSON array of such records (or an object holding one under `papers`/`records`/
                  `data`/`items`, or objects one after another as `jq` prints them)
-    arxiv-jsonl  the arXiv metadata snapshot (`id`, `title`, `abstract`, `update_date`,
-                 `categories`, `authors`)
+    arxiv-jsonl  the arXiv metadata snapshot (`id`, `title`, `abstract`, `categories`, `authors`,
+                 `doi`; dated by `versions[0].created`, `update_date` kept as the revision)
     arxiv-atom   arXiv API Atom XML (`<entry>` with `<title>`, `<summary>`, `<id>`, ...)
     csv          CSV with `title` and `abstract` columns (optional `id`, `url`, `date`, `authors`)
-    pwc          the Papers with Code `papers-with-abstracts` JSON array
+    pwc          the Papers with Code `papers-with-abstracts` JSON array (its `tasks` and `methods`
+                 kept as curated facts; its other files are facts: kg.ingest.pwc_facts, --facts)
     openalex     OpenAlex works (one, a `results` page, or the snapshot's JSON Lines): abstract
                  rebuilt from `abstract_inverted_index`, OpenAlex id, DOI as URL, publication_date
     semantic-scholar  Semantic Scholar Graph API papers (one, or a `data` page): `paperId`,
                  `externalIds.ArXiv`, `publicationDate`
     hf-papers    the Hugging Face daily papers API: `paper.summary`, `paper.id` (arXiv), `publishedAt`
     bibtex       BibTeX entries (read with bibtexparser >= 2); one without `abstract` is skipped naming its key
+
+A file no format recognises is skipped as "unrecognised format (formats read: ...)"; a listing page
+is recognised only by its own structure (kg.ingest.text.detect_format), never in structured text.
 
 Files are read as UTF-8 (a byte-order mark, UTF-16 included, is honoured); a file that is not
 UTF-8 is read as Windows-1252/Latin-1 with a warning. Binary files (PDF, ZIP, gzip, images, ...)
@@ -42,7 +46,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -50,14 +53,17 @@ from pathlib import Path
 
 from kg.defaults import CACHE_FILENAME
 from kg.errors import FormatError, value_invalid_msg
-from kg.ingest.fields import normalise_title, paper_key, record_to_paper
+from kg.ingest.fields import doi_of, normalise_title, paper_key, record_to_paper
+from kg.ingest.pwc_facts import facts_kind
 from kg.ingest.readers import READERS
 from kg.ingest.text import (
+    FIELDS,
     FORMATS,
     INPUT_SUFFIXES,
     BadRecord,
     detect_format,
     open_input,
+    unrecognised,
 )
 from kg.records import Paper, Problem, shown_name
 
@@ -67,7 +73,8 @@ __all__ = ["FORMATS", "INPUT_SUFFIXES", "Ingested", "read_papers", "iter_records
 #: cache, or graph.html beside centrality.csv, is taken for one and not read back.
 OUTPUT_FILES = frozenset({"graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "centrality.csv", "top_methods.svg",
                           "trends.svg"})
-_DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.I)
+# Reasons that say a record is not of the format read at all (when all of a file's records give one).
+_NOT_THIS_FORMAT = ("record has no title", "record is a JSON", "XML holds no Atom", "JSON file holds no")
 
 
 @dataclass
@@ -80,6 +87,7 @@ class Ingested:
     skipped: list[Problem] = field(default_factory=list)  # records or files not built
     warnings: list[Problem] = field(default_factory=list)  # built, but something was changed
     merged_by: Counter = field(default_factory=Counter)  # duplicates merged per rule ("same title", ...)
+    off_category: int = 0  # records left out by `categories` (read, neither kept nor skipped)
 
 
 # --- files -> papers -------------------------------------------------------------------------
@@ -174,6 +182,7 @@ def iter_records(path: Path, fmt: str, skipped: list[Problem], warnings: list[Pr
         return
     kind, text = got
     arxiv = kind in ("arxiv-jsonl", "arxiv-atom")
+    first_skip, papers, titled = len(skipped), 0, False
 
     def warn(line: int | None, note: str) -> None:
         warnings.append(Problem.warning(where, line, note))
@@ -183,13 +192,28 @@ def iter_records(path: Path, fmt: str, skipped: list[Problem], warnings: list[Pr
         if isinstance(rec, BadRecord):
             skipped.append(Problem.skip(where, line, str(rec)))
             continue
+        if facts := facts_kind(rec):
+            skipped.append(Problem.skip(where, None, f"a Papers with Code {facts} file: curated facts, not papers; "
+                                                     "give it with --facts"))
+            return
+        # A record with a title field, even an empty one, has a paper's shape: its file is in a
+        # format paperkg reads, and its skips are said record by record.
+        titled = titled or (isinstance(rec, dict) and any(k in rec for k in FIELDS["title"]))
         try:
             paper, notes = record_to_paper(rec, source, arxiv=arxiv)
         except BadRecord as e:
             skipped.append(Problem.skip(where, line, str(e)))
             continue
         warnings.extend(Problem.warning(where, line, note) for note in notes)
+        papers += 1
         yield source, paper
+    mine = skipped[first_skip:]
+    if fmt == "auto" and not papers and not titled and mine and all(s.reason.startswith(_NOT_THIS_FORMAT) for s in mine):
+        # Not one record has the shape of a paper: the file is in no format paperkg reads (naming
+        # the first reason), rather than a line-by-line account of fields it was never meant to have.
+        del skipped[first_skip:]
+        skipped.append(Problem.skip(where, None, unrecognised(f"{mine[0].reason} ({len(mine)} records)"
+                                                              if len(mine) > 1 else mine[0].reason)))
 
 
 def read_papers(
@@ -200,6 +224,7 @@ def read_papers(
     on_warning: Callable[[Problem], None] | None = None,
     start: Ingested | None = None,
     exclude: Sequence[str | Path] = (),
+    categories: Sequence[str] = (),
 ) -> Ingested:
     """Read every input file (folders are walked) into papers, merging duplicates.
 
@@ -213,6 +238,10 @@ def read_papers(
     `start`, an earlier result, is read on from (an update): the new records merge into its
     papers, which are changed in place, and only the new problems are reported. Folders in
     `exclude` (the build's output folder) are not read when met inside an input folder.
+
+    `categories` ("cs.LG", or a whole archive: "cs"): a record that lists arXiv-style categories
+    (the arXiv snapshot and Atom) is kept only when one of them is wanted; it is counted in
+    `off_category`. A record without categories (other formats) is kept.
     """
     if fmt != "auto" and fmt not in FORMATS:
         raise FormatError(value_invalid_msg("format", fmt, ("auto", *FORMATS)))
@@ -253,6 +282,9 @@ def read_papers(
         n_skip = len(out.skipped)
         for _source, paper in iter_records(path, fmt, out.skipped, out.warnings):
             out.records_read += 1
+            if categories and paper.categories and not in_categories(paper.categories, categories):
+                out.off_category += 1
+                continue
             same_title = by_title.setdefault(paper.key, [])
             doi = paper_doi(paper)
             first, rule = None, ""
@@ -290,12 +322,18 @@ def read_papers(
 
 
 def paper_doi(paper: Paper) -> str | None:
-    """A paper's DOI (lower case), from its id or a doi.org URL; None if it has none."""
-    for v in (paper.id, paper.url):
-        m = _DOI.search(v or "")
-        if m:
-            return m.group(1).lower()
-    return None
+    """A paper's DOI (lower case), from its `doi`, its id or a doi.org URL; None if it has none."""
+    return paper.doi or doi_of(paper.id) or doi_of(paper.url)
+
+
+def in_categories(have: Sequence[str], wanted: Sequence[str]) -> bool:
+    """Whether one of the categories `have` is wanted: named ("cs.LG") or its archive is ("cs").
+
+    >>> in_categories(("math.CO", "cs.CG"), ["cs"]), in_categories(("hep-ph",), ["cs.LG", "cs.CL"])
+    (True, False)
+    """
+    want = {w.lower() for w in wanted}
+    return any(c.lower() in want or c.split(".", 1)[0].lower() in want for c in have)
 
 
 def _contradicts(a: Paper, b: Paper) -> bool:
@@ -308,8 +346,8 @@ def _contradicts(a: Paper, b: Paper) -> bool:
 
 def _fill(first: Paper, dup: Paper) -> None:
     """Metadata the first copy of a paper lacks is taken from a later copy."""
-    for name in ("id", "arxiv_id", "url", "date"):
-        if getattr(first, name) is None and getattr(dup, name) is not None:
+    for name in ("id", "arxiv_id", "url", "date", "doi", "revised", "tasks", "methods", "code"):
+        if not getattr(first, name) and getattr(dup, name):
             setattr(first, name, getattr(dup, name))
     if not first.authors and dup.authors:
         first.authors = dup.authors

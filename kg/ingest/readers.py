@@ -22,6 +22,8 @@ from kg.ingest.text import (
     DATE_LINE,
     FIELDS,
     JSON_DECODER,
+    LISTING_CHROME,
+    LISTING_GLUED_CHROME,
     BadRecord,
     InputText,
     LongLine,
@@ -31,10 +33,6 @@ from kg.ingest.text import (
 
 __all__ = ["READERS"]
 
-_CHROME = re.compile(
-    r"^(?:new|Subscribe|byAK and the research community|Get trending papers in your email inbox(?: once a day)?!)$"
-)
-_GLUED_CHROME = re.compile(r"^Subscribe(?=\S)")
 _ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -66,8 +64,8 @@ def _read_listing(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, 
                 yield n, raw.problem("; nor the line after it, its abstract")
                 drop_next = True
             continue
-        line = _GLUED_CHROME.sub("", raw.strip())
-        if not line or _CHROME.match(line):
+        line = LISTING_GLUED_CHROME.sub("", raw.strip())
+        if not line or LISTING_CHROME.match(line):
             continue
         if DATE_LINE.match(line):
             date = line  # parsed with the record's other dates
@@ -284,6 +282,21 @@ def _obj(v: Any) -> dict:
     return v if isinstance(v, dict) else {}
 
 
+# Markup that APIs leave in abstracts (JATS `<jats:p>`, `<i>`, `<sub>`): a tag, not text.
+_MARKUP = re.compile(r"</?[A-Za-z][\w.-]*(?::[\w.-]+)?(?:\s+[\w:.-]+\s*=\s*\"[^\"<>]*\")*\s*/?>")
+
+
+_BLOCK_TAG = re.compile(r"</?(?:\w+:)?(?:p|div|br|sec|title|li|ul|ol|h\d)\b", re.I)
+
+
+def _unmarked(text: Any) -> Any:
+    """An API's abstract without its markup tags (text that is not a string is left for the caller to judge)."""
+    if not isinstance(text, str) or "<" not in text:
+        return text
+    # A block tag (a paragraph, a section title) parts words; an inline one (<i>, <sub>) does not: H<sub>2</sub>O.
+    return _MARKUP.sub(lambda m: " " if _BLOCK_TAG.match(m.group()) else "", text)
+
+
 def _inverted_abstract(index: Any) -> str | None:
     """OpenAlex's abstract_inverted_index ({word: [positions]}) back into the abstract's text."""
     if not isinstance(index, dict):
@@ -304,8 +317,9 @@ def _openalex_record(rec: dict) -> dict:
     ids = _obj(rec.get("ids"))
     doi = rec.get("doi") or ids.get("doi")
     return {
+        "doi": doi,
         "title": rec.get("title") or rec.get("display_name"),
-        "abstract": _inverted_abstract(rec.get("abstract_inverted_index")) or rec.get("abstract"),
+        "abstract": _unmarked(_inverted_abstract(rec.get("abstract_inverted_index")) or rec.get("abstract")),
         "id": rec.get("id") or ids.get("openalex"),
         "url": doi or loc.get("landing_page_url"),
         "date": rec.get("publication_date") or rec.get("publication_year"),
@@ -325,13 +339,13 @@ def _s2_record(rec: dict) -> dict:
                else _obj(rec.get("openAccessPdf")).get("url"))
     return {
         "title": rec.get("title"),
-        "abstract": rec.get("abstract"),
+        "abstract": _unmarked(rec.get("abstract")),
         "id": rec.get("paperId"),
         "url": url,
         "date": rec.get("publicationDate") or rec.get("year"),
         "authors": rec.get("authors"),
         "arxiv_id": arxiv,
-        "categories": rec.get("fieldsOfStudy"),
+        "doi": doi,  # fieldsOfStudy ("Computer Science") are not arXiv categories: --category does not read them
     }
 
 
@@ -347,7 +361,15 @@ def _hf_record(rec: dict) -> dict:
         "url": f"https://arxiv.org/abs/{aid}" if isinstance(aid, str) and aid else None,
         "date": paper.get("publishedAt") or rec.get("publishedAt"),
         "authors": paper.get("authors"),
+        "code": paper.get("githubRepo") or rec.get("githubRepo"),
     }
+
+
+def _pwc_record(rec: dict) -> dict:
+    """A Papers with Code papers-with-abstracts record: its `tasks` and `methods` are the curators', its
+    `paper_url` (the paper's Papers with Code page) its id."""
+    return {**rec, "id": rec.get("id") or rec.get("paper_url"),
+            "curated_tasks": rec.get("tasks"), "curated_methods": rec.get("methods")}
 
 
 def _json_or_lines(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any]]:
@@ -382,7 +404,7 @@ READERS: dict[str, Callable[[InputText, str, Warn], Iterator[tuple[int, Any]]]] 
     "jsonl": _read_jsonl,
     "arxiv-jsonl": _read_jsonl,
     "json": _read_json,
-    "pwc": _read_json,
+    "pwc": _mapped(_pwc_record),
     "csv": _read_csv,
     "arxiv-atom": _read_atom,
     "openalex": _mapped(_openalex_record),

@@ -24,9 +24,9 @@ from typing import Any
 
 from kg.records import Problem
 
-__all__ = ["BadRecord", "DATE_LINE", "FIELDS", "FORMATS", "INPUT_SUFFIXES", "InputText", "JSON_DECODER", "LongLine",
+__all__ = ["BadRecord", "DATE_LINE", "FIELDS", "LISTING_CHROME", "LISTING_GLUED_CHROME", "FORMATS", "INPUT_SUFFIXES", "InputText", "JSON_DECODER", "LongLine",
            "LongNumber", "MAX_INT_DIGITS", "MAX_LINE_CHARS", "STREAM_MIN_BYTES", "Warn", "binary_kind", "decode",
-           "detect_format", "json_loads", "open_input"]
+           "detect_format", "json_loads", "open_input", "unrecognised"]
 
 FORMATS = ("listing", "jsonl", "json", "arxiv-jsonl", "arxiv-atom", "csv", "pwc", "openalex", "semantic-scholar",
            "hf-papers", "bibtex")
@@ -41,10 +41,18 @@ FIELDS = {
     "date": ("date", "published", "update_date", "year"),
     "authors": ("authors", "author", "Authors"),
     "arxiv_id": ("arxiv_id", "arxiv", "arXiv"),
-    "categories": ("categories", "category", "tasks"),
+    "categories": ("categories", "category"),
 }
 #: A listing page's date line ("Mar 11", "March 11, 2024"); it dates the papers below it.
 DATE_LINE = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (\d{1,2})(?:, (\d{4}))?$")
+#: A listing page's chrome: lines that are not papers (and a "Subscribe" glued to the next title).
+LISTING_CHROME = re.compile(
+    r"^(?:new|Subscribe|byAK and the research community|Get trending papers in your email inbox(?: once a day)?!)$"
+)
+LISTING_GLUED_CHROME = re.compile(r"^Subscribe(?=\S)")
+# A line of structured text, never of a listing page: markup, a key = value or key: value line, a
+# list item, a line ending in a separator or an opening brace.
+_STRUCTURED_LINE = re.compile(r"^(?:[{}\[\]<@#|>]|```|[-*+] |\d+\.\s|[A-Za-z_][\w.-]*\s*=|[a-z_][a-z0-9_]*:\s)|[,;{\[]$")
 
 #: Files larger than this are streamed when their format allows (see the module docstring); the
 #: first this many bytes are what format detection looks at (far more than it needs).
@@ -291,7 +299,15 @@ def open_input(path: Path, fmt: str, warnings: list[Problem]) -> tuple[str, Inpu
     text = decode(data, where, warnings)
     if not text.strip():
         return "empty file"
-    return (detect_format(text, where) if fmt == "auto" else fmt), InputText(text)
+    kind = detect_format(text, where) if fmt == "auto" else fmt
+    if kind is None:
+        return unrecognised()
+    return kind, InputText(text)
+
+
+def unrecognised(detail: str = "") -> str:
+    """The reason given for a file no reader recognises."""
+    return f"unrecognised format (formats read: {', '.join(FORMATS)}){'; ' + detail if detail else ''}"
 
 
 def _streamed(path: Path, f, head_bytes: bytes, fmt: str) -> tuple[str, InputText] | None:
@@ -304,7 +320,7 @@ def _streamed(path: Path, f, head_bytes: bytes, fmt: str) -> tuple[str, InputTex
     if len(head.lstrip()) < 4096 or (fmt == "auto" and not _head_decides(head)):
         return None
     kind = detect_format(head, str(path)) if fmt == "auto" else fmt
-    if kind not in _STREAMED or (kind in _API_FORMATS and not _looks_like_jsonl(head)):
+    if kind is None or kind not in _STREAMED or (kind in _API_FORMATS and not _looks_like_jsonl(head)):
         return None  # an API's JSON (not JSON Lines) is read whole
     check = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -345,8 +361,9 @@ def _api_format(head: str) -> str | None:
     return None
 
 
-def detect_format(text: str, path: str = "") -> str:
-    """The format of a file's content (the formats are listed in kg.ingest.papers's docstring).
+def detect_format(text: str, path: str = "") -> str | None:
+    """The format of a file's content (the formats are listed in kg.ingest.papers's docstring), or
+    None when no reader recognises it.
 
     >>> detect_format('{"title": "T", "abstract": "A"}\\n')
     'jsonl'
@@ -359,9 +376,10 @@ def detect_format(text: str, path: str = "") -> str:
         return api
     if head.startswith("<"):
         return "arxiv-atom"
+    if head.startswith("[") and not re.match(r'\[\s*(?:[\[{"\d\-\]]|true|false|null)', head):
+        return None  # "[section]" of an INI file, "[x] done" of a to-do list: not a JSON array
     if head.startswith("["):
-        first = re.search(r"\{[^{}]*\}", head)
-        return "pwc" if first and re.search(r'"(?:paper_url|url_abs|proceeding)"', first.group(0)) else "json"
+        return "pwc" if re.search(r'"(?:paper_url|url_abs|proceeding)"\s*:', head) else "json"
     if head.startswith("{"):
         first_line = head.split("\n", 1)[0]
         try:
@@ -386,4 +404,21 @@ def detect_format(text: str, path: str = "") -> str:
         return "jsonl"  # not JSON at all, but named so: each line is reported as such
     if suffix == ".json":
         return "json"
-    return "listing"
+    return "listing" if _looks_like_listing(text) else None
+
+
+def _looks_like_listing(text: str) -> bool:
+    """A daily-paper listing page by its own structure: its chrome or date lines, or else lines that
+    pair up as title and abstract with (almost) none that looks like structured text."""
+    lines = [line.strip() for line in _lines(text[:65536])]
+    content = []
+    for line in lines:
+        if LISTING_CHROME.match(line) or LISTING_GLUED_CHROME.match(line) or DATE_LINE.match(line):
+            return True
+        if line:
+            content.append(line)
+    if len(content) < 2:
+        return False
+    structured = sum(1 for line in content if _STRUCTURED_LINE.search(line))
+    titles = content[::2]
+    return structured * 10 <= len(content) and sum(len(t) <= 300 for t in titles) * 2 >= len(titles)

@@ -16,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.analyze.snapshot_views import (
+    snapshot_method_pagerank,
     snapshot_method_scores,
     snapshot_pagerank,
     snapshot_summary_counts,
@@ -26,17 +27,20 @@ from kg.defaults import DEFAULT_OUT_DIR, HTML_MAX_NODES, NODE_KINDS, RELATIONS, 
 from kg.errors import FormatError, InputError, OutputError, value_invalid_msg
 from kg.export.centrality import write_centrality_csv_snapshot
 from kg.export.charts import write_top_methods_chart_snapshot, write_trends_chart
-from kg.export.html.snapshot import write_html_snapshot
+from kg.export.html.page import write_html_snapshot
 from kg.export.rdf import write_rdf_formats
 from kg.graph.assemble import build_graph
+from kg.graph.facts import fact_extractions
 from kg.graph.incremental import PaperAttrs
 from kg.graph.snapshot import Snapshot
 from kg.ingest.papers import read_papers
+from kg.ingest.pwc_facts import facts_digest, read_facts
 from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, state_version
 from kg.pipeline.cache_slot import CacheSlot, open_cache
 from kg.pipeline.outputs import (
     OTHER_OUTPUTS,
     RDF_EXTENSIONS,
+    REBUILD_HINT,
     output_digests,
     papers_digest,
     record_stats,
@@ -66,6 +70,12 @@ class BuildSummary:
     patched: int | None = None  # an update that patched the stored graph: papers whose edges were made again
     notes: list[str] = field(default_factory=list)  # what the build did besides (a damaged cache, stale files)
     merged_by: dict[str, int] = field(default_factory=dict)  # duplicates merged per rule (kg.ingest.papers)
+    categories: tuple[str, ...] = ()  # --category: the records of other categories are counted, not kept
+    off_category: int = 0
+    facts_files: int = 0  # --facts files read, the facts they hold and those naming papers not in the build
+    facts_read: int = 0
+    facts_unmatched: int = 0
+    curated_claims: int = 0  # evaluatesOn results from curated facts (not in `claims`)
 
     def lines(self) -> list[str]:
         """The summary as printed by `kg build`."""
@@ -80,9 +90,14 @@ class BuildSummary:
             f"records skipped:   {len(self.skipped)}"
             + (" (" + "; ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + ")" if reasons else ""),
             f"warnings:          {len(self.warnings)}",
+            *([f"outside --category: {self.off_category} records ({', '.join(self.categories)} kept)"]
+              if self.categories else []),
+            *([f"curated facts:     {self.facts_read} read from {self.facts_files} --facts file(s); "
+               f"{self.facts_unmatched} name papers not in the build, not added"] if self.facts_files else []),
             "nodes:             " + ", ".join(f"{k} {self.nodes.get(k, 0)}" for k in NODE_KINDS),
             "edges:             " + ", ".join(f"{r} {self.edges.get(r, 0)}" for r in RELATIONS),
-            f"claims:            {self.claims} (reified, with evidence)",
+            f"claims:            {self.claims} (reified, with evidence)"
+            + (f"; {self.curated_claims} curated results (metric and value, no sentence)" if self.curated_claims else ""),
             f"triples:           {self.triples}",
             f"seconds:           {self.seconds:.1f}",
         ]
@@ -118,6 +133,8 @@ def build(
     quiet: bool = True,
     on_stage: Callable[[str, float], None] | None = None,
     return_graph: bool = True,
+    facts: Sequence[str | Path] = (),
+    categories: Sequence[str] = (),
 ) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
     """Build the graph of `inputs` (the bundled sample if none) and write its views to `out_dir`.
 
@@ -134,6 +151,12 @@ def build(
     A progress bar is drawn on a terminal unless `quiet`; `on_stage(name, seconds)` hears each
     stage end. The graph is returned unless `return_graph` is False (an update then never
     builds the networkx graph).
+
+    `facts`: Papers with Code links-between-papers-and-code and evaluation-tables files, added as
+    curated facts (kg.ingest.pwc_facts) to the papers they name. `categories` ("cs.LG", "cs"): keep
+    only the records of those arXiv categories (records without categories are kept). An update
+    must be given the same facts files (same content) and categories as the build it adds to; a
+    build with curated facts is updated by building its graph afresh from the cached extractions.
     """
     unknown = [f for f in rdf_formats if f not in RDF_EXTENSIONS]
     if unknown or not rdf_formats:
@@ -148,7 +171,7 @@ def build(
             inputs, out, fmt=fmt, rdf_formats=rdf_formats, include_abstracts=include_abstracts,
             min_confidence=min_confidence, max_nodes=max_nodes, on_skip=on_skip, on_warning=on_warning, jobs=jobs,
             cache=cache, update=update, scheduler=scheduler, quiet=quiet, stages=Stages(on_stage),
-            return_graph=return_graph)
+            return_graph=return_graph, facts=list(facts), categories=list(categories))
     summary.seconds = time.perf_counter() - t0
     return G, summary
 
@@ -157,7 +180,7 @@ def _build_locked(inputs: Sequence[str | Path], out: Path, *, fmt: str, rdf_form
                   include_abstracts: bool, min_confidence: float, max_nodes: int,
                   on_skip: Callable[[Problem], None] | None, on_warning: Callable[[Problem], None] | None, jobs: int,
                   cache: bool, update: bool, scheduler: str | None, quiet: bool, stages: Stages,
-                  return_graph: bool) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+                  return_graph: bool, facts: list, categories: list[str]) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
     """build() while holding the lock of `out`."""
     notes: list[str] = []
     slot = CacheSlot(out / CACHE_FILENAME, update=update, summary_notes=notes, on_warning=on_warning)
@@ -165,7 +188,7 @@ def _build_locked(inputs: Sequence[str | Path], out: Path, *, fmt: str, rdf_form
         return _run(inputs, out, slot, notes, fmt=fmt, rdf_formats=rdf_formats, include_abstracts=include_abstracts,
                     min_confidence=min_confidence, max_nodes=max_nodes, on_skip=on_skip, on_warning=on_warning,
                     jobs=jobs, cache=cache, update=update, scheduler=scheduler, quiet=quiet, stages=stages,
-                    return_graph=return_graph)
+                    return_graph=return_graph, facts=facts, categories=categories)
     finally:
         if slot.store is not None:
             slot.store.close()
@@ -173,18 +196,32 @@ def _build_locked(inputs: Sequence[str | Path], out: Path, *, fmt: str, rdf_form
 
 def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_formats, include_abstracts,
          min_confidence, max_nodes, on_skip, on_warning, jobs, cache, update, scheduler, quiet, stages,
-         return_graph) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+         return_graph, facts, categories) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+    input_filter = {"facts": facts_digest(facts), "categories": sorted(categories)}
     previous, stored = open_cache(out, slot, cache=cache, update=update)
     if previous is not None:
-        ingested = continue_ingest(previous, inputs, fmt=fmt, on_skip=on_skip, on_warning=on_warning)
+        if stored[0].get("input_filter", {"facts": [], "categories": []}) != input_filter:
+            raise InputError("--update: the --facts files or --category differ from those of the build in "
+                             f"{out}; give the same ones, or {REBUILD_HINT}")
+        ingested = continue_ingest(previous, inputs, fmt=fmt, on_skip=on_skip, on_warning=on_warning,
+                                   categories=categories)
     else:
         ingested = read_papers(list(inputs) or [SAMPLE_CORPUS_DIR], fmt=fmt, on_skip=on_skip, on_warning=on_warning,
-                               exclude=[out])  # `kg build papers/ --out papers/out`: not read back
+                               exclude=[out], categories=categories)  # `kg build papers/ --out papers/out`: not read back
+    curated = read_facts(facts, ingested.papers)
+    for problem in curated.problems:
+        callback = on_skip if problem.severity == "skip" else on_warning
+        if callback is not None:
+            callback(problem)
     stages.done("ingest")
     summary = BuildSummary(ingested.records_read, len(ingested.papers), ingested.duplicates,
                            list(ingested.skipped), list(ingested.warnings))
     summary.notes = notes
     summary.merged_by = dict(ingested.merged_by)
+    summary.categories, summary.off_category = tuple(categories), ingested.off_category
+    summary.facts_files, summary.facts_read, summary.facts_unmatched = len(facts), curated.read, curated.unmatched
+    summary.skipped += [p for p in curated.problems if p.severity == "skip"]
+    summary.warnings += [p for p in curated.problems if p.severity != "skip"]
     if not ingested.papers:
         raise InputError("no paper could be read from the input" + ("; see the skipped lines above" if ingested.skipped else ""))
     paths = {f: out / f"graph.{RDF_EXTENSIONS[f]}" for f in dict.fromkeys(rdf_formats)}
@@ -193,7 +230,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
     remove_stale_temps(out, [f"graph.{ext}" for ext in RDF_EXTENSIONS.values()] + list(OTHER_OUTPUTS))
     G = None
     fast = None
-    if previous is not None:
+    if previous is not None and not curated.by_paper:  # curated facts are not patched in: built afresh below
         try:
             fast = patch_stored(slot, stored, previous, ingested, options, jobs=jobs, min_confidence=min_confidence,
                           scheduler=scheduler, quiet=quiet, stages=stages)
@@ -205,11 +242,14 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
         extractions = slot.extract(ingested.papers, jobs=jobs, min_confidence=min_confidence, scheduler=scheduler,
                                    quiet=quiet)
         stages.done("extract")
+        # The facts' names are resolved with the extracted ones: one node for "SNLI" from both.
+        named = list(extractions) + fact_extractions(curated.by_paper.values())
         resolver = Resolver()
-        resolver.add(extractions)
-        resolution = resolver.resolution(extractions)
+        resolver.add(named)
+        resolution = resolver.resolution(named)
         stages.done("resolve")
-        G = build_graph(ingested.papers, extractions, resolution)
+        G = build_graph(ingested.papers, extractions, resolution, facts=curated.by_paper.values())
+        del named
         del extractions, resolution
         snap = Snapshot.from_graph(G)
         snap.papers = PaperAttrs(ingested.papers)
@@ -217,10 +257,13 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
         changed_rows = None
 
     summary.nodes, summary.edges, summary.claims = snapshot_summary_counts(snap)
-    # PageRank over the whole graph, once: the methods' scores (the CSV, as method_centrality gives
-    # them) and every node's size on the map come from it.
+    summary.curated_claims = sum(1 for cs in snap.claims.values() for c in cs if c.get("source"))
+    summary.claims -= summary.curated_claims
+    # The methods' ranking (the CSV and chart, as `kg centrality` gives it) is support PageRank; every
+    # node's size on the map comes from PageRank over the whole graph, computed once.
+    scores = snapshot_method_scores(snap)
     pagerank = snapshot_pagerank(snap)
-    scores = snapshot_method_scores(snap, pagerank)
+    map_scores = snapshot_method_pagerank(snap, pagerank)
     stages.done("centrality")
     charts = [("top methods", "top_methods.svg"), ("trends", "trends.svg")]
     trends = trend_table_snapshot(snap, period="month")
@@ -237,7 +280,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
             stages.done("rdf")
             write_top_methods_chart_snapshot(snap, scores, out / "top_methods.svg")
             write_trends_chart(trends, out / "trends.svg")
-            write_html_snapshot(snap, out / "graph.html", max_nodes=max_nodes, scores=scores, pagerank=pagerank,
+            write_html_snapshot(snap, out / "graph.html", max_nodes=max_nodes, scores=map_scores, pagerank=pagerank,
                                 build_date=build_date(), links=charts)
             stages.done("html")
             write_centrality_csv_snapshot(snap, out / "centrality.csv", scores)
@@ -246,7 +289,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
                 # Saved before the renames, in one transaction: the stored papers describe the
                 # outputs about to be in out_dir, and name them by content (see verify_outputs).
                 written = {path: Path(tmp) for tmp, path in pending}
-                state = {**options, "version": state_version(), "triples": summary.triples,
+                state = {**options, "version": state_version(), "triples": summary.triples, "input_filter": input_filter,
                          "digests": output_digests(paths, written),
                          "papers": papers_digest(ingested.papers)}
                 blobs = {f"snapshot.{k}": v for k, v in snap.to_blobs().items()}

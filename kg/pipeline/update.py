@@ -42,6 +42,7 @@ def continue_ingest(
     fmt: str = "auto",
     on_skip: Callable[[Problem], None] | None = None,
     on_warning: Callable[[Problem], None] | None = None,
+    categories: Sequence[str] = (),
 ) -> Ingested:
     """The previous build's papers, then the records of `inputs` merged into them.
 
@@ -51,7 +52,8 @@ def continue_ingest(
     # read_papers fills metadata into the papers it starts from: give it (shallow) copies.
     start = Ingested([Paper(*_paper_fields(p)) for p in previous.papers], previous.records_read, previous.duplicates,
                      list(previous.skipped), list(previous.warnings))
-    return read_papers(inputs, fmt=fmt, on_skip=on_skip, on_warning=on_warning, start=start)
+    # `off_category` counts the new inputs' records only: the stored build does not keep its count.
+    return read_papers(inputs, fmt=fmt, on_skip=on_skip, on_warning=on_warning, start=start, categories=categories)
 
 
 def patch_stored(slot: CacheSlot, stored: tuple[dict, dict[str, bytes]], previous: BuildState, ingested: Ingested,

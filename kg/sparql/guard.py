@@ -1,4 +1,5 @@
-"""Find SERVICE (federated query) clauses in SPARQL text, so that queries cannot reach the network.
+"""Find SERVICE (federated query) clauses and updates in SPARQL text, so that queries cannot reach the network
+or change the graph.
 
 Both engines execute `SERVICE <url> { ... }` by sending the inner query to `url` and joining in
 its answer, so a query (a downloaded .rq file, a web page talking to `kg serve`) could read other
@@ -13,15 +14,24 @@ checked before it runs:
 3. a query rdflib cannot parse (SPARQL 1.2 syntax Oxigraph accepts, or a mistake) is refused,
    and so is one where a second, lexical reading finds a SERVICE keyword the tree lacks: an
    attack would have to fool two independent readings of the text at once.
+
+Updates (INSERT, DELETE, LOAD, DROP, ...) are named by their first keyword after the prologue
+(`find_update`), so that `kg query` can say "updates are not supported" rather than report the
+syntax error a query parser makes of them.
 """
 
 from __future__ import annotations
 
 import re
 
-from kg.errors import ServiceRefusedError
+from kg.errors import QueryError, ServiceRefusedError
 
-__all__ = ["find_service", "refuse_service"]
+__all__ = ["UpdateRefusedError", "find_service", "refuse_service", "find_update", "refuse_update", "prefixes_used"]
+
+
+class UpdateRefusedError(QueryError):
+    """A SPARQL update (INSERT, DELETE, ...) was given where only queries are run."""
+
 
 _WORD = re.compile("service", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})")
@@ -114,3 +124,53 @@ def refuse_service(text: str) -> None:
         raise ServiceRefusedError(
             f"the query uses {found}; a federated query would make paperkg contact another machine, "
             "so it is refused unless --allow-service (allow_service=True in Python) is given")
+
+
+# After the prologue (PREFIX and BASE declarations, IRIs blanked to <>), a query begins with SELECT,
+# ASK, CONSTRUCT or DESCRIBE and an update with one of these.
+_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s*[^\s:<]*:\s*<>|BASE\s*<>)\s*)*", re.IGNORECASE)
+_UPDATE = re.compile(r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:])", re.IGNORECASE)
+_PNAME = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w.\-]*)?:(?=[\w%]|\s|$|[^\w\s])")
+
+
+def _blanked(text: str) -> str:
+    """`text` (escapes expanded) with strings, IRIs and comments emptied: what is left is syntax."""
+    def blank(m: re.Match) -> str:
+        t = m.group(0)
+        return "<>" if t.startswith("<") else '""' if t[0] in "\"'" else " "
+
+    return _OPAQUE.sub(blank, _expand(text))
+
+
+def find_update(text: str) -> str | None:
+    """The update keyword SPARQL `text` starts with (after its prologue), upper-cased, or None.
+
+    >>> find_update("PREFIX ex: <http://x/#> # note\\n delete WHERE { ?s ?p ?o }")
+    'DELETE'
+    >>> find_update('SELECT * WHERE { ?s ?p "DELETE" }') is None
+    True
+    """
+    m = _UPDATE.match(_blanked(text), _PROLOGUE.match(_blanked(text)).end())
+    return m.group(1).upper() if m else None
+
+
+def refuse_update(text: str) -> None:
+    """Raise UpdateRefusedError if SPARQL `text` is an update (see find_update)."""
+    if keyword := find_update(text):
+        raise UpdateRefusedError(
+            f"updates are not supported: this is a {keyword} update, and paperkg only reads a built graph "
+            "(SELECT, ASK, CONSTRUCT, DESCRIBE); change the graph by building it again")
+
+
+def prefixes_used(text: str) -> tuple[set[str], set[str]]:
+    """(prefixes SPARQL `text` declares, prefixes its prefixed names use), outside strings and IRIs.
+
+    >>> declared, used = prefixes_used("PREFIX ex: <http://x/> SELECT * { ?s ex:p foo:o ; rdfs:label 'a:b' }")
+    >>> sorted(declared), sorted(used)
+    (['ex'], ['ex', 'foo', 'rdfs'])
+    """
+    syntax = _blanked(text)
+    declaration = re.compile(r"PREFIX\s*([^\s:<]*):\s*<>", re.IGNORECASE)
+    declared = set(declaration.findall(syntax))
+    used = {m.group(1) or "" for m in _PNAME.finditer(declaration.sub(" ", syntax))}
+    return declared, used - {"_"}

@@ -21,10 +21,11 @@ from typing import Literal as TLiteral
 from typing import NamedTuple
 
 from kg.csvsafe import safe_cell
-from kg.defaults import QUERY_DIR
+from kg.defaults import NODE_KINDS, QUERY_DIR, RESOURCE_BASE
 from kg.errors import GraphError, QueryError, value_invalid_msg
 from kg.export.rdf import graph_file_format
-from kg.sparql.guard import refuse_service
+from kg.export.rdf.reader import rdf_syntax_msg
+from kg.sparql.guard import prefixes_used, refuse_service, refuse_update
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -37,6 +38,13 @@ ENGINES = ("oxigraph", "rdflib")
 RESULT_FORMATS = ("table", "csv", "json")
 _PARAM_LINE = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\b", re.MULTILINE)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+#: Prefixes every query may use undeclared, and tables show IRIs with: the vocabulary's and one per kind
+#: of paperkg resource (method:bert, paper:0a17...), so an IRI from a table can be pasted into a query.
+QUERY_PREFIXES = {**PREFIXES, **{k: f"{RESOURCE_BASE}{k}/" for k in NODE_KINDS if k != "repo"}}
+#: A local name that SPARQL's prefixed-name grammar takes unescaped (the ASCII part of PN_LOCAL).
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+#: A table cell longer than this is cut (csv and json keep every character).
+TABLE_CELL_MAX = 60
 
 
 class Term(NamedTuple):
@@ -101,8 +109,7 @@ def load_graph(path: str | Path, *, engine: str = "oxigraph"):
     except GraphError:
         raise
     except Exception as e:  # the parsers raise SyntaxError, ValueError, OSError, BadSyntax...
-        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        raise GraphError(f"{path} is not readable {fmt}: {first}") from e
+        raise GraphError(rdf_syntax_msg(path, fmt, e)) from e
 
 
 # ---------------------------------------------------------------- queries
@@ -160,9 +167,11 @@ def run_query(store, text: str, *, bindings: dict[str, str] | None = None, allow
               max_rows: int | None = None) -> QueryResult:
     """Run SPARQL `text` over a store from `load_graph`, with `bindings` bound as string literals.
 
-    A SERVICE clause raises ServiceRefusedError unless `allow_service`. With `max_rows`, at most that
-    many rows (or triples) are kept and `truncated` says whether more were found.
+    A SERVICE clause raises ServiceRefusedError unless `allow_service`; an update (INSERT, DELETE,
+    ...) raises kg.sparql.guard.UpdateRefusedError. With `max_rows`, at most that many rows (or
+    triples) are kept and `truncated` says whether more were found.
     """
+    refuse_update(text)
     bindings = dict(bindings or {})
     _check_bindings(text, bindings)
     if not allow_service:
@@ -199,7 +208,7 @@ def _run_oxigraph(store, text: str, bindings: dict[str, str], max_rows: int | No
 
     subs = {ox.Variable(k): ox.Literal(v) for k, v in bindings.items()}
     try:
-        res = store.query(text, prefixes=PREFIXES, substitutions=subs or None)
+        res = store.query(text, prefixes=QUERY_PREFIXES, substitutions=subs or None)
         if isinstance(res, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
@@ -211,7 +220,7 @@ def _run_oxigraph(store, text: str, bindings: dict[str, str], max_rows: int | No
                                max_rows)
         return QueryResult("construct", triples=triples, truncated=cut)
     except SyntaxError as e:
-        raise QueryError(_rdflib_syntax_msg(text) or _syntax_msg(str(e))) from e
+        raise QueryError(_unknown_prefix_msg(text) or _rdflib_syntax_msg(text) or _syntax_msg(str(e))) from e
     except RuntimeError as e:
         m = re.search(r"variable \?(\w+) in its SELECT projection", str(e))
         if m:
@@ -219,6 +228,21 @@ def _run_oxigraph(store, text: str, bindings: dict[str, str], max_rows: int | No
         raise QueryError(f"query failed: {e}") from e
     except (OSError, ValueError) as e:
         raise QueryError(f"query failed: {e}") from e
+
+
+def _unknown_prefix_msg(text: str) -> str | None:
+    """"unknown prefix foo: ..." when the query uses a prefix nobody declared, else None.
+
+    >>> _unknown_prefix_msg("SELECT * { ?s foo:bar ?o }").split(";")[0]
+    'unknown prefix foo: in the query'
+    """
+    declared, used = prefixes_used(text)
+    unknown = sorted(used - declared - set(QUERY_PREFIXES))
+    if not unknown:
+        return None
+    names = ", ".join(f"{p}:" for p in unknown)
+    return (f"unknown prefix {names} in the query; declare it (PREFIX {unknown[0]}: <...>) or use a predeclared "
+            f"one: {', '.join(f'{p}:' for p in QUERY_PREFIXES)}")
 
 
 def _syntax_msg(msg: str) -> str:
@@ -274,7 +298,7 @@ def _run_rdflib(graph, text: str, bindings: dict[str, str], max_rows: int | None
     from rdflib.plugins.sparql import prepareQuery
 
     try:
-        q = prepareQuery(text, initNs=PREFIXES)
+        q = prepareQuery(text, initNs=QUERY_PREFIXES)
         projected = {str(v) for v in q.algebra.get("PV") or ()}
         if q.algebra.name == "SelectQuery":
             # The same rule as pyoxigraph's substitutions, so both engines answer alike.
@@ -303,8 +327,8 @@ def _run_rdflib(graph, text: str, bindings: dict[str, str], max_rows: int | None
 
 def _compact(t: Term) -> str:
     if t.kind == "uri":
-        for prefix, ns in PREFIXES.items():
-            if t.value.startswith(ns) and t.value[len(ns):]:
+        for prefix, ns in QUERY_PREFIXES.items():
+            if t.value.startswith(ns) and _LOCAL.fullmatch(t.value[len(ns):]):
                 return f"{prefix}:{t.value[len(ns):]}"
         return f"<{t.value}>"
     if t.kind == "bnode":
@@ -317,7 +341,17 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _cell(t: Term | None) -> str:
-    return "" if t is None else _CONTROL.sub(lambda m: repr(m.group())[1:-1], _compact(t))
+    """A term as a table cell: IRIs compacted, control characters escaped, cut at TABLE_CELL_MAX.
+
+    >>> _cell(Term("uri", "https://w3id.org/paperkg/resource/method/bert"))
+    'method:bert'
+    >>> len(_cell(Term("literal", "x" * 100)))
+    60
+    """
+    if t is None:
+        return ""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], _compact(t))
+    return text if len(text) <= TABLE_CELL_MAX else text[:TABLE_CELL_MAX - 1] + "…"
 
 
 def _json_term(t: Term) -> dict:
@@ -336,7 +370,9 @@ def _json_term(t: Term) -> dict:
 def format_result(result: QueryResult, fmt: str = "table") -> str:
     """`result` as "table" (aligned text), "csv" (SPARQL 1.1 CSV) or "json" (SPARQL 1.1 JSON results).
 
-    CONSTRUCT results are N-Triples in table and csv form.
+    A table shows IRIs with prefixes (method:, paper:, ... for paperkg's resources) and cuts cells at
+    TABLE_CELL_MAX characters (a note says so); csv and json keep every value whole. CONSTRUCT
+    results are N-Triples in table and csv form.
     """
     if fmt not in RESULT_FORMATS:
         raise QueryError(value_invalid_msg("result format", fmt, RESULT_FORMATS))
@@ -359,7 +395,10 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     widths = [max(len(r[i]) for r in table) for i in range(len(result.variables))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+    cut = any(c.endswith("…") and len(c) == TABLE_CELL_MAX for r in table[1:] for c in r)
+    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+                 + (f"; cells cut at {TABLE_CELL_MAX} characters: --format csv or json gives them whole)" if cut
+                    else ")"))
     return "\n".join(lines)
 
 

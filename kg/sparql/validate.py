@@ -74,8 +74,9 @@ def _load(path_or_graph):
     try:
         return rdflib.Graph().parse(path, format=fmt)
     except Exception as e:  # rdflib's parsers raise many unrelated types
-        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        raise GraphError(f"{path} is not readable {fmt}: {first}") from e
+        from kg.export.rdf.reader import rdf_syntax_msg
+
+        raise GraphError(rdf_syntax_msg(path, fmt, e)) from e
 
 
 def _check_has_paperkg_data(data, name: str) -> None:

@@ -20,12 +20,13 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 
 from kg.errors import KGError, QueryError, QueryTimeoutError, ServiceRefusedError
+from kg.sparql.guard import UpdateRefusedError
 from kg.sparql.query import QueryResult, run_query, stream_result
 
 __all__ = ["QueryPool", "Answer", "run_query_with_timeout"]
 
 _CHUNK = 1 << 16  # bytes of formatted result per message to the parent
-_ERRORS = {c.__name__: c for c in (QueryError, QueryTimeoutError, ServiceRefusedError)}
+_ERRORS = {c.__name__: c for c in (QueryError, QueryTimeoutError, ServiceRefusedError, UpdateRefusedError)}
 
 
 # ---------------------------------------------------------------- the worker side

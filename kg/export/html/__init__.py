@@ -1,7 +1,7 @@
 """The interactive HTML map: one self-contained page (vis-network inlined, no network at view time).
 
-`layout` picks the drawn nodes and places them; `page` renders a networkx graph (`kg html`);
-`snapshot` renders a stored Snapshot the same way, byte for byte (`kg build`). The two entry points
-have parallel code on purpose for now (issue 16 merges them). `templates/` holds the Jinja page,
-its CSS and script.
+One renderer, from a kg.graph.snapshot.Snapshot (`kg build` passes its own; `kg html` and
+`page.write_html` convert a graph with Snapshot.from_graph): `layout` picks the overview's nodes and
+places them, `data` packs every node, edge and claim into the page's data block, `text` cleans paper
+text for reading, `page` renders `templates/` (the Jinja page, its CSS and script).
 """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 
 import networkx as nx
@@ -11,12 +10,16 @@ from scipy.signal import fftconvolve
 from scipy.spatial import cKDTree
 
 from kg.analyze.centrality import centrality, project
+from kg.defaults import NODE_KINDS
 from kg.errors import KGError
 
-__all__ = ["node_centrality", "select_nodes", "select_indices", "layout", "force_layout"]
+__all__ = ["node_centrality", "select_overview", "select_nodes", "layout", "layout_pairs", "force_layout"]
 
-#: Share of the node budget reserved for entities before papers are added.
-ENTITY_SHARE = 0.6
+#: Each entity kind's guaranteed share of the overview's node budget (its most central nodes).
+KIND_MIN_SHARE = 0.05
+#: At most this share of the overview's budget goes to papers, and only budget no entity needs.
+PAPER_SHARE = 0.25
+PAPER_KIND = 0  # kg.defaults.NODE_KINDS[0]
 #: Seed of the spring layout (computed here, so the browser runs no physics).
 LAYOUT_SEED = 7
 #: Pixels per unit of the layout (about one node's share of the plane).
@@ -46,104 +49,46 @@ def node_centrality(G: nx.MultiDiGraph, scores: dict[str, float] | None = None, 
     return cent
 
 
-def _covering_papers(is_paper: np.ndarray, kept: np.ndarray, neg_cent: np.ndarray, src: np.ndarray,
-                     dst: np.ndarray, budget: int) -> list[int]:
-    """Up to `budget` papers linked to `kept` entities, picked greedily so that as many kept entities as
-    possible get a paper on the map: next comes the paper linking the most not-yet-linked entities, then
-    the most entities, then the most central, then the smallest id (a lazy greedy set cover).
+def select_overview(kind: np.ndarray, cent: np.ndarray, max_nodes: int) -> np.ndarray:
+    """The nodes the map's overview draws, most central first (ties: smaller index first).
 
-    Nodes are indices in id order; `src`, `dst` are edges, of which only paper -> kept entity count.
-    A heap of every linked paper would be pushed in Python one by one; instead the papers sit in an
-    array sorted by their first key, and only those found stale (others covered some of their
-    entities since) go to a heap: popping the smaller head of the two is popping the one heap.
-    """
-    n = len(is_paper)
-    links = is_paper[src] & kept[dst]
-    pairs = np.unique(src[links].astype(np.int64) * n + dst[links])  # a paper may mention and propose one entity
-    psrc, pdst = pairs // n, pairs % n
-    papers, starts, counts = np.unique(psrc, return_index=True, return_counts=True)
-    order = np.lexsort((papers, neg_cent[papers], -counts))
-    keys = list(zip((-counts[order]).tolist(), (-counts[order]).tolist(), neg_cent[papers[order]].tolist(),
-                    papers[order].tolist()))
-    slot = dict(zip(papers.tolist(), zip(starts.tolist(), counts.tolist())))
-    stale: list[tuple[int, int, float, int]] = []
-    covered: set[int] = set()
-    chosen: list[int] = []
-    i = 0
-    while (i < len(keys) or stale) and len(chosen) < budget:
-        if stale and (i == len(keys) or stale[0] < keys[i]):
-            neg_new, neg_all, neg_c, p = heapq.heappop(stale)
-        else:
-            neg_new, neg_all, neg_c, p = keys[i]
-            i += 1
-        lo, k = slot[p]
-        targets = set(pdst[lo : lo + k].tolist())
-        new = len(targets - covered)
-        if new != -neg_new:
-            heapq.heappush(stale, (-new, neg_all, neg_c, p))
-            continue
-        chosen.append(p)
-        covered |= targets
-    return chosen
-
-
-def select_indices(is_paper: np.ndarray, cent: np.ndarray, src: np.ndarray, dst: np.ndarray,
-                   max_nodes: int) -> np.ndarray:
-    """`select_nodes` on arrays: node i is the i-th node in id order, `is_paper` and `cent` (float) are per
-    node, and `src`, `dst` the edges (those from a paper give its linked entities; others are ignored).
-
-    Returns the indices to draw, most central first (ties: smaller index first).
+    `kind` holds each node's index in kg.defaults.NODE_KINDS (0 = paper), `cent` its centrality.
+    Everything when it fits; else entities (methods, datasets, tasks, metrics, repos) lead:
+    each kind present first gets its most central ``KIND_MIN_SHARE`` of the budget (so repos and
+    metrics are on the map however PageRank ranks them), the rest of the entity budget goes by
+    centrality, and papers only take budget the entities leave, at most ``PAPER_SHARE`` of it
+    (papers are a click away: a node's panel lists them and "expand" draws them).
     """
     if max_nodes < 1:
         raise KGError(f"max_nodes must be at least 1, got {max_nodes}; pass a positive number of nodes to draw.")
-    n = len(is_paper)
+    kind = np.asarray(kind)
+    n = len(kind)
     neg_cent = -np.asarray(cent, dtype=np.float64) + 0.0  # + 0.0: -0.0 becomes 0.0, as Python's == sees it
     ranked = np.lexsort((np.arange(n), neg_cent))
     if n <= max_nodes:
         return ranked
-    is_paper = np.asarray(is_paper, dtype=bool)
-    entities = ranked[~is_paper[ranked]]
-    n_papers = n - len(entities)
-    n_ent = min(len(entities), max(max_nodes - n_papers, math.ceil(max_nodes * ENTITY_SHARE)))
     keep = np.zeros(n, dtype=bool)
-    keep[entities[:n_ent]] = True
-    linked = _covering_papers(is_paper, keep.copy(), neg_cent, np.asarray(src), np.asarray(dst), max_nodes - n_ent)
-    keep[linked] = True
-    spare = max_nodes - n_ent - len(linked)
-    more = entities[n_ent : n_ent + spare]
-    keep[more] = True
-    spare -= len(more)
-    if spare > 0:
-        unlinked = ranked[is_paper[ranked] & ~keep[ranked]]
-        keep[unlinked[:spare]] = True
-    return ranked[keep[ranked]]
+    quota = math.ceil(max_nodes * KIND_MIN_SHARE)
+    for k in np.unique(kind[kind != PAPER_KIND]).tolist():
+        keep[ranked[kind[ranked] == k][:quota]] = True
+    entities = ranked[(kind[ranked] != PAPER_KIND) & ~keep[ranked]]
+    room = max_nodes - int(keep.sum())
+    keep[entities[: max(room, 0)]] = True
+    room = max_nodes - int(keep.sum())
+    if room > 0:
+        papers = ranked[kind[ranked] == PAPER_KIND]
+        keep[papers[: min(room, math.floor(max_nodes * PAPER_SHARE))]] = True
+    chosen = ranked[keep[ranked]]
+    return chosen[:max_nodes]  # the quotas alone can exceed a budget smaller than kinds x quota
 
 
 def select_nodes(G: nx.MultiDiGraph, cent: dict[str, float], max_nodes: int) -> list[str]:
-    """The nodes to draw, most central first: all of them if they fit, else
-
-    1. entities (methods, datasets, tasks, metrics, repos), most central first, fill
-       ``ENTITY_SHARE`` of the budget (more if there are too few papers for the rest);
-    2. papers linked to those entities fill the rest, picked so that as many kept entities as
-       possible get a paper beside them (`_covering_papers`), which keeps the map connected;
-    3. budget no linked paper can use goes to the next entities, then to the other papers.
-
-    Ties are broken by node id, so the choice is stable. (`select_indices` does the work, on arrays,
-    for this graph and for kg.export.html.snapshot alike.)
-    """
+    """`select_overview` for a networkx graph (nodes in id order), as node ids."""
     nodes = sorted(G)
-    index = {v: i for i, v in enumerate(nodes)}
-    is_paper = np.fromiter((G.nodes[v].get("kind") == "paper" for v in nodes), dtype=bool, count=len(nodes))
+    kind = np.fromiter((NODE_KINDS.index(G.nodes[v].get("kind", "paper")) for v in nodes), dtype=np.int8,
+                       count=len(nodes))
     values = np.fromiter((cent.get(v, 0.0) for v in nodes), dtype=np.float64, count=len(nodes))
-    src: list[int] = []
-    dst: list[int] = []
-    if len(nodes) > max_nodes:  # else every node is drawn and the links do not matter
-        for i in np.flatnonzero(is_paper).tolist():
-            for v in G.successors(nodes[i]):
-                src.append(i)
-                dst.append(index[v])
-    chosen = select_indices(is_paper, values, np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), max_nodes)
-    return [nodes[i] for i in chosen.tolist()]
+    return [nodes[i] for i in select_overview(kind, values, max_nodes).tolist()]
 
 
 def _ordered_subgraph(H: nx.Graph, nodes: list[str]) -> nx.Graph:
@@ -230,12 +175,20 @@ def _component_layout(H: nx.Graph, comp: list[str], radius: float) -> dict[str, 
 
 
 def layout(G: nx.MultiDiGraph, drawn: list[str]) -> dict[str, tuple[int, int]]:
-    """Pixel positions: a seeded force layout per connected component (`_component_layout`), the largest
-    in the middle and the others on rings around it (one spring layout of everything flings small
-    components to the rim and squeezes the main one into a dot; networkx's gravity method is ~6x slower)."""
+    """`layout_pairs` of the drawn nodes of `G` and the edges among them."""
+    keep = set(drawn)
+    pairs = sorted({tuple(sorted((u, v))) for u, v in G.edges() if u != v and u in keep and v in keep})
+    return layout_pairs(drawn, pairs)
+
+
+def layout_pairs(drawn: list, pairs: list[tuple]) -> dict:
+    """Pixel positions of `drawn` (most important first) linked by the undirected `pairs` (sorted):
+    a seeded force layout per connected component (`_component_layout`), the largest in the middle
+    and the others on rings around it (one spring layout of everything flings small components to
+    the rim and squeezes the main one into a dot; networkx's gravity method is ~6x slower)."""
     H = nx.Graph()
     H.add_nodes_from(drawn)
-    H.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in G.subgraph(drawn).edges() if u != v}))
+    H.add_edges_from(pairs)
     rank = {n: i for i, n in enumerate(drawn)}
     comps = sorted((sorted(c, key=rank.get) for c in nx.connected_components(H)), key=lambda c: (-len(c), rank[c[0]]))
     pos: dict[str, tuple[float, float]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -16,25 +17,31 @@ from kg.export.rdf.terms import (
     _I,
     _I_PAPER,
     ABSTRACT,
+    AGENT_SOURCES,
     ALT,
+    ATTRIBUTED,
     AUTHOR,
     CODE,
     CREATOR,
     DATE,
     DERIVED,
+    DOI_BASE,
     FIRST,
     IDENT,
     LABEL,
+    MODIFIED,
     NIL,
     OBJ,
     PRED,
     REST,
+    SAME_AS,
     STATEMENT,
     SUBJ,
     TITLE,
     TYPE,
     URL,
 )
+from kg.graph.assemble import claim_order
 
 _SUFFIX_FORMAT = {".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "jsonld"}
 _OX_FORMAT = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD"}
@@ -53,6 +60,34 @@ def graph_file_format(path: Path) -> str:
     return fmt
 
 
+_OX_WHERE = re.compile(r"Parser error (?:at line \d+ between columns \d+ and \d+|"
+                       r"between line \d+ column \d+ and line \d+ column \d+): ")
+
+
+def rdf_syntax_msg(path: str | Path, fmt: str, e: BaseException) -> str:
+    """A parser's error as one line naming the file and line: "graph.ttl:12: not readable turtle: why".
+
+    Knows pyoxigraph's SyntaxError (line and column) and rdflib's BadSyntax (a 0-based line);
+    any other error keeps its first line, after the file name.
+
+    >>> e = SyntaxError("Parser error at line 3 between columns 7 and 11: The prefix zz: has not been declared",
+    ...                 (None, 3, 7, None, 3, 11))
+    >>> rdf_syntax_msg("g.ttl", "turtle", e)
+    'g.ttl:3: not readable turtle: The prefix zz: has not been declared (column 7)'
+    """
+    line = col = None
+    if isinstance(e, SyntaxError) and e.lineno:
+        line, col, why = e.lineno, e.offset, _OX_WHERE.sub("", e.msg or "")
+    elif isinstance(getattr(e, "lines", None), int) and isinstance(getattr(e, "_why", None), str):
+        line, why = e.lines + 1, e._why  # rdflib's BadSyntax
+    else:
+        why = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    why = " ".join(why.split())
+    why = why if len(why) <= 200 else why[:197] + "..."
+    where = f"{path}:{line}" if line else f"{path}"
+    return f"{where}: not readable {fmt}: {why}" + (f" (column {col})" if col else "")
+
+
 def _parse(path: Path):
     import pyoxigraph as ox
 
@@ -61,8 +96,7 @@ def _parse(path: Path):
         with open(path, "rb") as f:
             return list(ox.parse(f, format=getattr(ox.RdfFormat, _OX_FORMAT[fmt])))
     except (SyntaxError, ValueError, OSError) as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise GraphError(f"{path} is not readable {fmt}: {first}") from e
+        raise GraphError(rdf_syntax_msg(path, fmt, e)) from e
 
 
 def _key(term) -> str:
@@ -99,6 +133,7 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
             kinds.setdefault(s, "repo")
 
     edges: dict[tuple[str, str, str], list[dict]] = {}
+    curated: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     mentioned_by: dict[str, set[str]] = defaultdict(set)
     for s in kinds:
         for rel in _EDGE_RELS + _CLAIM_RELS:
@@ -112,10 +147,21 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
         if not pred or STATEMENT not in ps.get(TYPE, ()):
             continue
         rel = pred[0][len(ONTOLOGY_NS):] if pred[0].startswith(ONTOLOGY_NS) else None
-        if rel not in _CLAIM_RELS:
-            continue
         key = (ps[SUBJ][0], ps[OBJ][0], rel)
-        if key in edges and ps.get(DERIVED):
+        if key not in edges or not ps.get(DERIVED):
+            continue
+        agent = ps.get(ATTRIBUTED)
+        source = AGENT_SOURCES.get(agent[0], agent[0]) if agent else None
+        if rel in ("mentions", "hasCode"):
+            if source:
+                curated[key].add(source)
+        elif rel not in _CLAIM_RELS:
+            continue
+        elif source:  # a curated fact
+            value = ps.get(_I["value"])
+            edges[key].append({"paper": ps[DERIVED][0], "source": source, "metric": (ps.get(_I["metric"]) or [""])[0],
+                               "value": value[0] if value else ""})
+        else:
             conf = ps.get(_I["confidence"])
             edges[key].append({"paper": ps[DERIVED][0], "evidence": (ps.get(_I["evidence"]) or [""])[0],
                                "confidence": float(conf[0]) if conf else 0.0})
@@ -130,6 +176,8 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
             G.add_node(n, kind="paper", label=title, aliases=(), title=title, abstract=first(ABSTRACT, ""),
                        url=first(URL), date=first(DATE), authors=_authors(props, n), arxiv_id=first(_I["arxivId"]),
                        id=first(IDENT), source=first(_I["source"]))
+            doi = next((x[len(DOI_BASE):] for x in sorted(ps.get(SAME_AS, ())) if x.startswith(DOI_BASE)), None)
+            G.nodes[n].update({k: v for k, v in (("doi", doi), ("revised", first(MODIFIED))) if v})
         elif kind == "repo":
             G.add_node(n, kind="repo", label=n, aliases=(), papers=tuple(sorted(mentioned_by[n])))
         else:
@@ -140,7 +188,9 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
     for (u, v, rel), claims in sorted(edges.items()):
         attrs: dict = {"rel": rel}
         if rel in _CLAIM_RELS:
-            attrs["claims"] = tuple(sorted(claims, key=lambda c: (c["paper"], c["evidence"])))
+            attrs["claims"] = tuple(sorted(claims, key=claim_order))
+        if curated.get((u, v, rel)):
+            attrs["curated"] = tuple(sorted(curated[(u, v, rel)]))
         G.add_edge(u, v, key=rel, **attrs)
     return G
 

@@ -19,8 +19,13 @@ TYPE, STATEMENT = _RDF + "type", _RDF + "Statement"
 SUBJ, PRED, OBJ, FIRST, REST, NIL = (_RDF + t for t in ("subject", "predicate", "object", "first", "rest", "nil"))
 LABEL, ALT = _RDFS + "label", _SKOS + "altLabel"
 TITLE, ABSTRACT, IDENT, DATE, CREATOR = (_DCT + t for t in ("title", "abstract", "identifier", "date", "creator"))
-DERIVED = _PROV + "wasDerivedFrom"
-CODE, URL, AUTHOR = _SDO + "SoftwareSourceCode", _SDO + "url", _SDO + "author"
+MODIFIED = _DCT + "modified"
+DERIVED, ATTRIBUTED = _PROV + "wasDerivedFrom", _PROV + "wasAttributedTo"
+CODE, URL, AUTHOR, SAME_AS = _SDO + "SoftwareSourceCode", _SDO + "url", _SDO + "author", _SDO + "sameAs"
+#: A curated source (kg.ingest.pwc_facts.FACT_SOURCE) -> the agent a statement is prov:wasAttributedTo.
+SOURCE_AGENTS = {"PapersWithCode": "https://paperswithcode.com/"}
+AGENT_SOURCES = {v: k for k, v in SOURCE_AGENTS.items()}
+DOI_BASE = "https://doi.org/"
 DECIMAL, XDATE, GMONTHDAY = _XSD + "decimal", _XSD + "date", _XSD + "gMonthDay"
 _CLASS_KIND = {str(c): k for k, c in ENTITY_CLASSES.items()}
 
@@ -29,18 +34,20 @@ T_TYPE, T_STATEMENT, T_SUBJ, T_PRED, T_OBJ, T_FIRST, T_REST, T_NIL = (
     f"<{t}>" for t in (TYPE, STATEMENT, SUBJ, PRED, OBJ, FIRST, REST, NIL))
 T_LABEL, T_ALT, T_DERIVED, T_CODE, T_URL, T_AUTHOR = (f"<{t}>" for t in (LABEL, ALT, DERIVED, CODE, URL, AUTHOR))
 T_TITLE, T_ABSTRACT, T_IDENT, T_DATE, T_CREATOR = (f"<{t}>" for t in (TITLE, ABSTRACT, IDENT, DATE, CREATOR))
-T_PAPER, T_ARXIV, T_SOURCE, T_EVIDENCE, T_CONFIDENCE = (
-    f"<{KG[t]}>" for t in ("Paper", "arxivId", "source", "evidence", "confidence"))
+T_MODIFIED, T_ATTRIBUTED, T_SAME_AS = (f"<{t}>" for t in (MODIFIED, ATTRIBUTED, SAME_AS))
+T_PAPER, T_ARXIV, T_SOURCE, T_EVIDENCE, T_CONFIDENCE, T_METRIC, T_VALUE = (
+    f"<{KG[t]}>" for t in ("Paper", "arxivId", "source", "evidence", "confidence", "metric", "value"))
 _KIND_CLASS = {k: f"<{c}>" for k, c in ENTITY_CLASSES.items()}
 _DECIMAL_DT = f"^^<{DECIMAL}>"
 _RESOURCE_NT = "<" + RESOURCE_BASE
 _EDGE_RELS = ("proposes", "mentions", "hasCode")
 _CLAIM_RELS = ("evaluatesOn", "improvesOver")
-#: Relations whose every claim is also written as a reified rdf:Statement.
+#: Relations whose every claim is also written as a reified rdf:Statement (mentions and hasCode: only
+#: the curated ones, attributed to their curator).
 REIFIED_RELS = ("proposes",) + _CLAIM_RELS
 _REL_PROP = {r: f"<{KG[r]}>" for r in _EDGE_RELS + _CLAIM_RELS}
 #: kg: terms as plain IRI strings, for the reader.
-_I = {t: str(KG[t]) for t in _EDGE_RELS + _CLAIM_RELS + ("confidence", "evidence", "arxivId", "source")}
+_I = {t: str(KG[t]) for t in _EDGE_RELS + _CLAIM_RELS + ("confidence", "evidence", "arxivId", "source", "metric", "value")}
 _I_PAPER = str(KG.Paper)
 
 
@@ -98,9 +105,11 @@ def safe_iri(text: str) -> str:
     return head + _pct(path, _PCHAR_Q) + hash_ + _pct(frag, _PCHAR_Q)
 
 
-def claim_iri(subject: str, predicate: str, obj: str, paper: str) -> str:
-    """The stable IRI of the reified claim that `paper` states (subject, predicate, obj)."""
-    h = hashlib.sha1(f"{subject}|{predicate}|{obj}|{paper}".encode("utf-8", "replace")).hexdigest()[:16]
+def claim_iri(subject: str, predicate: str, obj: str, paper: str, *more: str) -> str:
+    """The stable IRI of the reified claim that `paper` states (subject, predicate, obj); `more` tells
+    apart the curated facts of one paper and edge (source, metric, value)."""
+    key = "|".join((subject, predicate, obj, paper, *more))
+    h = hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:16]
     return f"{RESOURCE_BASE}claim/{h}"
 
 

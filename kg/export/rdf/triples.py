@@ -12,10 +12,13 @@ import networkx as nx
 from kg.export.rdf.terms import (
     _KIND_CLASS,
     _REL_PROP,
+    DOI_BASE,
     REIFIED_RELS,
+    SOURCE_AGENTS,
     T_ABSTRACT,
     T_ALT,
     T_ARXIV,
+    T_ATTRIBUTED,
     T_AUTHOR,
     T_CODE,
     T_CONFIDENCE,
@@ -26,17 +29,21 @@ from kg.export.rdf.terms import (
     T_FIRST,
     T_IDENT,
     T_LABEL,
+    T_METRIC,
+    T_MODIFIED,
     T_NIL,
     T_OBJ,
     T_PAPER,
     T_PRED,
     T_REST,
+    T_SAME_AS,
     T_SOURCE,
     T_STATEMENT,
     T_SUBJ,
     T_TITLE,
     T_TYPE,
     T_URL,
+    T_VALUE,
     _date,
     _decimal,
     _quote,
@@ -55,8 +62,12 @@ def _paper_triples(d: dict, include_abstracts: bool) -> Iterator[tuple[str, str]
         yield T_ARXIV, _quote(str(d["arxiv_id"]))
     if d.get("url"):
         yield T_URL, f"<{safe_iri(str(d['url']))}>"
+    if d.get("doi"):
+        yield T_SAME_AS, f"<{safe_iri(DOI_BASE + str(d['doi']))}>"
     if d.get("date"):
         yield T_DATE, _date(str(d["date"]))
+    if d.get("revised"):
+        yield T_MODIFIED, _date(str(d["revised"]))
     if d.get("source"):
         yield T_SOURCE, _quote(str(d["source"]))
     for a in d.get("authors") or ():
@@ -82,6 +93,12 @@ def _claim_paper(c: Mapping, iri: dict) -> str:
 def _claim_pairs(spo: tuple[str, str, str], c: Mapping, iri: dict) -> list:
     s, p, o = spo
     po = [(T_SUBJ, s), (T_PRED, p), (T_OBJ, o), (T_DERIVED, _claim_paper(c, iri))]
+    if c.get("source"):  # a curated fact: its curator, and a result's metric and value, instead of a sentence
+        po.append((T_ATTRIBUTED, f"<{SOURCE_AGENTS.get(c['source']) or safe_iri(c['source'])}>"))
+    if c.get("metric"):
+        po.append((T_METRIC, iri.get(c["metric"]) or f"<{safe_iri(str(c['metric']))}>"))
+    if c.get("value") is not None:
+        po.append((T_VALUE, _quote(str(c["value"]))))
     if c.get("evidence"):
         po.append((T_EVIDENCE, _quote(c["evidence"])))
     if c.get("confidence") is not None and (conf := _decimal(c["confidence"])):
@@ -129,11 +146,14 @@ def _entries(G: nx.MultiDiGraph, iri: dict) -> list[tuple[str, int, object, obje
     out: list = []
     for u, v, k, ed in G.edges(keys=True, data=True):
         rel = ed.get("rel", k)
-        if rel in REIFIED_RELS:
+        claims = ed.get("claims") or (({"paper": u},) if rel == "proposes" else ())
+        if ed.get("curated"):  # a curated mentions / hasCode edge: one statement per curator
+            claims = (*claims, *({"paper": u, "source": src} for src in ed["curated"]))
+        if claims and (rel in REIFIED_RELS or ed.get("curated")):
             spo = (iri[u], _REL_PROP[rel], iri[v])
-            claims = ed.get("claims") or (({"paper": u},) if rel == "proposes" else ())
             for c in claims:
-                st = claim_iri(spo[0][1:-1], spo[1][1:-1], spo[2][1:-1], _claim_paper(c, iri)[1:-1])
+                more = (c["source"], str(c.get("metric", "")), str(c.get("value", ""))) if c.get("source") else ()
+                st = claim_iri(spo[0][1:-1], spo[1][1:-1], spo[2][1:-1], _claim_paper(c, iri)[1:-1], *more)
                 out.append((f"<{st}>", _CLAIM, spo, c))
     for n, d in G.nodes(data=True):
         s = iri[n]
