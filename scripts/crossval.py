@@ -27,9 +27,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from train_decision import collect  # noqa: E402
+from train_decision import train as train_model  # noqa: E402
+
+import kg.extract.coined as coined  # noqa: E402
+import kg.extract.decision as decision  # noqa: E402
 import kg.extract.junk as junk  # noqa: E402
+import kg.extract.lexicon as lexicon  # noqa: E402
+import kg.extract.tasks as tasks  # noqa: E402
 from kg.evaluate.goldsets import GOLD_SETS, build_in_memory  # noqa: E402
-from kg.evaluate.score import KINDS, Score, load_gold, predictions, score_predictions  # noqa: E402
+from kg.evaluate.score import KINDS, Score, _norm, load_gold, predictions, score_predictions  # noqa: E402
 
 #: The kinds whose mean F1 chooses a configuration (tasks~ stands for tasks; repos are rule-exact).
 OBJECTIVE_KINDS = ("proposed", "methods", "datasets", "tasks~", "metrics", "evaluates_on", "improves_over")
@@ -41,6 +48,13 @@ class Config:
     name: str
     junk: junk.JunkSettings = field(default_factory=junk.JunkSettings)
     min_confidence: float = 0.0
+    # The learned method decision (kg.extract.decision) with this threshold, its weights trained on the
+    # training folds only (None: no decision).
+    decision: float | None = None
+    decision_l2: float = 5.0  # its L2 penalty (scripts/train_decision.py)
+    the_rules: frozenset[str] = coined.THE_RULES  # kg.extract.coined's "the Name" rules switched on
+    tasks: tasks.TaskSettings = field(default_factory=tasks.TaskSettings)
+    lexicon: lexicon.LexiconSettings = field(default_factory=lexicon.LexiconSettings)
 
 
 def _without(cls: str) -> junk.JunkSettings:
@@ -59,11 +73,33 @@ CONFIGS = [
     Config("junk-no-retype", junk.JunkSettings(retype_datasets=False)),
     Config("junk-no-coord", junk.JunkSettings(coordination=False)),
     Config("junk-conf0.5", min_confidence=0.5),
+    Config("decision-0.4-l2-1", decision=0.4, decision_l2=1.0),
+    Config("decision-0.4-l2-20", decision=0.4, decision_l2=20.0),
+    Config("no-the-generic", the_rules=coined.THE_RULES - {"generic"}),
+    Config("no-the-lower", the_rules=coined.THE_RULES - {"lower"}),
+    # The Papers with Code name lists (kg/data/lexicon/pwc_*.txt), all off and each kind off in turn.
+    Config("no-pwc", lexicon=lexicon.LexiconSettings(pwc=frozenset()),
+           tasks=tasks.TaskSettings(general_heads=False)),
+    Config("no-pwc-tasks", lexicon=lexicon.LexiconSettings(pwc=frozenset({"dataset", "metric"}))),
+    Config("no-pwc-datasets", lexicon=lexicon.LexiconSettings(pwc=frozenset({"task", "metric"}))),
+    Config("no-pwc-metrics", lexicon=lexicon.LexiconSettings(pwc=frozenset({"task", "dataset"}))),
+    Config("no-pwc-heads", tasks=tasks.TaskSettings(general_heads=False)),
+    # The task candidate rules of general forms (kg.extract.tasks), all off and each off in turn.
+    Config("no-task-forms", tasks=tasks.TaskSettings(title_of=0, title_gerund=0, problem_heads=False)),
+    Config("no-task-title-of", tasks=tasks.TaskSettings(title_of=0)),
+    Config("no-task-gerund", tasks=tasks.TaskSettings(title_gerund=0)),
+    Config("no-task-problem", tasks=tasks.TaskSettings(problem_heads=False)),
 ]
 #: The grid cross-validation chooses from: how common a plain word must be to be no name
 #: (junk-no-word is rank 0). Ties go to the first listed, the shipped value.
 GRID = [Config("junk")] + [Config(f"junk-rank{r // 1000}k", junk.JunkSettings(common_rank=r))
-                           for r in (2000, 5000, 10000, 20000)] + [Config("junk-no-word", _without("word"))]
+                           for r in (2000, 5000, 10000, 20000)] + [Config("junk-no-word", _without("word"))] + [
+    Config(f"decision-{t}", decision=t) for t in (0.2, 0.3, 0.4, 0.5)]
+# ... and the task rule's choices (kg.extract.tasks.TaskSettings): tasks kept per paper, the weight of
+# a name on the broad task list, the share of the best task's evidence a task needs.
+GRID += [Config(f"tasks-max{n}", tasks=tasks.TaskSettings(max_tasks=n)) for n in (4, 6)]
+GRID += [Config(f"tasks-general{w}", tasks=tasks.TaskSettings(general=w)) for w in (1.0, 2.0)]
+GRID += [Config(f"tasks-relative{r}", tasks=tasks.TaskSettings(relative=r)) for r in (0.2, 0.4)]
 
 
 def _add(total: dict[str, Score], part: dict[str, Score]) -> None:
@@ -98,15 +134,29 @@ def folds_of(records: list[tuple[str, dict]], k: int, seed: int) -> list[int]:
     return fold
 
 
-def run_config(cfg: Config, jobs: int) -> dict[str, dict]:
-    """Per set: the predictions (kg.evaluate.score.predictions) of a build with `cfg`."""
-    saved = junk.SETTINGS
+def run_config(cfg: Config, jobs: int, model: decision.DecisionModel | None = None) -> dict[str, dict]:
+    """Per set: the predictions (kg.evaluate.score.predictions) of a build with `cfg` (and the decision `model`)."""
+    saved = junk.SETTINGS, decision.SETTINGS, coined.THE_RULES, tasks.SETTINGS, lexicon.SETTINGS
+    coined.THE_RULES = cfg.the_rules
+    tasks.SETTINGS, lexicon.SETTINGS = cfg.tasks, cfg.lexicon
     junk.SETTINGS = cfg.junk  # read at extraction time; worker processes are forked after this
+    decision.SETTINGS = decision.DecisionSettings(enabled=model is not None, model=model, threshold=cfg.decision)
     try:
         return {name: predictions(build_in_memory([gs.papers], jobs=jobs, min_confidence=cfg.min_confidence))
                 for name, gs in GOLD_SETS.items()}
     finally:
-        junk.SETTINGS = saved
+        junk.SETTINGS, decision.SETTINGS, coined.THE_RULES, tasks.SETTINGS, lexicon.SETTINGS = saved
+
+
+def run_folds(cfg: Config, jobs: int, rows, fold_of: dict[tuple[str, str], int], folds: int) -> list[dict]:
+    """Predictions per fold, then on all papers: a decision configuration is trained on the other folds."""
+    if cfg.decision is None:
+        return [run_config(cfg, jobs)] * (folds + 1)
+    out = []
+    for f in [*range(folds), None]:
+        train_rows = [r for r in rows if f is None or fold_of.get(r[:2]) != f]
+        out.append(run_config(cfg, jobs, train_model(train_rows, cfg.decision, cfg.decision_l2)))
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -124,14 +174,16 @@ def main(argv: list[str] | None = None) -> None:
     grid = [c for c in configs if c.name in {g.name for g in GRID}]
     records = [(name, r) for name, gs in GOLD_SETS.items() for r in load_gold(gs.gold)]
     fold = folds_of(records, a.folds, a.seed)
-    preds = {}
+    fold_of = {(s, _norm(r["title"])): g for (s, r), g in zip(records, fold)}
+    rows = collect() if any(c.decision is not None for c in configs) else []
+    preds = {}  # name -> predictions per fold (the model of a decision configuration not trained on it), then all
     for cfg in configs:
         t0 = time.perf_counter()
-        preds[cfg.name] = run_config(cfg, a.jobs)
+        preds[cfg.name] = run_folds(cfg, a.jobs, rows, fold_of, a.folds)
         print(f"built {cfg.name} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
-    full = {c.name: _score(preds[c.name], records) for c in configs}
-    per_set = {c.name: {s: _score(preds[c.name], [x for x in records if x[0] == s]) for s in GOLD_SETS}
+    full = {c.name: _score(preds[c.name][-1], records) for c in configs}
+    per_set = {c.name: {s: _score(preds[c.name][-1], [x for x in records if x[0] == s]) for s in GOLD_SETS}
                for c in configs}
     held = {c.name: [] for c in configs}  # per fold: scores of each fixed config on the held-out fold
     chosen, cv_held = [], []
@@ -139,8 +191,8 @@ def main(argv: list[str] | None = None) -> None:
         train = [x for x, g in zip(records, fold) if g != f]
         test = [x for x, g in zip(records, fold) if g == f]
         for c in configs:
-            held[c.name].append(_score(preds[c.name], test))
-        best = max(grid, key=lambda c: _objective(_score(preds[c.name], train)))  # first of equals
+            held[c.name].append(_score(preds[c.name][f], test))
+        best = max(grid, key=lambda c: _objective(_score(preds[c.name][f], train)))  # first of equals
         chosen.append(best.name)
         cv_held.append(held[best.name][-1])
 

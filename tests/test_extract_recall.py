@@ -118,6 +118,9 @@ def test_quoted_words_that_are_no_new_names(nlp, sentence, name):
     ("It lowers the transcription error to 4.1% on noisy audio.", "transcription error"),
     ("The planner achieves lower regret than greedy search.", "regret"),
     ("Our ranker attains a recall of 91% on the queries.", "recall"),
+    # named twice without a number: a measure the abstract is about (plural made singular)
+    ("We bound the drift rate of the sampler. The drift rate shrinks with depth.", "drift rate"),
+    ("The bots gain higher win rates; win rates hold on new maps.", "win rate"),
 ])
 def test_metric_forms_fire(nlp, sentence, metric):
     _, kinds = run(nlp, "Better Models", sentence)
@@ -133,6 +136,10 @@ def test_metric_forms_fire(nlp, sentence, metric):
     ("We recall the definitions of the kernel before the proof.", "recall"),
     # an e-mail address holds an @ but no metric
     ("Write to ann@lab.org for the data.", "ann@lab"),
+    # named once, in passing, with no number
+    ("A drift rate is chosen before training starts.", "drift rate"),
+    # the tail of a possessive is no name
+    ("The sampler's drift rate of 3% is low, and the drift rate matters.", "s drift rate"),
 ])
 def test_metric_forms_do_not_fire(nlp, sentence, word):
     _, kinds = run(nlp, "Better Models", sentence)

@@ -292,3 +292,45 @@ def test_no_model_named_anywhere_gives_no_evaluation(nlp):
 ])
 def test_more_inverse_cues(nlp, sentence):
     assert improves(nlp, sentence, methods=NETS) == {("FooNet", "BarNet")}
+
+
+# --- comparisons by syntax: a gap between verb and "over", a reduction, a lower error ------------
+
+@pytest.mark.parametrize("sentence", [
+    "FooNet improves accuracy by 4% over BarNet.",
+    "Compared with BarNet, FooNet reduces the error by 20%.",
+    "FooNet achieves a 10% lower error rate than BarNet.",
+    "FooNet reaches lower perplexity than BarNet on long inputs.",
+])
+def test_comparisons_stated_by_a_gap_a_reduction_or_a_lower_error(nlp, sentence):
+    assert improves(nlp, sentence, methods=NETS) == {("FooNet", "BarNet")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "FooNet improves accuracy over time.",  # no name after "over"
+    "Compared with BarNet, FooNet reduces to a simpler form.",  # no comparison of results ("reduces to")
+    "FooNet has lower accuracy than BarNet.",  # lower accuracy is worse, not better
+])
+def test_no_comparison_for_the_gap_cues_without_a_better_side(nlp, sentence):
+    assert ("FooNet", "BarNet") not in improves(nlp, sentence, methods=NETS)
+
+
+def test_a_name_after_over_in_a_comparison_is_a_method_not_a_dataset(nlp):
+    ex = extract(Paper("k", "Counting Zebras", "We propose QuokkaNet, a network for zebras. QuokkaNet shows "
+                       "superior performance over ZebNet.", "test"), nlp)
+    kinds = {m.text: m.kind for m in ex.mentions}
+    assert kinds["ZebNet"] == "method"
+    assert ("QuokkaNet", "ZebNet") in {(c.subject, c.object) for c in ex.claims if c.predicate == "improvesOver"}
+
+
+def test_results_over_a_benchmark_without_a_comparison_keep_the_dataset(nlp):
+    ex = extract(Paper("k", "Counting Zebras", "We propose QuokkaNet. We report results over ZebSet.", "test"), nlp)
+    assert {m.text: m.kind for m in ex.mentions}.get("ZebSet") == "dataset"
+
+
+def test_a_fronted_place_and_the_proposed_name_are_no_list(nlp):
+    ex = extract(Paper("k", "Counting Zebras", "We propose QuokkaNet, a network for zebras. On FrobBench, QuokkaNet "
+                       "improves accuracy by 4% over ZebNet.", "test"), nlp)
+    kinds = {m.text: m.kind for m in ex.mentions}
+    assert kinds["QuokkaNet"] == "method" and kinds["FrobBench"] == "dataset"
+    assert ("QuokkaNet", "ZebNet") in {(c.subject, c.object) for c in ex.claims if c.predicate == "improvesOver"}

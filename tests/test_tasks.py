@@ -9,7 +9,8 @@ import pytest
 
 from kg.extract import extract
 from kg.extract.cues import load_cues
-from kg.extract.tasks import MAX_TASKS, normalise_task, task_phrases, title_phrases
+from kg.extract.task_phrases import normalise_task, task_phrases, title_phrases
+from kg.extract.tasks import MAX_TASKS
 from kg.records import Paper
 
 HEADS = load_cues().task_heads
@@ -141,3 +142,97 @@ def test_a_passing_lexicon_task_next_to_a_main_task_is_dropped(nlp):
                    "and propose a node classification method. Our encoder was once used for machine translation.")
     assert "node classification" in got
     assert "machine translation" not in got
+
+
+# --- the Papers with Code lists as evidence ----------------------------------------------------
+
+def test_a_task_on_the_broad_list_is_a_task(nlp, monkeypatch):
+    import kg.extract.lexicon as lexicon
+
+    title, abstract = "A Small Encoder for Dense Scenes", "The encoder also serves lane detection in our tests."
+    assert "lane detection" in tasks_of(nlp, title, abstract)
+    monkeypatch.setattr(lexicon, "SETTINGS", lexicon.LexiconSettings(pwc=frozenset()))
+    assert "lane detection" not in tasks_of(nlp, title, abstract)
+
+
+def test_a_head_that_ends_many_listed_tasks_ends_a_task_phrase(nlp, monkeypatch):
+    import kg.extract.lexicon as lexicon
+    import kg.extract.tasks as tasks
+
+    title, abstract = "Sparse Kernels for Tabular Ordinal Regression", "We fit kernels quickly."
+    assert "tabular ordinal regression" in tasks_of(nlp, title, abstract)
+    monkeypatch.setattr(lexicon, "SETTINGS", lexicon.LexiconSettings(pwc=frozenset()))
+    monkeypatch.setattr(tasks, "SETTINGS", tasks.TaskSettings(general_heads=False))
+    assert "tabular ordinal regression" not in tasks_of(nlp, title, abstract)
+
+
+def test_a_thing_on_the_broad_list_is_no_task(nlp):
+    got = tasks_of(nlp, "A Small Encoder for Dense Scenes",
+                   "We compare against a graph neural network and a large language model.")
+    assert not any(t.endswith(("network", "model")) for t in got)
+
+
+@pytest.mark.parametrize("words,expected", [
+    (["Irregular", "Time", "Series"], "irregular time series"),
+    (["Gaussian", "Processes"], "gaussian process"),
+    (["Bounding", "Boxes"], "bounding box"),
+])
+def test_plurals_that_are_no_plain_s(words, expected):
+    assert normalise_task(words) == expected
+
+
+# --- general candidate forms (title "X of Y", task gerunds, problem nouns) -------------------
+
+def test_a_title_head_keeps_its_of_object(nlp):
+    got = tasks_of(nlp, "Fast Estimation of Rare Event Probabilities", "We give a new estimator.")
+    assert "estimation of rare event probability" in got
+    got = tasks_of(nlp, "Unsupervised Learning of Sparse Dynamical Systems", "We fit latent states.")
+    assert "unsupervised learning of sparse dynamical system" in got
+
+
+def test_an_of_object_after_a_non_head_is_no_task(nlp):
+    got = tasks_of(nlp, "Hidden Costs of Sparse Dynamical Systems", "We fit latent states.")
+    assert not any(" of " in t for t in got)
+
+
+def test_an_of_object_with_a_coined_name_is_no_task(nlp):
+    got = tasks_of(nlp, "Fast Estimation of ZorbNet Outputs", "We give a new estimator.")
+    assert not any("zorbnet" in t.lower() for t in got)
+
+
+def test_a_task_gerund_opening_a_title_part_names_a_task(nlp):
+    got = tasks_of(nlp, "Learning Sparse Tree Structures with Greedy Splits", "We fit trees quickly.")
+    assert "learning sparse tree structure" in got
+    got = tasks_of(nlp, "Segmenting Flooded Fields from Radar Images", "We map fields.")
+    assert "segmenting flooded field" in got
+
+
+@pytest.mark.parametrize("title", [
+    "Teaching Small Robots New Tricks",  # "teaching" is the verb of no task head
+    "Training Small Networks Twice",  # too broad an activity
+    "Tiny Models via Learning Sparse Trees",  # after "via": the means
+    "Learning ZorbNet Weights Quickly",  # a coined name in the object
+])
+def test_other_gerunds_give_no_task(nlp, title):
+    got = tasks_of(nlp, title, "We fit trees quickly.")
+    assert not any(t.split()[0].endswith("ing") for t in got), got
+
+
+def test_a_problem_noun_heads_a_task(nlp):
+    got = tasks_of(nlp, "Measuring Subgroup Fairness in Loan Decisions", "We audit lenders.")
+    assert "subgroup fairness" in got
+    assert "interpretability" in tasks_of(nlp, "Interpretability at Scale", "We audit lenders.")
+
+
+def test_a_problem_noun_that_needs_a_qualifier_is_no_task_alone(nlp):
+    assert "collapse" not in tasks_of(nlp, "Collapse at Scale", "We audit lenders.")
+
+
+def test_the_general_forms_can_be_switched_off(nlp, monkeypatch):
+    import kg.extract.tasks as tasks
+
+    monkeypatch.setattr(tasks, "SETTINGS", tasks.TaskSettings(title_of=0, title_gerund=0, problem_heads=False))
+    assert "estimation of rare event probability" not in tasks_of(
+        nlp, "Fast Estimation of Rare Event Probabilities", "We give a new estimator.")
+    assert "learning sparse tree structure" not in tasks_of(nlp, "Learning Sparse Tree Structures", "We fit trees.")
+    assert "subgroup fairness" not in tasks_of(nlp, "Measuring Subgroup Fairness in Loan Decisions", "We audit.")

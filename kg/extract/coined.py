@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from kg.defaults import LEXICON_DIR
 from kg.extract.candidate import Candidate
+from kg.extract.lexicon import Lexicon, load_wordlist
 from kg.extract.sentences import sentence_at
 
-__all__ = ["quoted_names", "lower_coined"]
+__all__ = ["quoted_names", "lower_coined", "introduced_the", "lower_the_named"]
 
 # "We introduce proxy-blending, a decoding-time method": a lower-case coined term is a name
 # only when an apposition right after it says it is a method.
@@ -42,6 +45,64 @@ def lower_coined(text: str, starts: list[int]) -> list[Candidate]:
         while i >= 0:  # str.find and an anchored match: far cheaper than scanning a regex
             m = _LOWER_COINED.match(text, i + len(verb))
             if m and _SELF_BEFORE.search(text, max(0, i - 30), i):
+                out.append(Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), None, 0.75,
+                                     "shape", proposed=True))
+            i = text.find(verb, i + 1)
+    return out
+
+
+# "We propose the Transformer", "we present a new network architecture, the Transformer, ...": a
+# capitalised word the paper itself introduces with a definite article names its method, even one
+# the generic list holds (a common class name written in lower case elsewhere).
+# One word only: "the Diffusion Model" is the class written in capitals, not a name.
+_THE_NAME = re.compile(r"\bthe ([A-Z][a-z]+)\b(?![- ][A-Za-z]*[A-Z0-9]|-\w)")
+_INTRO_BEFORE = re.compile(r"(?:\b[Ww]e|\b[Tt]his (?:paper|work)) (?:\w+ )?(?:propose|introduce|present)s? "
+                           r"(?:(?:an?|the) [^.;:,()]{0,60}, )?$")
+
+
+#: The "the Name" rules switched on (scripts/crossval.py switches them off to measure each).
+THE_RULES = frozenset({"generic", "lower"})
+
+
+def introduced_the(text: str, starts: list[int], lex: Lexicon) -> list[Candidate]:
+    """Generic capitalised words after "we propose the" or in an apposition after "we propose a ...,"."""
+    out = []
+    i = text.find("the ")
+    while i >= 0:
+        m = _THE_NAME.match(text, i)
+        if m and lex.is_generic(m.group(1)) and _INTRO_BEFORE.search(text, max(0, i - 90), i):
+            out.append(Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), None, 0.75,
+                                 "shape", proposed=True))
+        i = text.find("the ", i + 4)
+    return out
+
+
+# "We present the perceptor gradients algorithm": lower-case words between "the" and a kind noun,
+# right after the paper's own propose verb, name its method when one of them is no common English
+# word (a coined term); "we present the first algorithm" or "the gradient descent method" do not.
+_LOWER_THE = re.compile(r"s? the ((?:[a-z]+ ){0,2}[a-z]+) (?:algorithm|method|framework|model|architecture|approach|"
+                        r"network|technique|estimator|procedure)s?\b")
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    return frozenset(load_wordlist(LEXICON_DIR / "english_common.txt"))
+
+
+def _rare(word: str, common: frozenset[str]) -> bool:
+    return word not in common and not (word.endswith("s") and word[:-1] in common)
+
+
+def lower_the_named(text: str, starts: list[int], lex: Lexicon) -> list[Candidate]:
+    """Lower-case coined names after "we propose/introduce/present the", before a kind noun."""
+    out = []
+    common = _common_words()
+    for verb in ("propose", "introduce", "present"):
+        i = text.find(verb) if verb + " the " in text or verb + "s the " in text else -1
+        while i >= 0:
+            m = _LOWER_THE.match(text, i + len(verb))
+            if m and _SELF_BEFORE.search(text, max(0, i - 30), i) and not lex.is_generic(m.group(1)) \
+                    and any(_rare(w, common) for w in m.group(1).split()):
                 out.append(Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), None, 0.75,
                                      "shape", proposed=True))
             i = text.find(verb, i + 1)

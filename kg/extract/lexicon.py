@@ -1,4 +1,9 @@
-"""The lexicons of well-known datasets, methods, metrics and tasks, and the generic-phrase stoplist."""
+"""The lexicons of well-known datasets, methods, metrics and tasks, and the generic-phrase stoplist.
+
+Two layers: the curated lists (`<kind>s.jsonl`) and, below them, the broad name lists derived
+from the Papers with Code task taxonomy (`pwc_<kind>s.txt`, see scripts/make_pwc_lexicon.py),
+whose entries are marked `general` and never take a key a curated entry owns.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,26 @@ from pathlib import Path
 from kg.defaults import LEXICON_DIR, PATTERN_DIR
 from kg.errors import KGError
 
-__all__ = ["LexEntry", "Lexicon", "load_lexicon", "norm_key", "load_wordlist", "form_pattern"]
+__all__ = ["LexEntry", "Lexicon", "LexiconSettings", "load_lexicon", "norm_key", "load_wordlist", "form_pattern"]
 
 # "+" is kept: CFG++ and C++ are other things than CFG and C.
 _NON_ALNUM = re.compile(r"[^a-z0-9+]+")
 _KIND_FILES = {"dataset": "datasets.jsonl", "method": "methods.jsonl", "metric": "metrics.jsonl",
                "task": "tasks.jsonl"}
+# Broad lists after the curated ones; datasets first, so a benchmark the taxonomy also lists as a
+# task ("Natural Questions") stays a benchmark.
+_PWC_FILES = {"dataset": "pwc_datasets.txt", "metric": "pwc_metrics.txt", "task": "pwc_tasks.txt"}
+
+
+@dataclass(frozen=True)
+class LexiconSettings:
+    """Which kinds of the Papers with Code lists are read (scripts/crossval.py switches them)."""
+
+    pwc: frozenset[str] = frozenset(_PWC_FILES)
+
+
+#: Read when a lexicon is loaded; the loaded lexicon is cached per setting.
+SETTINGS = LexiconSettings()
 
 
 @lru_cache(maxsize=1 << 17)  # called on the same few thousand names over and over
@@ -42,6 +61,7 @@ class LexEntry:
     kind: str
     aliases: tuple[str, ...] = ()
     case_sensitive: bool = False
+    general: bool = False  # from the broad Papers with Code lists, not the curated ones
 
 
 @dataclass(slots=True)
@@ -70,6 +90,20 @@ class Lexicon:
     def is_generic(self, text: str) -> bool:
         k = norm_key(text)
         return k in self.generic or (k.endswith("s") and k[:-1] in self.generic)
+
+
+def _add_general(lex: Lexicon, kind: str, line: str) -> None:
+    """One line of a broad list ("name" or "name<TAB>acronym"): an entry with the forms no one owns."""
+    forms = [f.strip() for f in line.split("\t") if f.strip()]
+    free = [f for f in forms if norm_key(f) and norm_key(f) not in lex.by_key]
+    if not free or norm_key(forms[0]) in lex.by_key:
+        return  # a curated entry knows this name (maybe as another kind): it decides
+    # A dataset or metric written with capitals inside ("BLEURT", "GenEval") needs them in the text.
+    case = kind != "task" and sum(c.isupper() for c in free[0]) >= 2
+    entry = LexEntry(free[0], kind, tuple(free[1:]), case, general=True)
+    lex.entries.append(entry)
+    for f in free:
+        lex.by_key[norm_key(f)] = entry
 
 
 def load_wordlist(path: Path) -> list[str]:
@@ -156,9 +190,13 @@ def _single(node: dict) -> bool:
 _SEP_MANDATORY = r"(?:\s?[&+]\s?|[\s\-_./·'@()]|--)"
 
 
-@lru_cache(maxsize=4)
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     """Read every lexicon file once; a later kind never steals a key an earlier kind owns."""
+    return _load_lexicon(directory, SETTINGS.pwc)
+
+
+@lru_cache(maxsize=4)
+def _load_lexicon(directory: Path, pwc: frozenset[str]) -> Lexicon:
     lex = Lexicon()
     for kind, name in _KIND_FILES.items():
         path = directory / name
@@ -176,6 +214,10 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             lex.entries.append(entry)
             for form in (entry.label, *entry.aliases):
                 lex.by_key.setdefault(norm_key(form), entry)
+    for kind, name in _PWC_FILES.items():
+        if kind in pwc:
+            for line in load_wordlist(directory / name):
+                _add_general(lex, kind, line)
     lex.prefixes = frozenset(k[:i] for k in lex.by_key for i in range(1, len(k) + 1))
     generic = load_wordlist(directory / "generic.txt") + load_wordlist(PATTERN_DIR / "generic_extra.txt")
     lex.generic = frozenset(norm_key(g) for g in generic if norm_key(g))

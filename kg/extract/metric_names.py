@@ -1,4 +1,4 @@
-"""Metric names outside the lexicon: "X@k" forms and lower-case phrases reported with a number."""
+"""Metric names outside the lexicon: "X@k" forms and lower-case phrases reported with a number or named twice."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ __all__ = ["metric_phrases", "NUMBER_AFTER"]
 
 
 @lru_cache(maxsize=1)
-def _metric_forms() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str]]:
+def _metric_forms() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str], frozenset[str]]:
     """The metric-phrase rule's patterns, from patterns/metric_forms.json (data, not code)."""
     raw = json.loads((PATTERN_DIR / "metric_forms.json").read_text(encoding="utf-8"))
     heads = sorted(raw["heads"], key=len, reverse=True)
@@ -24,7 +24,7 @@ def _metric_forms() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[s
     head = re.compile(r"(?=[" + firsts + r"])(?<![\w-])(?:" + "|".join(heads) + r")\b(?!-)")
     before = re.compile(r"(?:" + "|".join(re.escape(c) for c in sorted(raw["before_cues"], key=len, reverse=True))
                         + r")\s+(?:(?:the|a|an|its|their|our)\s+)?$")
-    return head, before, frozenset(raw["not_modifiers"]), frozenset(("regret",))
+    return head, before, frozenset(raw["not_modifiers"]), frozenset(("regret",)), frozenset(raw["heads"])
 
 
 # "pass@1", "Hits@10", "NDCG@k": a word, "@" and a cut-off is a ranking or sampling metric.
@@ -40,8 +40,8 @@ _ADJECTIVE = re.compile(r"(?:al|ar|ic|ous|ive|ible|able|ful|less|ly|ed)$")
 
 def metric_phrases(text: str, starts: list[int]) -> list[Candidate]:
     """Metric names outside the lexicon: "X@k", and lower-case "<noun> rate / error / loss /
-    accuracy / score / gap" reported with a number ("a capture rate of 83%"); "regret" also
-    after a comparison ("lower regret").
+    accuracy / score / gap" reported with a number ("a capture rate of 83%") or named again
+    ("the entropy rate ... entropy rates", singular); "regret" also after a comparison ("lower regret").
 
     The head words are found first and the rest is asked only of those (this runs on every paper).
 
@@ -53,12 +53,11 @@ def metric_phrases(text: str, starts: list[int]) -> list[Candidate]:
     low = text.lower()
     if len(low) != len(text):
         return out
-    heads, before_cue, not_mod, alone = _metric_forms()
+    heads, before_cue, not_mod, alone, head_words = _metric_forms()
     for m in heads.finditer(low):
         head, end = m.group(), m.end()
-        if not NUMBER_AFTER.match(low, end) and not (head in alone and before_cue.search(low, max(0, m.start() - 40),
-                                                                                          m.start())):
-            continue
+        reported = NUMBER_AFTER.match(low, end) is not None or (
+            head in alone and before_cue.search(low, max(0, m.start() - 40), m.start()) is not None)
         mods = _MODIFIERS.search(low, max(0, m.start() - 50), m.start())
         # Keep only the modifiers right before the head that can be part of a name.
         keep: list[str] = []
@@ -69,7 +68,15 @@ def metric_phrases(text: str, starts: list[int]) -> list[Candidate]:
         if not keep and head not in alone or mods and heads.fullmatch(mods.group(1).split()[-1]):
             continue
         start = m.start() - sum(len(w) + 1 for w in keep)
+        if keep and start >= 1 and low[start - 1] in "'’":
+            continue  # "the model's accuracy": no name from the tail of a possessive
         if text[start:end] != low[start:end]:
             continue  # a capitalised word in it: a name, left to the other rules
+        if not reported and (not keep or low.count(low[start:m.start()] + head.rstrip("s")) < 2):
+            # Not reported with a number: a measure the abstract comes back to ("the entropy rate
+            # ... entropy rates") is one; a passing phrase ("a compression rate") is not.
+            continue
+        if head.endswith("s") and head[:-1] in head_words:
+            end -= 1  # "win rates": the metric is the win rate
         out.append(Candidate(text[start:end], start, end, sentence_at(starts, start), "metric", 0.6, "shape"))
     return out

@@ -115,7 +115,8 @@ def load_relation_cues(cues: Cues) -> RelationCues:
         # The gap cues come first: "improves by 5% over X" must not stop at bare "improves".
         forward=re.compile(rf"{gained}|{_alternation(cues.improve_cues)}|{comparative}"),
         fronted=re.compile(fronted),
-        fronted_cue=re.compile(_alternation(raw["fronted_main_cues"])),
+        # ... not a verb of another sense ("reduces to", "improves to"): a comparison has no "to" after it.
+        fronted_cue=re.compile(_alternation(raw["fronted_main_cues"]) + r"(?!\s+to\b)"),
         inverse=re.compile(rf"{_alternation(cues.inverse_cues)}|{inverse_comparative}"),
         bare=frozenset(x.lower() for x in raw["bare_improve_cues"]),
         negation=re.compile(

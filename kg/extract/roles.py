@@ -11,8 +11,9 @@ from dataclasses import replace
 
 from kg.extract.abbreviations import match_long_form
 from kg.extract.candidate import Candidate
-from kg.extract.compared import is_compared
+from kg.extract.compared import is_compared, states_comparison
 from kg.extract.cues import Cues, whole_word_test
+from kg.extract.decision import keep_methods
 from kg.extract.lexicon import Lexicon, norm_key
 from kg.extract.metric_names import NUMBER_AFTER
 from kg.records import Mention
@@ -23,9 +24,9 @@ _LIST_GLUE = {",", "and", "or", ", and", ", or", "&", "/", "as well as"}
 _NOT_DATASET_BEFORE_ON = {"based", "built", "relies", "rely", "relying", "depends", "top", "focus", "focuses",
                           "work", "works", "conditioned", "operates", "operate", "act", "acts", "trained", "pretrained",
                           "pre-trained", "fine-tuned", "finetuned", "tuned", "run", "runs", "deployed"}
-# "gains over X" compares with X, a method ("gains on X" may still be a dataset).
+# "gains over X", "improves over X" compare with X, a method ("gains on X" may still be a dataset).
 _COMPARED_OVER = frozenset("gain gains improvement improvements advantage advantages superiority edge margin "
-                           "margins boost boosts speedup speedups".split())
+                           "margins boost boosts speedup speedups improve improves improved improving".split())
 _TOKEN = re.compile(r"[\w][\w'\-.]*[\w]|[\w]|[^\w\s]")
 # Nouns that say what kind of thing the name before them is ("the FooNet model").
 _METHOD_NOUNS = frozenset("model models method methods algorithm algorithms framework frameworks architecture "
@@ -106,8 +107,8 @@ def _dataset_cue(ctx: Context, c: Candidate, cues: Cues, sent_has_eval) -> bool:
         return True
     before = ctx.before(c, 3)
     if before and before[-1] in ("on", "across", "over") and sent_has_eval(c.sent):
-        return not (len(before) > 1 and (before[-2] in _NOT_DATASET_BEFORE_ON
-                                         or before[-1] == "over" and before[-2] in _COMPARED_OVER))
+        return not (len(before) > 1 and (before[-2] in _NOT_DATASET_BEFORE_ON or before[-1] == "over" and (
+            before[-2] in _COMPARED_OVER or states_comparison(ctx.sent_low(c.sent), cues))))
     return False
 
 
@@ -294,10 +295,12 @@ def _mark_proposed(ctx: Context, real: list[Candidate], cues: Cues) -> None:
 
 
 def _apposition_after(ctx: Context, c: Candidate) -> bool:
-    """"we propose Lumen, a ...", "we propose Lumen (...)", "we introduce Lumen as a ...": one
-    capitalised word right after the verb is a name when an apposition says what it is."""
+    """"we propose Lumen, a ...", "we propose Lumen (...)", "we introduce Lumen as a ...", "we
+    propose Lumen, which ...": one capitalised word right after the verb is a name when an
+    apposition or a relative clause says what it is."""
     after = ctx.after(c, 2)
-    return after[:2] in ([",", "a"], [",", "an"], ["as", "a"], ["as", "an"]) or after[:1] == ["("]
+    return after[:2] in ([",", "a"], [",", "an"], ["as", "a"], ["as", "an"], [",", "which"], [",", "that"]) \
+        or after[:1] in (["("], ["which"])
 
 
 def _right_after_verb(ctx: Context, c: Candidate, cues: Cues) -> bool:
@@ -349,12 +352,12 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
             # ... and its long form stays the task it names ("supervised fine-tuning").
             twins.append(replace(c, aliases=list(c.aliases)))
             c.kind, c.aliases = "method", []
-    # A list shares its kind: `on ImageNet, COCO and Foo` makes Foo a dataset.
+    # A list shares its kind: `on ImageNet, COCO and Foo` makes Foo a dataset (not a proposed name).
     for group in _list_groups(text, real):
         kinds = {c.kind for c in group if c.kind in ("dataset", "method")}
         if len(group) > 1 and len(kinds) == 1:
             for c in group:
-                if c.kind is None:
+                if c.kind is None and norm_key(c.text) not in proposed_keys:
                     c.kind = kinds.pop() if len(kinds) == 1 else None
                     kinds = {c.kind}
                     c.confidence = max(c.confidence, 0.6)
@@ -373,6 +376,7 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
         b = best.get(k)
         if b is None or (c.kind is not None and (b.kind is None or _rank(c) > _rank(b))):
             best[k] = c
+    typed = {k for k, b in best.items() if b.kind is not None}
     for c in real:
         k = norm_key(c.text)
         c.kind = best[k].kind or "method"
@@ -383,9 +387,13 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
     cued_keys = {norm_key(c.text) for c in real if id(c) in cued or c.proposed}
     # A weak title-case word that no cue supports is most often an ordinary proper noun.
     concepts = {norm_key(c.text) for c in real if c.kind == "_concept"}
-    return [c for c in real
+    kept = [c for c in real
             if not (c.source == "shape" and c.confidence < 0.5 and norm_key(c.text) not in cued_keys)
             and not (norm_key(c.text) in concepts and not c.proposed)] + twins
+    # The learned decision over what the rules typed a method (kg.extract.decision).
+    return keep_methods(ctx, kept, cues, typed=typed | cued_keys | compared, result_sentence=sent_has_eval,
+                        method_heads=_METHOD_HEADS, method_nouns=_METHOD_NOUNS,
+                        not_dataset_before_on=frozenset(_NOT_DATASET_BEFORE_ON))
 
 
 def _title_head_borne_out(text: str, bounds: list[tuple[int, int]], head: Candidate,

@@ -5,7 +5,10 @@ definition, a lexicon entry) and how it is framed (`X tasks`, `tasks such as X`,
 `the field of X`), plus how often the abstract repeats it. The few best-supported phrases are the
 paper's main tasks (at most MAX_TASKS, each with at least MIN_SCORE and a share of the best
 one's evidence), their confidence growing with the evidence. Cue words are data in patterns/
-(task_heads, task_modifiers, task_stop, task_standalone, task_frames).
+(task_heads, task_problem_heads, task_modifiers, task_stop, task_standalone, task_frames).
+Titles also give a head with its object ("Estimation of Multiple Expectations") and a task verb's
+gerund with its object ("Learning Word Representations"). The phrase scanner itself is
+kg.extract.task_phrases.
 """
 
 from __future__ import annotations
@@ -17,42 +20,59 @@ from itertools import islice
 
 from spacy.tokens import Doc
 
-from kg.defaults import PATTERN_DIR
+from kg.defaults import LEXICON_DIR, PATTERN_DIR
 from kg.extract.cues import Cues
 from kg.extract.entities import name_shape
 from kg.extract.lexicon import Lexicon, load_wordlist, norm_key
+from kg.extract.task_phrases import (
+    PROBLEM_HEADS,
+    TOO_BROAD,
+    WORD_OK,
+    head_of,
+    last_phrase,
+    normalise_task,
+    object_phrase,
+    phrase_ending,
+    singular,
+    split_phrases,
+    task_gerund,
+    task_phrases,
+)
 from kg.records import Mention
 
-__all__ = ["task_phrases", "title_phrases", "find_tasks", "normalise_task", "MAX_TASKS", "MIN_SCORE"]
+__all__ = ["find_tasks", "MAX_TASKS", "MIN_SCORE", "TaskSettings"]
 
-#: At most this many tasks per paper (papers address one to five main tasks).
-MAX_TASKS = 4
+#: At most this many tasks per paper (papers address one to five main tasks; chosen by cross-validation).
+MAX_TASKS = 5
 #: Evidence a phrase needs to be kept (a title phrase alone passes; a passing mention does not).
 MIN_SCORE = 1.0
 # ... and at least this share of the best task's evidence: a passing mention next to a main task is none.
 _RELATIVE = 0.3
-_MAX_WORDS = 4
 
 # Evidence weights of the sources (see find_tasks).
 _W_TITLE, _W_TITLE_SINGLE, _W_TITLE_MEANS, _W_IN_TITLE = 3.0, 2.0, 0.5, 1.0
 _W_LEXICON, _W_ACRONYM, _W_FIRST, _W_FRAME, _W_REPEAT, _W_REPEAT_CAP = 1.5, 1.0, 1.5, 1.5, 0.5, 1.5
 
-# Function words and punctuation split text into phrases ("Text-to-Image" stays one word).
-_FUNCTION = frozenset(
-    "for via with using through by in on of to toward towards from without and or as at under beyond is are was "
-    "were be been do does can could may might will would should a an the we our its their this that these those "
-    "which it they has have had when where how why what into over between against across based than while such "
-    "not also only like including especially e.g i.e etc".split()
-)
-_TOKEN = re.compile(r"[:,;?!()\[\]—–]|\s-\s|[^\s:,;?!()\[\]—–]+")
-# "parameter efficient fine-tuning": a noun before one of these makes a compound adjective.
-_COMPOUND_ADJ = frozenset({"efficient", "free", "aware", "based", "driven", "guided", "constrained"})
-_COMPOUND_NOUNS = frozenset({"parameter", "memory", "data", "sample", "compute", "energy", "label", "communication",
-                             "resource", "training", "tuning", "reference", "context", "knowledge", "text", "budget"})
-_WORD_OK = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
-_MODIFIERS = frozenset(w.lower() for w in load_wordlist(PATTERN_DIR / "task_modifiers.txt"))
-_TOO_BROAD = frozenset(w.lower() for w in load_wordlist(PATTERN_DIR / "task_stop.txt"))
-_STANDALONE = frozenset(w.lower() for w in load_wordlist(PATTERN_DIR / "task_standalone.txt"))
+
+@dataclass(frozen=True)
+class TaskSettings:
+    """The choices cross-validation makes (scripts/crossval.py): how much a name on the broad task
+    list (Papers with Code, not the curated lexicon) counts, the share of the best task's
+    evidence a task needs, and how many tasks a paper keeps."""
+
+    general: float = 1.5
+    relative: float = _RELATIVE
+    max_tasks: int = MAX_TASKS
+    general_heads: bool = True  # also the head words of the broad task list (lexicon/pwc_task_heads.txt)
+    # The candidate rules of general forms (0 or False switches one off; see _title_candidates):
+    title_of: float = 2.0  # "Estimation of Multiple Expectations": a head with its "of" object
+    title_gerund: float = 1.5  # "Learning Word Representations": a gerund with its object
+    problem_heads: bool = True  # problem and property nouns as heads (patterns/task_problem_heads.txt)
+
+
+#: Read at extraction time.
+SETTINGS = TaskSettings()
+
 _FRAMES = {w.split("\t")[0].lower(): float(w.split("\t")[1]) for w in load_wordlist(PATTERN_DIR / "task_frames.txt")}
 # These run on lower-cased text, case-sensitive: much faster than re.IGNORECASE.
 _FRAME_RE = re.compile(r"\b(?:" + "|".join(sorted(_FRAMES, key=len, reverse=True)) + r")\b")
@@ -78,138 +98,37 @@ _FIRST = re.compile(
 )
 
 
-# The word-level helpers below are pure and see the same words again and again: cached.
-@lru_cache(maxsize=1 << 16)
-def _singular(word: str) -> str:
-    w = word.lower()
-    if w.endswith("ies") and len(w) > 5:
-        return w[:-3] + "y"
-    if w.endswith("s") and not w.endswith(("ss", "is", "us")) and len(w) > 4:
-        return w[:-1]
-    return w
-
-
-@lru_cache(maxsize=1 << 16)
-def _head_of(word: str, heads: frozenset[str]) -> bool:
-    w = word.lower()
-    return w in heads or _singular(w) in heads or w.split("-")[-1] in heads
-
-
-@lru_cache(maxsize=1 << 16)
-def _is_name(word: str) -> bool:
-    """A coined name (ZephyrNet, GPT-4), not a title-cased compound (Test-Time)."""
-    if name_shape(word) != "mixed":
-        return False
-    parts = [p for p in word.split("-") if p]
-    return not all(p[:1].isupper() and (p[1:].islower() or not p[1:]) for p in parts)
-
-
-def normalise_task(words: list[str]) -> str:
-    """Lower case except acronyms; a plural head made singular; no leading articles.
-
-    >>> normalise_task(["Image", "Classifications"]), normalise_task(["LLM", "Reasoning"])
-    ('image classification', 'LLM reasoning')
-    """
-    out = [w if name_shape(w) == "caps" else w.lower() for w in words]
-    if out and name_shape(out[-1]) != "caps":
-        out[-1] = _singular(out[-1])
-    return " ".join(out)
-
-
-def _split(text: str) -> list[tuple[str, list[str]]]:
-    """The phrases of `text`, each as (the word or mark before it, its words).
-
-    A token scan with set lookups, not one big regex: this runs on every abstract.
-    """
-    out: list[tuple[str, list[str]]] = []
-    words: list[str] = []
-    before = ""
-    for tok in _TOKEN.findall(text):
-        w = tok.strip().strip("\"'“”‘’*")
-        ends = w.endswith(".")
-        w = w.rstrip(".")
-        low = w.lower()
-        if not w or low in _FUNCTION or not w[0].isalnum():
-            if words:
-                out.append((before, words))
-                words = []
-            before = low or tok.strip() or before
-            continue
-        words.append(w)
-        if ends:  # a sentence end (or an abbreviation's dot): the phrase ends here
-            out.append((before, words))
-            words, before = [], "."
-    if words:
-        out.append((before, words))
-    return out
-
-
-def _segments(text: str) -> list[list[str]]:
-    return [words for _, words in _split(text)]
-
-
-def _phrase_ending(words: list[str], i: int, heads: frozenset[str], *, single: bool) -> str | None:
-    """The task phrase whose head is words[i], at most four words, or None."""
-    if not _head_of(words[i], heads) or not _WORD_OK.match(words[i]):
-        return None
-    start = i
-    while start > 0 and i - start + 1 < _MAX_WORDS:
-        prev = words[start - 1]
-        low = prev.lower()
-        if low in _COMPOUND_ADJ and start >= 2 and words[start - 2].lower() in _COMPOUND_NOUNS:
-            start -= 2  # "parameter efficient", "memory efficient": a compound adjective, kept
-            continue
-        if (low in _MODIFIERS or _is_name(prev) or not _WORD_OK.match(prev) or low.endswith("ly")
-                or (low.endswith("ing") and start - 1 == 0 and (i - start >= 1 or not _head_of(prev, heads)))):
-            # A gerund opening a longer phrase is its verb ("Understanding Likelihood Estimation").
-            break
-        start -= 1
-    phrase = words[start: i + 1]
-    if len(phrase) == 1 and not (single and _singular(phrase[0]) in _STANDALONE):
-        # A bare head ("learning", "generation") names no task on its own.
-        return None
-    text = normalise_task(phrase)
-    return None if text.lower() in _TOO_BROAD else text
-
-
-def task_phrases(text: str, heads: frozenset[str], *, single: bool = True) -> list[str]:
-    """Noun phrases of `text` that end in a task head, one per phrase, at most four words each.
-
-    >>> task_phrases("Robust Test-Time Model Adaptation under Drift", frozenset({"adaptation"}))
-    ['test-time model adaptation']
-    >>> task_phrases("Query Rewriting for Code Search", frozenset({"rewriting", "search"}))
-    ['query rewriting', 'code search']
-    """
-    found = []
-    for words in _segments(text):
-        p = _last_phrase(words, heads, single=single)
-        if p:
-            found.append(p)
-    return found
-
-
-def _last_phrase(words: list[str], heads: frozenset[str], *, single: bool) -> str | None:
-    """The task phrase ending at the last head word of one phrase's words."""
-    for i in range(len(words) - 1, -1, -1):
-        if _head_of(words[i], heads):
-            return _phrase_ending(words, i, heads, single=single)
-    return None
-
-
-def title_phrases(title: str, heads: frozenset[str]) -> list[tuple[str, str, str]]:
-    """Task phrases of a title, each with the words before and after its phrase ("for", "via", "").
-
-    >>> title_phrases("Fast Query Expansion via Token Merging", frozenset({"expansion", "merging"}))
-    [('query expansion', '', 'via'), ('token merging', 'via', '')]
-    """
-    out = []
-    phrases = _split(title)
+def _title_candidates(title: str, heads: frozenset[str], settings: TaskSettings):
+    """(phrase, weight, source) for each task phrase of a title: the phrases ending in a head
+    (title_phrases), a head's "of" object with it ("Estimation of Multiple Expectations"), and a
+    gerund opening a title part with its object ("Learning Word Representations")."""
+    phrases = split_phrases(title)
     for n, (before, words) in enumerate(phrases):
-        p = _last_phrase(words, heads, single=True)
+        after, following = phrases[n + 1] if n + 1 < len(phrases) else ("", [])
+        p = last_phrase(words, heads, single=True)
+        source = f"title:{before}>{after}"
+        weight = _W_TITLE_MEANS if before in _MEANS else _W_TITLE if p and " " in p else _W_TITLE_SINGLE
+        if settings.title_of and after == "of" and head_of(words[-1], heads) and WORD_OK.match(words[-1]):
+            obj = object_phrase(following)
+            if obj:  # (p, if any, ends in this head: last_phrase scans from the end)
+                if p is None:
+                    p, weight = words[-1].lower(), min(weight, settings.title_of)
+                yield f"{p} of {obj}", weight, source + ":of"
+                continue
         if p:
-            after = phrases[n + 1][0] if n + 1 < len(phrases) else ""
-            out.append((p, before, after))
-    return out
+            yield p, weight, source
+        elif (settings.title_gerund and before not in _MEANS and task_gerund(words[0], heads)
+              and (obj := object_phrase(words[1:]))):
+            yield f"{words[0].lower()} {obj}", settings.title_gerund, source + ":gerund"
+
+
+@lru_cache(maxsize=8)
+def _all_heads(heads: frozenset[str], general: bool, problem: bool = False) -> frozenset[str]:
+    """The cue list's task heads, with the broad list's and the problem nouns when asked (one set
+    object per choice, so the cached word tests keep hitting)."""
+    if general:
+        heads = heads | frozenset(w.lower() for w in load_wordlist(LEXICON_DIR / "pwc_task_heads.txt"))
+    return heads | PROBLEM_HEADS if problem else heads
 
 
 @dataclass(slots=True)
@@ -224,7 +143,7 @@ class _Evidence:
 
 @lru_cache(maxsize=1 << 14)
 def _words(text: str) -> frozenset[str]:
-    return frozenset(_singular(w) for w in re.findall(r"\w+", text.lower()))
+    return frozenset(singular(w) for w in re.findall(r"\w+", text.lower()))
 
 
 def _overlaps(a: str, b: str) -> bool:
@@ -236,7 +155,7 @@ def _overlaps(a: str, b: str) -> bool:
     False
     """
     wa, wb = _words(a), _words(b)
-    if not (wa and wb) or _singular(a.split()[-1]) != _singular(b.split()[-1]):
+    if not (wa and wb) or singular(a.split()[-1]) != singular(b.split()[-1]):
         return False
     return len(wa & wb) / len(wa | wb) >= 0.5 or wa <= wb or wb <= wa
 
@@ -278,13 +197,13 @@ def _frame_phrases(abstract: str, scan: str, heads: frozenset[str]):
     for m in _FRAME_RE.finditer(scan):
         window = abstract[max(0, m.start() - 60): m.start()]
         before = window.rsplit(None, 1)
-        if not before or not _head_of(before[-1].strip("\"'”’*-"), heads):
+        if not before or not head_of(before[-1].strip("\"'”’*-"), heads):
             continue  # most frame nouns follow no task head ("the proposed method")
-        phrases = _split(window)
+        phrases = split_phrases(window)
         if phrases and not window[-1:].strip(" -"):
             words = phrases[-1][1]
             if words and window.rstrip().endswith(words[-1]):
-                p = _phrase_ending(words, len(words) - 1, heads, single=True)
+                p = phrase_ending(words, len(words) - 1, heads, single=True)
                 if p:
                     frame = m.group(0).lower()
                     yield p, _FRAMES[frame], m.start(), "frame:" + frame
@@ -310,7 +229,8 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
     `lexicon_tasks` are the task mentions the entity rules found (lexicon hits, acronym
     definitions); `exclude` holds the norm_keys of the paper's other entities (no task).
     """
-    heads = cues.task_heads
+    settings = SETTINGS
+    heads = _all_heads(cues.task_heads, settings.general_heads, settings.problem_heads)
     text = doc._.text
     title, abstract = text[:title_end], text[title_end:]
     low_title, low_abstract = title.lower(), abstract.lower()
@@ -324,7 +244,7 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
             words = words[1:]  # "ZorbBench compositional reasoning": a name is no part of a task
         name, forms = _canonical(" ".join(words), aliases, lex)
         keys = {norm_key(f) for f in forms} - {""}
-        if not keys or keys & exclude or name.lower() in _TOO_BROAD:
+        if not keys or keys & exclude or name.lower() in TOO_BROAD:
             return
         e = next((by_key[k] for k in sorted(keys) if k in by_key), None)
         if e is None:
@@ -338,14 +258,15 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
         e.first = min(e.first, pos)
         e.aliases |= forms
 
-    for p, before, after in title_phrases(title, heads):
-        weight = _W_TITLE_MEANS if before in _MEANS else _W_TITLE if " " in p else _W_TITLE_SINGLE
-        add(p, weight, 0, f"title:{before}>{after}")
+    for p, weight, source in _title_candidates(title, heads, settings):
+        add(p, weight, 0, source)
     for m in lexicon_tasks:
         in_title = m.text.lower() in low_title or any(a in title for a in m.aliases)
         acronym = any(name_shape(a) in ("caps", "mixed") for a in m.aliases)
         pos = low_abstract.find(m.text.lower())
-        add(m.text, _W_LEXICON + (_W_IN_TITLE if in_title else 0) + (_W_ACRONYM if acronym else 0),
+        entry = lex.lookup(m.text)
+        known = settings.general if entry is not None and entry.general else _W_LEXICON
+        add(m.text, known + (_W_IN_TITLE if in_title else 0) + (_W_ACRONYM if acronym else 0),
             pos if pos >= 0 else 1 << 20, "lexicon", m.aliases)
     bounds = doc._.sent_bounds or [(s.start_char, s.end_char) for s in islice(doc.sents, 2)]
     if len(bounds) > 1:
@@ -361,16 +282,16 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
         e.score += min(_W_REPEAT_CAP, _W_REPEAT * max(0, n - 1))
         if e.first > 0 and e.text.lower() in low_title:
             e.score += _W_IN_TITLE
-    return _choose(found)
+    return _choose(found, settings)
 
 
-def _choose(found: list[_Evidence]) -> list[Mention]:
-    """The best-supported tasks, one per wording, at most MAX_TASKS."""
+def _choose(found: list[_Evidence], settings: TaskSettings) -> list[Mention]:
+    """The best-supported tasks, one per wording, at most settings.max_tasks."""
     chosen: list[_Evidence] = []
     ranked = sorted(found, key=lambda e: (-e.score, e.first, e.text))
-    floor = max(MIN_SCORE, _RELATIVE * ranked[0].score) if ranked else MIN_SCORE
+    floor = max(MIN_SCORE, settings.relative * ranked[0].score) if ranked else MIN_SCORE
     for e in ranked:
-        if e.score < floor or len(chosen) >= MAX_TASKS:
+        if e.score < floor or len(chosen) >= settings.max_tasks:
             break
         twin = next((c for c in chosen if _overlaps(c.text, e.text)), None)
         if twin is not None:

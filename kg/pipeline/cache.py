@@ -35,7 +35,7 @@ _BATCH = 500  # keys per SELECT ... IN (...): well under SQLite's bound-paramete
 
 _PACKAGE = PACKAGE_DIR
 #: What the extractor's output depends on besides the paper: files and folders, relative to kg/.
-_EXTRACTOR_SOURCES = ("extract", "data/lexicon", "records.py")
+_EXTRACTOR_SOURCES = ("extract", "data/lexicon", "data/decision", "records.py")
 #: What the stored graph's form depends on besides the extractions, relative to kg/.
 _STATE_SOURCES = ("resolve.py", "graph/assemble.py", "graph/snapshot.py", "graph/incremental.py", "export/rdf",
                   "defaults.py")
