@@ -44,7 +44,8 @@ def browser_numbers(path: Path, runs: int) -> None:
         t = driver.execute_script("return window.kgMap.timings")
         print(f"  load (open -> first drawing, warm): {', '.join(f'{x:.2f}' for x in times)} s; last one: script "
               f"starts {t['start']:.0f} ms, data parsed +{t['parsed'] - t['start']:.0f}, indexed +{t['indexed'] - t['parsed']:.0f}, "
-              f"overview +{t['overview'] - t['network']:.0f}, first drawing at {t['drawn']:.0f} ms")
+              f"overview listed +{t['overview'] - t['indexed']:.0f}, network made +{t['network'] - t['overview']:.0f}, "
+              f"first drawing at {t['drawn']:.0f} ms")
         ms = driver.execute_script(
             "const m = window.kgMap; m.search('warm up'); return arguments[0].map(q => {"
             "const t = performance.now(); const n = m.search(q).length; return [q, performance.now() - t, n]; });",

@@ -15,7 +15,15 @@ from kg.defaults import NODE_KINDS, RELATIONS, RESOURCE_BASE
 from kg.errors import KGError
 from kg.export.html.data import ABSTRACT_MAX_CHARS, co_mention_pairs
 from kg.export.html.layout import KIND_MIN_SHARE, PAPER_SHARE, select_overview
-from kg.export.html.page import HtmlStats, render_html, render_html_snapshot, write_html, write_html_snapshot
+from kg.export.html.page import (
+    SCRIPT_FILES,
+    TEMPLATE_DIR,
+    HtmlStats,
+    render_html,
+    render_html_snapshot,
+    write_html,
+    write_html_snapshot,
+)
 from kg.graph.snapshot import Snapshot
 
 
@@ -48,6 +56,20 @@ def test_loads_nothing_from_outside(tmp_path):
     assert "default-src 'none'" in html  # and the CSP forbids anything else
     assert "sourceMappingURL" not in html
     assert 'vis.Network' in html and "built 2024-05-01" in html
+
+
+def test_the_script_is_every_template_file_in_order(probe_html):
+    """Each templates/*.js is on the page once, whole, in SCRIPT_FILES order, and says on its first line what it does."""
+    html, _ = probe_html
+    names = sorted(p.name for p in TEMPLATE_DIR.glob("*.js"))
+    assert sorted(SCRIPT_FILES) == names and SCRIPT_FILES[-1] == "main.js"  # none left out, main.js wires up the rest
+    app = html.rsplit("<script>", 1)[1]
+    at = [app.index((TEMPLATE_DIR / name).read_text(encoding="utf-8")) for name in SCRIPT_FILES]
+    assert at == sorted(at)
+    for name in SCRIPT_FILES:
+        first = (TEMPLATE_DIR / name).read_text(encoding="utf-8").split("\n", 1)[0]
+        assert first.startswith("// ") and len(first) > 20, name
+    assert app.startswith('(function () {\n"use strict";') and app.rstrip().endswith("})();\n</script>\n</body>\n</html>")
 
 
 def test_hostile_text_is_never_markup(probe_html):

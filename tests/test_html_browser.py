@@ -108,6 +108,21 @@ def click_node(driver, node):
     ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).click().perform()
 
 
+def hover(driver, point):
+    """Move the pointer to `point` ({x, y} on the canvas, in pixels) and return the tooltip's text once it shows."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    w, h = js(driver, "const c = document.getElementById('kg-network'); return [c.clientWidth, c.clientHeight];")
+    canvas = driver.find_element("id", "kg-network")
+    ActionChains(driver).move_to_element_with_offset(canvas, int(point["x"] - w / 2), int(point["y"] - h / 2)).perform()
+    end = time.monotonic() + 5
+    while not driver.execute_script("const t = document.querySelector('.vis-tooltip');"
+                                    "return t && t.style.visibility === 'visible'"):
+        assert time.monotonic() < end, "no tooltip on hover"
+        time.sleep(0.05)
+    return driver.find_element("css selector", ".vis-tooltip").text
+
+
 def panel_text(driver):
     return driver.find_element("id", "kg-panel").text
 
@@ -154,25 +169,23 @@ def test_draws_what_it_says(driver, probe_page):
     assert js(driver, "return m.nodes.length") == stats.nodes_drawn == 7
     assert js(driver, "return m.edges.get({filter: e => e.rel !== 'shared'}).length") == stats.edges_drawn
     assert "opens on 7 of 8 nodes (1 hidden" in driver.find_element("id", "kg-note").text
+    # No tooltip is built at load: every node and edge has the same title element, filled on hover.
+    assert js(driver, "const t = m.nodes.get()[0].title; return [t.textContent, "
+                      "m.nodes.get().concat(m.edges.get()).every(d => d.title === t)]") == ["", True]
 
 
 def test_hostile_title_is_shown_not_run(driver, probe_page):
     from selenium.common.exceptions import NoAlertPresentException
-    from selenium.webdriver.common.action_chains import ActionChains
 
     node = js(driver, "return m.search(arguments[0])[0]", "<img src=x")
     js(driver, "m.choose(arguments[0])", node)  # draw it (the overview leads with entities)
-    x, y, w, h = js(driver, "const p = m.network.canvasToDOM(m.network.getPosition(arguments[0]));"
-                            "const c = document.getElementById('kg-network'); return [p.x, p.y, c.clientWidth, c.clientHeight];",
-                    node)
-    canvas = driver.find_element("id", "kg-network")
-    ActionChains(driver).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2)).perform()
-    end = time.monotonic() + 5
-    while not driver.execute_script("const t = document.querySelector('.vis-tooltip');"
-                                    "return t && t.style.visibility === 'visible'"):
-        assert time.monotonic() < end, "no tooltip on hover"
-        time.sleep(0.05)
+    assert hover(driver, js(driver, "return m.network.canvasToDOM(m.network.getPosition(arguments[0]))", node)).startswith(
+        IMG_PROBE)
     assert driver.find_element("css selector", ".vis-tooltip strong").text == IMG_PROBE
+    # Tooltips are built on hover: another node's replaces it.
+    other = js(driver, "return m.nodes.getIds().find(i => i !== arguments[0] && N.name[i] === 'FastNet')", node)
+    assert hover(driver, js(driver, "return m.network.canvasToDOM(m.network.getPosition(arguments[0]))", other)).startswith(
+        "FastNet\nmethod")
     click_node(driver, node)
     assert driver.find_element("css selector", "#kg-panel h2").text == IMG_PROBE
     assert SCRIPT_PROBE in panel_text(driver)  # SlowNet's label, in P1's claims
@@ -270,10 +283,15 @@ def test_only_this_neighbourhood_and_back(driver, rich_page):
 
 def test_an_edge_shows_its_evidence(driver, rich_page):
     edge = js(driver, "const C = m.data.claim; const i = C.texts.findIndex(t => t.includes('74.4%'));"
-                      "const c = C.text.indexOf(i); m.choose(C.s[c]);"
+                      "const c = C.text.indexOf(i); m.ego(C.s[c], 1);"  # its ends far apart: no node on the edge
                       "return m.edges.get({filter: e => e.from === C.s[c] && e.to === C.t[c] && e.rel === 'evaluatesOn'})[0].id;")
-    # Hovering shows the sentence (cleaned) in the tooltip; a click opens every claim in the panel.
-    assert "It reaches 74.4% on the set." in js(driver, "return m.edges.get(arguments[0]).title.textContent", edge)
+    # Hovering an edge shows its tooltip, built then (the one under the pointer: others may cross this one) ...
+    js(driver, "m.network.moveTo({scale: 2.5, position: m.network.body.edges[arguments[0]].edgeType.getPoint(0.5),"
+               "animation: false})", edge)
+    assert " \u2192 " in hover(driver, js(driver, "return m.network.canvasToDOM("
+                                                 "m.network.body.edges[arguments[0]].edgeType.getPoint(0.5))", edge))
+    # ... this one's shows the sentence (cleaned); a click opens every claim in the panel.
+    assert "It reaches 74.4% on the set." in js(driver, "return m.tip(arguments[0]).textContent", edge)
     js(driver, "m.showEdge(arguments[0])", edge)
     text = panel_text(driver)
     assert "It reaches 74.4% on the set." in text and "\\%" not in text and "textbf" not in text

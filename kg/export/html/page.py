@@ -1,6 +1,7 @@
 """The map of a Snapshot (the build's, or a graph's via Snapshot.from_graph): one self-contained, offline HTML page.
 
-vis-network (from pyvis) is inlined; kg.export.html.data makes the data block, templates/graph.js draws it.
+vis-network (from pyvis) is inlined; kg.export.html.data makes the data block, the scripts in templates/
+(SCRIPT_FILES, joined into one) draw it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ REL_STYLE = {
     "improvesOver": "#0072B2",
 }
 CO_STYLE = "#d9d9d9"
+#: The map's script, one job per file (each file's first line says which), in the order they are put
+#: on the page: they share one function scope, and each runs after those it needs. main.js, last,
+#: wires them up and draws.
+SCRIPT_FILES = ("data.js", "dom.js", "search.js", "view.js", "labels.js", "explore.js", "filters.js",
+                "panel.js", "state.js", "export.js", "main.js")
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,17 @@ def _vis_js() -> str:
     if "</script" in code.lower() or "<!--" in code:
         raise KGError(f"{path} cannot be inlined in a <script> element; reinstall pyvis>=0.3.2.")
     return code
+
+
+def _app_js() -> str:
+    """The map's script: SCRIPT_FILES in order, in one function scope (one inline script, one CSP hash)."""
+    parts = []
+    for name in SCRIPT_FILES:
+        code = (TEMPLATE_DIR / name).read_text(encoding="utf-8")
+        if "</script" in code.lower() or "<!--" in code:
+            raise KGError(f"{TEMPLATE_DIR / name} cannot be inlined in a <script> element.")
+        parts.append(code)
+    return '(function () {\n"use strict";\n' + "\n".join(parts) + "})();\n"
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +140,7 @@ def render_html_snapshot(
     (pyvis issues #144, #166); ``templates/graph.html.j2`` inlines the vis-network build shipped
     inside pyvis instead, and a Content-Security-Policy lets only our two scripts run and nothing
     load. Every string from a paper travels in one ``<script type="application/json">`` block,
-    escaped so that it cannot close the element (`_json_for_script`); ``graph.js`` puts it on the
+    escaped so that it cannot close the element (`_json_for_script`); the script puts it on the
     page with ``textContent`` only, the canvas draws labels as plain text, and links are made from
     http(s) URLs only.
 
@@ -139,7 +156,7 @@ def render_html_snapshot(
                      "rel": [REL_STYLE.get(r, "#999999") for r in data["rels"]], "co": CO_STYLE}
     stats = data["stats"]
     kind_counts, rel_counts = snap.kind_counts(), snap.rel_counts()
-    app_js = (TEMPLATE_DIR / "graph.js").read_text(encoding="utf-8")
+    app_js = _app_js()
     html = _environment().get_template("graph.html.j2").render(
         stats=stats,
         kinds=[(k, *NODE_STYLE.get(k, ("dot", "#777777")), kind_counts[k]) for k in kind_counts],
