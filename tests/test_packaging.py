@@ -15,3 +15,9 @@ def test_every_data_file_is_shipped_by_a_non_editable_install():
     missing = [str(p.relative_to(PACKAGE)) for p in data
                if not any(fnmatch.fnmatch(str(p.relative_to(PACKAGE)), g) for g in globs)]
     assert missing == []
+
+
+def test_every_subpackage_is_listed():
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found and found <= listed
