@@ -31,9 +31,13 @@ from train_decision import collect  # noqa: E402
 from train_decision import train as train_model  # noqa: E402
 
 import kg.extract.coined as coined  # noqa: E402
+import kg.extract.dataset_cues as dataset_cues  # noqa: E402
 import kg.extract.decision as decision  # noqa: E402
+import kg.extract.editions as editions  # noqa: E402
+import kg.extract.games as games  # noqa: E402
 import kg.extract.junk as junk  # noqa: E402
 import kg.extract.lexicon as lexicon  # noqa: E402
+import kg.extract.relations as relations  # noqa: E402
 import kg.extract.tasks as tasks  # noqa: E402
 from kg.evaluate.goldsets import GOLD_SETS, build_in_memory  # noqa: E402
 from kg.evaluate.score import KINDS, Score, _norm, load_gold, predictions, score_predictions  # noqa: E402
@@ -55,6 +59,10 @@ class Config:
     the_rules: frozenset[str] = coined.THE_RULES  # kg.extract.coined's "the Name" rules switched on
     tasks: tasks.TaskSettings = field(default_factory=tasks.TaskSettings)
     lexicon: lexicon.LexiconSettings = field(default_factory=lexicon.LexiconSettings)
+    editions: editions.EditionSettings = field(default_factory=editions.EditionSettings)
+    relations: relations.RelationSettings = field(default_factory=relations.RelationSettings)
+    games: games.GameSettings = field(default_factory=games.GameSettings)
+    dataset_cues: dataset_cues.DatasetCueSettings = field(default_factory=dataset_cues.DatasetCueSettings)
 
 
 def _without(cls: str) -> junk.JunkSettings:
@@ -89,6 +97,17 @@ CONFIGS = [
     Config("no-task-title-of", tasks=tasks.TaskSettings(title_of=0)),
     Config("no-task-gerund", tasks=tasks.TaskSettings(title_gerund=0)),
     Config("no-task-problem", tasks=tasks.TaskSettings(problem_heads=False)),
+    # Benchmark editions (kg.extract.editions): both rules off, and each off in turn.
+    Config("no-editions", editions=editions.EditionSettings(known=False, shared_task=False)),
+    Config("no-edition-known", editions=editions.EditionSettings(known=False)),
+    Config("no-edition-shared", editions=editions.EditionSettings(shared_task=False)),
+    # A named model as the subject of a result verb is evaluated on its clause's datasets (kg.extract.relations).
+    Config("no-achievers", relations=relations.RelationSettings(achievers=False)),
+    # Atari game titles as datasets in a text that names the Atari benchmark (kg.extract.games).
+    Config("no-games", games=games.GameSettings(enabled=False)),
+    # Dataset cues of kg.extract.dataset_cues: "benchmarks X and Y", "X, an English corpus of ...".
+    Config("no-noun-before", dataset_cues=dataset_cues.DatasetCueSettings(noun_before=False)),
+    Config("no-apposition", dataset_cues=dataset_cues.DatasetCueSettings(apposition=False)),
 ]
 #: The grid cross-validation chooses from: how common a plain word must be to be no name
 #: (junk-no-word is rank 0). Ties go to the first listed, the shipped value.
@@ -136,16 +155,19 @@ def folds_of(records: list[tuple[str, dict]], k: int, seed: int) -> list[int]:
 
 def run_config(cfg: Config, jobs: int, model: decision.DecisionModel | None = None) -> dict[str, dict]:
     """Per set: the predictions (kg.evaluate.score.predictions) of a build with `cfg` (and the decision `model`)."""
-    saved = junk.SETTINGS, decision.SETTINGS, coined.THE_RULES, tasks.SETTINGS, lexicon.SETTINGS
+    saved = (junk.SETTINGS, decision.SETTINGS, coined.THE_RULES, tasks.SETTINGS, lexicon.SETTINGS, editions.SETTINGS,
+             relations.SETTINGS, games.SETTINGS, dataset_cues.SETTINGS)
     coined.THE_RULES = cfg.the_rules
-    tasks.SETTINGS, lexicon.SETTINGS = cfg.tasks, cfg.lexicon
+    tasks.SETTINGS, lexicon.SETTINGS, editions.SETTINGS = cfg.tasks, cfg.lexicon, cfg.editions
+    relations.SETTINGS, games.SETTINGS, dataset_cues.SETTINGS = cfg.relations, cfg.games, cfg.dataset_cues
     junk.SETTINGS = cfg.junk  # read at extraction time; worker processes are forked after this
     decision.SETTINGS = decision.DecisionSettings(enabled=model is not None, model=model, threshold=cfg.decision)
     try:
         return {name: predictions(build_in_memory([gs.papers], jobs=jobs, min_confidence=cfg.min_confidence))
                 for name, gs in GOLD_SETS.items()}
     finally:
-        junk.SETTINGS, decision.SETTINGS, coined.THE_RULES, tasks.SETTINGS, lexicon.SETTINGS = saved
+        (junk.SETTINGS, decision.SETTINGS, coined.THE_RULES, tasks.SETTINGS, lexicon.SETTINGS, editions.SETTINGS,
+         relations.SETTINGS, games.SETTINGS, dataset_cues.SETTINGS) = saved
 
 
 def run_folds(cfg: Config, jobs: int, rows, fold_of: dict[tuple[str, str], int], folds: int) -> list[dict]:

@@ -221,6 +221,37 @@ def test_pretraining_data_is_no_evaluation(nlp, sentence):
     assert got == {("FooNet", "QuuxQA")}
 
 
+@pytest.mark.parametrize("sentence", [
+    "The resulting BarNet model, which attains 91% accuracy on ZorbBench, is the best.",
+    "With FooNet, BarNet achieves 91% on ZorbBench.",
+    "Trained with FooNet, BarNet (large) obtains a new state of the art on ZorbBench.",
+])
+def test_a_named_model_that_achieves_a_result_is_evaluated_too(nlp, sentence):
+    got = evals(nlp, sentence, methods=("BarNet",), datasets=("ZorbBench",), proposed=("FooNet",))
+    assert ("BarNet", "ZorbBench") in got
+
+
+@pytest.mark.parametrize("sentence", [
+    "On ZorbBench, FooNet achieves 91% while BarNet reaches 80% with more data.",  # dataset before the verb
+    "FooNet outperforms BarNet on ZorbBench.",  # the worse side of a comparison
+    "BarNet achieves 80%, while FooNet achieves 91% on ZorbBench.",  # another clause
+    "Experiments on ZorbBench show that FooNet improves BarNet.",
+])
+def test_a_model_that_is_no_subject_of_a_result_verb_is_not_evaluated(nlp, sentence):
+    got = evals(nlp, sentence, methods=("BarNet",), datasets=("ZorbBench",), proposed=("FooNet",))
+    assert ("BarNet", "ZorbBench") not in got
+    assert ("FooNet", "ZorbBench") in got
+
+
+def test_the_achiever_rule_can_be_switched_off(nlp, monkeypatch):
+    import kg.extract.relations as relations
+
+    monkeypatch.setattr(relations, "SETTINGS", relations.RelationSettings(achievers=False))
+    got = evals(nlp, "With FooNet, BarNet achieves 91% on ZorbBench.", methods=("BarNet",),
+                datasets=("ZorbBench",), proposed=("FooNet",))
+    assert got == {("FooNet", "ZorbBench")}
+
+
 def test_a_dataset_without_a_result_cue_gives_nothing(nlp):
     got = evals(nlp, "ZorbBench was collected by crawling forums.", datasets=("ZorbBench",),
                 proposed=("FooNet",))

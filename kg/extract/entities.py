@@ -15,6 +15,8 @@ from kg.extract.abbreviations import Abbreviation
 from kg.extract.candidate import Candidate
 from kg.extract.coined import introduced_the, lower_coined, lower_the_named, quoted_names
 from kg.extract.cues import Cues
+from kg.extract.editions import edition_end, shared_task_spans
+from kg.extract.games import game_candidates
 from kg.extract.lexicon import LexEntry, Lexicon, norm_key
 from kg.extract.metric_names import metric_phrases
 from kg.extract.sentences import sentence_at
@@ -190,6 +192,11 @@ def _lexicon_hits(text: str, starts: list[int], lex: Lexicon, family: dict[int, 
             if not _SIZE.match(nxt):
                 base += " " + nxt
             e += 1 + len(nxt)
+        if entry.kind == "dataset":
+            edition = edition_end(text, e)  # "CoNLL 2002", "SemEval 2013 Task 2": its own dataset
+            if edition != e:
+                e = edition
+                base = text[s:e]
         full = text[s:e]
         aliases = [base] if base != full and lex.by_key.get(norm_key(full)) is None else []
         hits.append(Candidate(full, s, e, sentence_at(starts, s), entry.kind, 0.9, "lexicon",
@@ -307,6 +314,9 @@ def find_candidates(text: str, bounds: list[tuple[int, int]], lex: Lexicon, cues
     family: dict[int, str] = {}
     cands = _lexicon_hits(text, starts, lex, family)
     cands += _shape_candidates(text, bounds, starts, lex, cues, plural_keys)
+    cands += [Candidate(text[a:b], a, b, sentence_at(starts, a), "dataset", 0.8, "shape")
+              for a, b in shared_task_spans(text)]
+    cands += game_candidates(text, starts)
     for c in cands:
         if c.source == "shape" and family.get(c.start) == "dataset":
             c.kind = "dataset"  # a named variant of a known benchmark is a benchmark

@@ -14,7 +14,8 @@ A claim is read inside one clause of one abstract sentence (the title states non
   questioned ("whether") comparisons give nothing.
 - evaluates on: a result sentence (an evaluation cue and a named dataset); the subject is the
   proposed method (from the sentence that introduces it on), or in a paper that proposes none, the named models the sentence runs (or,
-  for "its accuracy on D", the models the sentence before named).
+  for "its accuracy on D", the models the sentence before named). A named model that is the
+  subject of a result verb ("X attains 90% on D") is evaluated on the datasets of its clause too.
 
 The proposed method is also found where the entity rules missed a variant spelling of it.
 Cue words are data: patterns/cues.json (relation keys) and patterns/relation_cues.json.
@@ -36,7 +37,7 @@ from kg.extract.lexicon import norm_key
 from kg.extract.variants import variant_finder
 from kg.records import Claim
 
-__all__ = ["find_claims", "RelationCues", "load_relation_cues"]
+__all__ = ["find_claims", "RelationCues", "RelationSettings", "SETTINGS", "load_relation_cues"]
 
 # Bare "improves" needs its object close by ("improves the base CLIP") or after "the ... of".
 _BARE_WORDS = 3
@@ -61,6 +62,21 @@ _RESULT_WORDS = re.compile(r"\b(?:experiments?|experimental|results?|evaluations
 _OTHERS_WORK = re.compile(r"\b(?:prior|previous|previously|existing|recent|recently|earlier|they|their|these|those|"
                           r"studies|works|literature|however)\b")
 _ANAPHOR = re.compile(r"\b(?:the model|the models|its|their|these models|this model|it)\b")
+# A named model that is the subject of a result verb ("ViT-G, which attains 90% on D", "FooLM (7B)
+# achieves ..."): its own result on the datasets named after the verb, beside the proposed method's.
+_ACHIEVER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?(?:models?\b\s*)?(?:,\s*(?:which|that)\s+)?(?:also\s+|even\s+|still\s+)?"
+                       r"(?:achieves|achieved|attains|attained|obtains|obtained|reaches|reached|scores|scored)\b")
+
+
+@dataclass(frozen=True)
+class RelationSettings:
+    """Switchable evaluates-on rules (scripts/crossval.py): `achievers` is the rule of _ACHIEVER."""
+
+    achievers: bool = True
+
+
+#: Read at extraction time (worker processes are forked after scripts/crossval.py sets it).
+SETTINGS = RelationSettings()
 
 
 def _alternation(phrases, *, word: bool = True) -> str:
@@ -406,4 +422,11 @@ def _evaluations(text: str, methods: list[_Span], datasets: list[_Span], propose
         for d in targets:
             if s != d.text and all((s, d.text) != t[:2] for t in out):
                 out.append((s, d.text, conf))
+    if proposed and SETTINGS.achievers:
+        for m in methods:
+            verb = None if m.proposed or m.text in subjects else _ACHIEVER.match(text, m.end)
+            for d in targets if verb else ():
+                if (d.start >= verb.end() and not rc.clause_end.search(text, verb.end(), d.start)
+                        and all((m.text, d.text) != t[:2] for t in out)):
+                    out.append((m.text, d.text, 0.55))
     return out

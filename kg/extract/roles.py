@@ -11,8 +11,9 @@ from dataclasses import replace
 
 from kg.extract.abbreviations import match_long_form
 from kg.extract.candidate import Candidate
-from kg.extract.compared import is_compared, states_comparison
+from kg.extract.compared import is_compared
 from kg.extract.cues import Cues, whole_word_test
+from kg.extract.dataset_cues import NOT_DATASET_BEFORE_ON, dataset_cue
 from kg.extract.decision import keep_methods
 from kg.extract.lexicon import Lexicon, norm_key
 from kg.extract.metric_names import NUMBER_AFTER
@@ -21,12 +22,6 @@ from kg.records import Mention
 __all__ = ["assign_roles", "to_mentions", "Context"]
 
 _LIST_GLUE = {",", "and", "or", ", and", ", or", "&", "/", "as well as"}
-_NOT_DATASET_BEFORE_ON = {"based", "built", "relies", "rely", "relying", "depends", "top", "focus", "focuses",
-                          "work", "works", "conditioned", "operates", "operate", "act", "acts", "trained", "pretrained",
-                          "pre-trained", "fine-tuned", "finetuned", "tuned", "run", "runs", "deployed"}
-# "gains over X", "improves over X" compare with X, a method ("gains on X" may still be a dataset).
-_COMPARED_OVER = frozenset("gain gains improvement improvements advantage advantages superiority edge margin "
-                           "margins boost boosts speedup speedups improve improves improved improving".split())
 _TOKEN = re.compile(r"[\w][\w'\-.]*[\w]|[\w]|[^\w\s]")
 # Nouns that say what kind of thing the name before them is ("the FooNet model").
 _METHOD_NOUNS = frozenset("model models method methods algorithm algorithms framework frameworks architecture "
@@ -93,23 +88,6 @@ def _list_groups(text: str, cands: list[Candidate]) -> list[list[Candidate]]:
                 continue
         groups.append([c])
     return groups
-
-
-def _dataset_cue(ctx: Context, c: Candidate, cues: Cues, sent_has_eval) -> bool:
-    """`sent_has_eval(i)`: does sentence i hold an evaluation cue (asked only when needed)."""
-    if c.text.endswith(cues.dataset_suffixes) and any(
-            c.text.endswith(s) and len(c.text) > len(s) + 1 for s in cues.dataset_suffixes):
-        return True
-    after = ctx.after(c, 3)
-    if after[:1] == [")"]:
-        after = after[1:]  # "a new multi-domain retail (MDR) benchmark"
-    if after and (after[0] in cues.dataset_nouns or " ".join(after[:2]) in cues.dataset_nouns):
-        return True
-    before = ctx.before(c, 3)
-    if before and before[-1] in ("on", "across", "over") and sent_has_eval(c.sent):
-        return not (len(before) > 1 and (before[-2] in _NOT_DATASET_BEFORE_ON or before[-1] == "over" and (
-            before[-2] in _COMPARED_OVER or states_comparison(ctx.sent_low(c.sent), cues))))
-    return False
 
 
 # Words that, just before a propose verb, say someone else did it ("a recently proposed X").
@@ -326,7 +304,7 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
     real = [c for c in real if not c.plain_title or _title_head_borne_out(text, bounds, c, cands)]
     cued: set[int] = set()
     for c in real:
-        if c.kind is None and _dataset_cue(ctx, c, cues, sent_has_eval):
+        if c.kind is None and dataset_cue(ctx, c, cues, sent_has_eval):
             c.kind = "dataset"
             cued.add(id(c))
         elif c.kind is None and (ctx.after(c, 1) and ctx.after(c, 1)[0] in _METHOD_NOUNS):
@@ -393,7 +371,7 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
     # The learned decision over what the rules typed a method (kg.extract.decision).
     return keep_methods(ctx, kept, cues, typed=typed | cued_keys | compared, result_sentence=sent_has_eval,
                         method_heads=_METHOD_HEADS, method_nouns=_METHOD_NOUNS,
-                        not_dataset_before_on=frozenset(_NOT_DATASET_BEFORE_ON))
+                        not_dataset_before_on=NOT_DATASET_BEFORE_ON)
 
 
 def _title_head_borne_out(text: str, bounds: list[tuple[int, int]], head: Candidate,
