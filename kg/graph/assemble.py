@@ -1,6 +1,8 @@
-"""Papers, extractions and resolved entities -> one networkx MultiDiGraph; no I/O.
+"""Papers, extractions and resolved entities -> the graph (a Snapshot; networkx on demand); no I/O.
 
-The graph is the model; RDF and HTML are views of it. Its schema:
+The graph is the model; RDF and HTML are views of it. A build makes it as a kg.graph.snapshot.Snapshot
+(`build_snapshot`) and writes every view from that; `build_graph` gives the same graph as a networkx
+MultiDiGraph (Snapshot.to_graph) for the analyses that need one. Its schema, in networkx terms:
 
 Nodes are keyed by IRI (str) and carry
     kind        "paper" | "method" | "dataset" | "task" | "metric" | "repo"
@@ -22,19 +24,22 @@ Edges are keyed by relation name (so two relations between one pair are two edge
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 
 from kg.defaults import CLAIM_RELATIONS, RESOURCE_BASE
-from kg.graph.facts import fact_edges
+from kg.graph.facts import fact_edges, fact_extractions
+from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 from kg.ingest.pwc_facts import PaperFacts
 from kg.records import Entity, Extraction, Paper
-from kg.resolve import Resolution
+from kg.resolve import Resolution, Resolver
 
-__all__ = ["build_graph", "paper_iri", "entity_iri", "paper_attrs", "entity_attrs", "paper_contribution", "Contribution",
+__all__ = ["build_snapshot", "build_graph", "PaperAttrs", "paper_iri", "entity_iri", "paper_attrs", "entity_attrs", "paper_contribution", "Contribution",
            "edge_claims", "claim_order", "CLAIM_RELATIONS"]
 
 
@@ -113,61 +118,131 @@ def paper_contribution(ex: Extraction, resolution: Resolution) -> Contribution:
     return out
 
 
+def _per_paper(resolver: Resolver, extractions: list[Extraction], facts: list[PaperFacts]):
+    """(entities, paper key -> the Resolution of that paper's mentions): what Resolver.resolution gives over
+    all of `extractions` and the facts' names (kg.graph.facts.fact_extractions), one paper at a time."""
+    entities = resolver.entities()
+    named: dict[str, list[Extraction]] = defaultdict(list)
+    for ex in [*extractions, *fact_extractions(facts)]:  # each paper's own, then its facts' names, as build resolves them
+        named[ex.paper_key].append(ex)
+    return entities, lambda key: resolver.resolution(named.get(key, ()), entities)
+
+
+def build_snapshot(
+    papers: Iterable[Paper], extractions: Iterable[Extraction], resolution: Resolution | Resolver,
+    facts: Iterable[PaperFacts] = (),
+) -> Snapshot:
+    """The graph of `papers`, as the compact arrays every view of a build is written from (no networkx).
+
+    `facts`: curated facts per paper (kg.ingest.pwc_facts), whose names `resolution` resolved too.
+    `resolution` may be the Resolver that all those names were added to: each paper's mentions are
+    then resolved as the paper is read, and no index of every mention of the build is held.
+    Edges are collected as integer arrays while the papers are read (an IRI is kept once, however
+    many papers link it), so a build of a million papers never holds a Python object per edge.
+    """
+    extractions = sorted(extractions, key=lambda e: e.paper_key)
+    facts = sorted(facts, key=lambda f: f.paper_key)
+    if isinstance(resolution, Resolver):
+        entities, resolved = _per_paper(resolution, extractions, facts)
+    else:
+        entities, resolved = resolution.entities, lambda key: resolution
+    by_key = {p.key: p for p in papers}
+    ids: dict[str, int] = {}  # every edge end's IRI -> its position in ends
+    us, vs, rels = array("i"), array("i"), array("b")
+    linked: set[int] = set()  # ends of mentions / hasCode edges: an entity or repo is a node while a paper links it
+    claims: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    curated: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+
+    def end(iri: str) -> int:
+        i = ids.get(iri)
+        if i is None:
+            i = ids[iri] = len(ids)
+        return i
+
+    def add(u: str, v: str, rel: str) -> None:
+        b = end(v)
+        us.append(end(u))
+        vs.append(b)
+        rels.append(REL_CODE[rel])
+        if rel != "proposes":
+            linked.add(b)
+
+    for ex in extractions:
+        got = paper_contribution(ex, resolved(ex.paper_key))
+        for u, v, rel in got.paper_edges(ex.paper_key):
+            add(u, v, rel)
+        for edge, claim in got.claim_edges():
+            claims[edge].append(claim)
+    for f in facts:
+        if f.paper_key not in by_key:
+            continue
+        p = paper_iri(f.paper_key)
+        fe = fact_edges(f, p, resolved(f.paper_key))
+        for target, sources in [*((entity_iri(e), s) for e, s in fe.mentions.items()),
+                                *((url, s) for url, s in fe.repos.items())]:
+            rel = "hasCode" if not target.startswith(RESOURCE_BASE) else "mentions"
+            add(p, target, rel)
+            curated[(p, target, rel)] |= sources
+        for (s, o, pred), cs in fe.claims.items():
+            claims[(entity_iri(s), entity_iri(o), pred)] += [{**c, "metric": entity_iri(c["metric"])} for c in cs]
+
+    # Nodes: every paper; an entity or repo while a paper links it (a later kind wins, as add_node's would).
+    kind_of = {paper_iri(k): KIND_CODE["paper"] for k in by_key}
+    attrs: dict[str, dict] = {}
+    for ent in sorted(entities.values(), key=lambda e: e.id):
+        iri = entity_iri(ent.id)
+        if ids.get(iri, -1) in linked:
+            kind_of[iri] = KIND_CODE[ent.kind]
+            attrs[iri] = {"label": ent.label, "aliases": tuple(sorted(ent.aliases)),
+                          "confidence": round(ent.confidence, 3)}
+    for url, i in ids.items():
+        if i in linked and not url.startswith(RESOURCE_BASE):
+            kind_of[url] = KIND_CODE["repo"]
+            attrs[url] = {"label": url}
+    nodes = sorted(kind_of)
+    index = {n: i for i, n in enumerate(nodes)}
+    kind = np.fromiter((kind_of[n] for n in nodes), dtype=np.int8, count=len(nodes))
+    del kind_of
+    # An edge to a node that does not exist is dropped: no view could show its end.
+    where = np.fromiter((index.get(n, -1) for n in ids), dtype=np.int32, count=len(ids))
+    ids.clear()
+    src, dst = where[np.frombuffer(us, dtype=np.intc)], where[np.frombuffer(vs, dtype=np.intc)]
+    rel = np.frombuffer(rels, dtype=np.int8)
+    keep = (src >= 0) & (dst >= 0)
+    claim_edges = sorted(e for e in claims if e[0] in index and e[1] in index)
+    src = np.concatenate([src[keep], np.fromiter((index[u] for u, _, _ in claim_edges), np.int32, len(claim_edges))])
+    dst = np.concatenate([dst[keep], np.fromiter((index[v] for _, v, _ in claim_edges), np.int32, len(claim_edges))])
+    rel = np.concatenate([rel[keep], np.fromiter((REL_CODE[r] for _, _, r in claim_edges), np.int8, len(claim_edges))])
+    final_claims = {e: edge_claims(claims[e]) for e in claim_edges}
+    final_curated = {e: tuple(sorted(cs)) for e, cs in sorted(curated.items())
+                     if cs and e[0] in index and e[1] in index}
+    return Snapshot.from_edges(nodes, kind, src, dst, rel, attrs, final_claims, PaperAttrs(by_key.values()),
+                               final_curated, index)
+
+
 def build_graph(
     papers: Iterable[Paper], extractions: Iterable[Extraction], resolution: Resolution,
     facts: Iterable[PaperFacts] = (),
 ) -> nx.MultiDiGraph:
-    """Assemble the graph; node and edge insertion order is sorted so every view is stable.
+    """The graph as a networkx MultiDiGraph, for the analyses that need one: build_snapshot's graph,
+    node and edge insertion order sorted (papers, then entities, then repos) so every view is stable."""
+    return build_snapshot(papers, extractions, resolution, facts).to_graph()
 
-    `facts`: curated facts per paper (kg.ingest.pwc_facts), whose names `resolution` resolved too.
-    """
-    G = nx.MultiDiGraph()
-    by_key = {p.key: p for p in papers}
-    mentioned_by: dict[str, set[str]] = defaultdict(set)
-    edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    curated: dict[tuple[str, str, str], set[str]] = defaultdict(set)
 
-    for ex in sorted(extractions, key=lambda e: e.paper_key):
-        got = paper_contribution(ex, resolution)
-        for u, v, rel in got.paper_edges(ex.paper_key):
-            edges[(u, v, rel)]
-            if rel != "proposes":
-                mentioned_by[v].add(u)
-        for edge, claim in got.claim_edges():
-            edges[edge].append(claim)
-    for f in sorted(facts, key=lambda f: f.paper_key):
-        if f.paper_key not in by_key:
-            continue
-        p = paper_iri(f.paper_key)
-        fe = fact_edges(f, p, resolution)
-        for target, sources in [*((entity_iri(e), s) for e, s in fe.mentions.items()),
-                                *((url, s) for url, s in fe.repos.items())]:
-            rel = "hasCode" if not target.startswith(RESOURCE_BASE) else "mentions"
-            edges[(p, target, rel)]
-            curated[(p, target, rel)] |= sources
-            mentioned_by[target].add(p)
-        for (s, o, pred), claims in fe.claims.items():
-            edges[(entity_iri(s), entity_iri(o), pred)] += [{**c, "metric": entity_iri(c["metric"])} for c in claims]
+class PaperAttrs(Mapping):
+    """paper IRI -> node attributes, made on demand from the Paper records (100,000 dicts are not needed)."""
 
-    for key in sorted(by_key):
-        G.add_node(paper_iri(key), **paper_attrs(by_key[key]))
-    for ent in sorted(resolution.entities.values(), key=lambda e: e.id):
-        iri = entity_iri(ent.id)
-        if iri not in mentioned_by:
-            continue
-        G.add_node(iri, **entity_attrs(ent, mentioned_by[iri]))
-    for url in sorted(u for u in mentioned_by if not u.startswith(RESOURCE_BASE)):
-        G.add_node(url, kind="repo", label=url, aliases=(), papers=tuple(sorted(mentioned_by[url])))
-    for (u, v, rel), claims in sorted(edges.items()):
-        if u not in G or v not in G:  # an edge would add a node with no attributes, which no view can show
-            continue
-        attrs = {"rel": rel}
-        if rel in CLAIM_RELATIONS:
-            attrs["claims"] = edge_claims(claims)
-        if curated.get((u, v, rel)):
-            attrs["curated"] = tuple(sorted(curated[(u, v, rel)]))
-        G.add_edge(u, v, key=rel, **attrs)
-    return G
+    def __init__(self, papers: Iterable[Paper]) -> None:
+        self._papers = {paper_iri(p.key): p for p in papers}
+
+    def __getitem__(self, iri: str) -> dict:
+        return paper_attrs(self._papers[iri])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._papers)
+
+    def __len__(self) -> int:
+        return len(self._papers)
 
 
 def entity_attrs(ent: Entity, papers: Iterable[str]) -> dict:

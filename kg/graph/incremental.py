@@ -11,13 +11,13 @@ nodes whose RDF subjects may differ are returned as `owners`, for kg.export.rdf.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from kg.defaults import CLAIM_RELATIONS
-from kg.graph.assemble import edge_claims, entity_iri, paper_attrs, paper_contribution, paper_iri
+from kg.graph.assemble import PaperAttrs, edge_claims, entity_iri, paper_contribution, paper_iri
 from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 from kg.records import Extraction, Paper
 from kg.resolve import Resolver, StaleResolutionError
@@ -25,22 +25,6 @@ from kg.resolve import Resolver, StaleResolutionError
 __all__ = ["PaperAttrs", "Patched", "patch_snapshot"]
 
 _CLAIM_CODES = np.array([REL_CODE[r] for r in CLAIM_RELATIONS], dtype=np.int8)
-
-
-class PaperAttrs(Mapping):
-    """paper IRI -> node attributes, made on demand from the Paper records (100,000 dicts are not needed)."""
-
-    def __init__(self, papers: Iterable[Paper]) -> None:
-        self._papers = {paper_iri(p.key): p for p in papers}
-
-    def __getitem__(self, iri: str) -> dict:
-        return paper_attrs(self._papers[iri])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._papers)
-
-    def __len__(self) -> int:
-        return len(self._papers)
 
 
 @dataclass

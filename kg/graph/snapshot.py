@@ -1,9 +1,10 @@
 """The graph in compact form: sorted node IRIs, edge arrays and small attribute tables, kept for `--update`.
 
-A Snapshot holds exactly what the networkx graph of kg.graph.assemble holds, laid out so that a build can
-store it in its cache and a later `kg build --update` can load it in a fraction of a second, patch
-the few papers that changed, and compute every view (PageRank, the map, the CSV, the charts)
-without building the whole networkx graph again. `Snapshot.from_graph(G).to_graph()` equals `G`.
+It is the graph of a build: kg.graph.assemble.build_snapshot makes it directly, every file of the
+build (RDF, the map, the CSV, the charts) is written from it, and it is stored in the cache so that a
+later `kg build --update` loads it in a fraction of a second and patches the few papers that
+changed. networkx is made from it only when an analysis asks (`to_graph`, the graph
+kg.graph.assemble.build_graph gives); `Snapshot.from_graph(G).to_graph()` equals `G`.
 
 Layout:
     nodes     every node IRI, sorted; a node's index is its position
@@ -18,7 +19,7 @@ Layout:
 from __future__ import annotations
 
 import json
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -82,6 +83,21 @@ class Snapshot:
         snap._sort_edges()
         return snap
 
+    @classmethod
+    def from_edges(cls, nodes: list[str], kind: np.ndarray, src: np.ndarray, dst: np.ndarray, rel: np.ndarray,
+                   attrs: dict[str, dict], claims: dict, papers: Mapping[str, dict], curated: dict,
+                   index: dict[str, int] | None = None) -> Snapshot:
+        """A snapshot of edges given in any order, an edge given twice kept once (kg.graph.assemble.build_snapshot)."""
+        snap = cls(nodes, kind, src.astype(np.int32), dst.astype(np.int32), rel.astype(np.int8), attrs, claims,
+                   papers, curated, index)
+        snap._sort_edges()
+        s, d, r = snap.src, snap.dst, snap.rel
+        first = np.ones(len(s), dtype=bool)
+        first[1:] = (s[1:] != s[:-1]) | (d[1:] != d[:-1]) | (r[1:] != r[:-1])
+        if not first.all():
+            snap.src, snap.dst, snap.rel = s[first], d[first], r[first]
+        return snap
+
     def _sort_edges(self) -> None:
         order = np.lexsort((_REL_RANK[self.rel], self.dst, self.src))
         self.src, self.dst, self.rel = self.src[order], self.dst[order], self.rel[order]
@@ -104,10 +120,14 @@ class Snapshot:
         kind = self.kind_of(iri)
         if kind == "paper":
             return dict(self.papers[iri])
-        d = {"kind": kind, **self.attrs[iri]}
+        a = self.attrs[iri]
+        # The keys in kg.graph.assemble's order (kind, label, aliases, papers, confidence), so that
+        # to_graph() gives node dicts that iterate like build_graph's did (GraphML writes them in order).
+        d = {"kind": kind, "label": a.get("label"), "aliases": a.get("aliases", ())}
         if papers:
             d["papers"] = self.papers_of(iri)
-        d.setdefault("aliases", ())
+        if "confidence" in a:
+            d["confidence"] = a["confidence"]
         return d
 
     def links(self, rels: Iterable[str] = PAPER_RELS) -> tuple[np.ndarray, np.ndarray]:
@@ -148,25 +168,6 @@ class Snapshot:
         return attrs
 
     # -- back to networkx ---------------------------------------------------------------------
-
-    def part_graph(self, owners: Iterable[str], *, claims: Container[tuple[str, str, str]] | None = None) -> nx.MultiDiGraph:
-        """The `owners` with their attributes and out-edges, plus the edges' targets (kind only): what
-        kg.export.rdf.owned_blocks needs to write the owners' subjects. Entities' `papers` are left out
-        (RDF does not show them). With `claims`, only the claim edges in it keep their claims, so
-        only their reified statements are written again."""
-        H = nx.MultiDiGraph()
-        owners = sorted(set(owners))
-        for n in owners:
-            H.add_node(n, **self.node_attrs(n, papers=False))
-        for n in owners:
-            for u, v, rel in self.out_edges(n):
-                if v not in H:
-                    H.add_node(v, kind=self.kind_of(v))
-                attrs = self.edge_attrs(u, v, rel)
-                if claims is not None and rel in CLAIM_RELATIONS and (u, v, rel) not in claims:
-                    attrs["claims"] = ()
-                H.add_edge(u, v, key=rel, **attrs)
-        return H
 
     def to_graph(self) -> nx.MultiDiGraph:
         """The whole graph, as kg.graph.assemble.build_graph makes it (same node and edge order)."""

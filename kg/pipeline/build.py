@@ -29,10 +29,8 @@ from kg.export.centrality import write_centrality_csv_snapshot
 from kg.export.charts import write_top_methods_chart_snapshot, write_trends_chart
 from kg.export.html.page import write_html_snapshot
 from kg.export.rdf import write_rdf_formats
-from kg.graph.assemble import build_graph
+from kg.graph.assemble import build_snapshot
 from kg.graph.facts import fact_extractions
-from kg.graph.incremental import PaperAttrs
-from kg.graph.snapshot import Snapshot
 from kg.ingest.papers import read_papers
 from kg.ingest.pwc_facts import facts_digest, read_facts
 from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, state_version
@@ -149,8 +147,8 @@ def build(
     (kg.graph.incremental) and the RDF files are spliced, unless the previous build used other
     options or left no state, when the graph is built afresh from the cached extractions.
     A progress bar is drawn on a terminal unless `quiet`; `on_stage(name, seconds)` hears each
-    stage end. The graph is returned unless `return_graph` is False (an update then never
-    builds the networkx graph).
+    stage end. Every output is written from the graph's compact form (kg.graph.snapshot.Snapshot);
+    the graph is returned as networkx (made from it at the end) unless `return_graph` is False.
 
     `facts`: Papers with Code links-between-papers-and-code and evaluation-tables files, added as
     curated facts (kg.ingest.pwc_facts) to the papers they name. `categories` ("cs.LG", "cs"): keep
@@ -228,7 +226,6 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
     options = {"rdf": sorted(paths), "include_abstracts": include_abstracts, "min_confidence": repr(float(min_confidence))}
     # A build killed mid-write leaves its hidden temp files; only those of dead processes are removed.
     remove_stale_temps(out, [f"graph.{ext}" for ext in RDF_EXTENSIONS.values()] + list(OTHER_OUTPUTS))
-    G = None
     fast = None
     if previous is not None and not curated.by_paper:  # curated facts are not patched in: built afresh below
         try:
@@ -246,13 +243,11 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
         named = list(extractions) + fact_extractions(curated.by_paper.values())
         resolver = Resolver()
         resolver.add(named)
-        resolution = resolver.resolution(named)
-        stages.done("resolve")
-        G = build_graph(ingested.papers, extractions, resolution, facts=curated.by_paper.values())
         del named
-        del extractions, resolution
-        snap = Snapshot.from_graph(G)
-        snap.papers = PaperAttrs(ingested.papers)
+        stages.done("resolve")
+        # Each paper's mentions are resolved as its edges are made (no index of every mention at once).
+        snap = build_snapshot(ingested.papers, extractions, resolver, facts=curated.by_paper.values())
+        del extractions
         stages.done("graph")
         changed_rows = None
 
@@ -274,9 +269,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
             if fast is not None:
                 summary.triples = splice_outputs(splices, snap, paths, old_triples, include_abstracts)
             else:
-                summary.triples = write_rdf_formats(G, paths, include_abstracts=include_abstracts)
-                if not return_graph:
-                    G = None
+                summary.triples = write_rdf_formats(snap, paths, include_abstracts=include_abstracts)
             stages.done("rdf")
             write_top_methods_chart_snapshot(snap, scores, out / "top_methods.svg")
             write_trends_chart(trends, out / "trends.svg")
@@ -313,10 +306,8 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
         slot.store.close()
         slot.store = None
     notes += remove_stale_outputs(out, paths)
-    if return_graph:
-        G = G if G is not None else snap.to_graph()
-    else:
-        G = None
+    # networkx only for a caller that asks for it: every output above was written from the Snapshot.
+    G = snap.to_graph() if return_graph else None
     summary.warnings += slot.warnings
     summary.stages = stages.seconds
     summary.outputs += list(paths.values())

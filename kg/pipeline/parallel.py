@@ -79,10 +79,13 @@ def _in_process(papers: Sequence[Paper], min_confidence: float,
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
-    # fork starts a worker in milliseconds with spaCy already imported; elsewhere (macOS, Windows)
-    # spawn is the only safe choice.
+    # forkserver: workers fork from a small server process, not from the build's process. A worker
+    # forked from the build would map its whole heap (100,000 papers and more); Python's reference
+    # counts and collector then write to those pages, so each worker ends up with its own copy.
+    # Nothing is preloaded: the server lives as long as the build, and spaCy in it would cost
+    # memory for the whole build to save each worker a second of imports. Else (Windows) spawn.
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def extract_parallel(

@@ -20,7 +20,8 @@ from pathlib import Path
 from kg.errors import GraphError
 from kg.export.rdf import owned_blocks_by_format, owned_subjects, write_rdf_formats
 from kg.export.rdf.splice import splice_rdf
-from kg.graph.incremental import PaperAttrs, patch_snapshot
+from kg.graph.assemble import PaperAttrs
+from kg.graph.incremental import patch_snapshot
 from kg.graph.snapshot import Snapshot
 from kg.ingest.papers import Ingested, read_papers
 from kg.pipeline.cache import BuildState, CacheDamagedError, state_version
@@ -88,13 +89,10 @@ def patch_stored(slot: CacheSlot, stored: tuple[dict, dict[str, bytes]], previou
     stages.done("graph")
     owners = patched.owners
     # A popular entity states thousands of claims: only those of changed edges are written again.
-    old_part = old.part_graph((o for o in owners if o in old.index), claims=patched.changed_claims)
-    new_part = snap.part_graph((o for o in owners if o in snap.index), claims=patched.changed_claims)
-    new_owners = [o for o in owners if o in snap.index]
     # Subjects written again are replaced in place; only those that are gone are deleted.
-    blocks_by_format = owned_blocks_by_format(new_part, new_owners, options["rdf"],
-                                              include_abstracts=options["include_abstracts"])
-    delete = owned_subjects(old_part, [o for o in owners if o in old.index]) - set(next(iter(blocks_by_format.values())))
+    blocks_by_format = owned_blocks_by_format(snap, owners, options["rdf"], include_abstracts=options["include_abstracts"],
+                                              claims=patched.changed_claims)
+    delete = owned_subjects(old, owners, claims=patched.changed_claims) - set(next(iter(blocks_by_format.values())))
     position = {p.key: i for i, p in enumerate(ingested.papers)}
     rows = [position[k] for k in changed] + [position[p.key] for p in new_papers]
     return snap, resolver, state["triples"], (delete, blocks_by_format), rows, patched.recomputed
@@ -111,6 +109,6 @@ def splice_outputs(splices: tuple[set[str], dict], snap: Snapshot, paths: dict[s
         except GraphError:
             # Not our writer's file (its content matched the stored digest, so this is unlikely):
             # the patched graph equals a full rebuild's, so write it in full.
-            return write_rdf_formats(snap.to_graph(), paths, include_abstracts=include_abstracts)
+            return write_rdf_formats(snap, paths, include_abstracts=include_abstracts)
         delta = d if delta is None else delta
     return old_triples + (delta or 0)

@@ -154,7 +154,11 @@ def render_html_snapshot(
     data = map_data(snap, cent, drawn, communities=communities)
     data["style"] = {"kind": [list(NODE_STYLE.get(k, ("dot", "#777777"))) for k in data["kinds"]],
                      "rel": [REL_STYLE.get(r, "#999999") for r in data["rels"]], "co": CO_STYLE}
-    stats = data["stats"]
+    stats, has_periods = data["stats"], bool(data["paper"]["periods"])
+    # The data block's text, and the data dropped before the page is rendered around it: on a large
+    # graph each is as big as the page, and the build's peak memory is reached here.
+    data_json = Markup(_json_for_script(data))
+    del data
     kind_counts, rel_counts = snap.kind_counts(), snap.rel_counts()
     app_js = _app_js()
     html = _environment().get_template("graph.html.j2").render(
@@ -165,22 +169,26 @@ def render_html_snapshot(
         build_date=build_date,
         links=[(label, href) for label, href in links],
         has_communities=communities is not None,
-        has_periods=bool(data["paper"]["periods"]),
+        has_periods=has_periods,
         css=Markup((TEMPLATE_DIR / "graph.css").read_text(encoding="utf-8")),
         app_js=Markup(app_js),
         vis_js=Markup(_vis_js()),
         # The page's CSP runs only these two scripts: injected markup could not run even if it got in.
         script_hashes=Markup(" ".join(_csp_hash(js) for js in (_vis_js(), app_js))),
-        data_json=Markup(_json_for_script(data)),
+        data_json=data_json,
     )
     return html, stats
 
 
 def _write(html: str, stats: dict[str, int], path: str | Path) -> HtmlStats:
-    data = html.encode("utf-8")
+    size = 0
     with atomic_open(path, "wb") as f:
-        f.write(data)
-    return HtmlStats(stats["nodes_drawn"], stats["nodes_hidden"], stats["edges_drawn"], len(data))
+        # Encoded a megabyte at a time: not a second copy of a page of a hundred megabytes.
+        for i in range(0, len(html), 1 << 20):
+            chunk = html[i:i + (1 << 20)].encode("utf-8")
+            f.write(chunk)
+            size += len(chunk)
+    return HtmlStats(stats["nodes_drawn"], stats["nodes_hidden"], stats["edges_drawn"], size)
 
 
 def write_html_snapshot(snap: Snapshot, path: str | Path, **options) -> HtmlStats:

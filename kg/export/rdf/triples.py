@@ -1,13 +1,15 @@
-"""The graph as sorted (subject, [(predicate, object)]) groups of N-Triples terms, the writers' single source."""
+"""The graph (a Snapshot, or networkx) as sorted (subject, [(predicate, object)]) groups of N-Triples terms,
+the writers' single source."""
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from operator import itemgetter
 
 import networkx as nx
+import numpy as np
 
 from kg.export.rdf.terms import (
     _KIND_CLASS,
@@ -50,6 +52,7 @@ from kg.export.rdf.terms import (
     claim_iri,
     safe_iri,
 )
+from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 
 
 def _paper_triples(d: dict, include_abstracts: bool) -> Iterator[tuple[str, str]]:
@@ -106,9 +109,10 @@ def _claim_pairs(spo: tuple[str, str, str], c: Mapping, iri: dict) -> list:
     return po
 
 
-def _node_pairs(G: nx.MultiDiGraph, n, d: dict, iri: dict, include_abstracts: bool) -> tuple[list, list]:
-    """A node's rdf:type pairs and its other (predicate, object) pairs, out-edges included."""
-    s, kind = iri[n], d.get("kind")
+def _node_pairs(d: dict, out: Iterable[tuple[str, str]], s: str, iri: Mapping[str, str],
+                include_abstracts: bool) -> tuple[list, list]:
+    """A node's rdf:type pairs and its other (predicate, object) pairs; `out`: its out-edges (target, relation)."""
+    kind = d.get("kind")
     types: list = []
     po: list = []
     if kind == "paper":
@@ -125,11 +129,10 @@ def _node_pairs(G: nx.MultiDiGraph, n, d: dict, iri: dict, include_abstracts: bo
             po.append((T_CONFIDENCE, c))
     elif kind == "repo":
         types.append((T_TYPE, T_CODE))
-    for v, keyed in G.succ[n].items():
-        for k, ed in keyed.items():
-            p = _REL_PROP.get(ed.get("rel", k))
-            if p is not None:
-                po.append((p, iri[v]))
+    for v, rel in out:
+        p = _REL_PROP.get(rel)
+        if p is not None:
+            po.append((p, iri[v]))
     return types, po
 
 
@@ -137,30 +140,97 @@ def _node_pairs(G: nx.MultiDiGraph, n, d: dict, iri: dict, include_abstracts: bo
 _NODE, _CLAIM, _CELLS = 0, 1, 2
 
 
-def _entries(G: nx.MultiDiGraph, iri: dict) -> list[tuple[str, int, object, object]]:
-    """(sort key, what, a, b) per subject, unsorted: just enough to build its triples when written.
+def _claim_entries(out: list, u: str, v: str, rel: str, claims, curated, iri: Mapping[str, str]) -> None:
+    """The entries of one edge's reified statements: its claims (a proposes edge: one, by its paper) and
+    one per curator of a curated edge."""
+    claims = claims or (({"paper": u},) if rel == "proposes" else ())
+    if curated:  # a curated mentions / hasCode edge: one statement per curator
+        claims = (*claims, *({"paper": u, "source": src} for src in curated))
+    if claims and (rel in REIFIED_RELS or curated):
+        spo = (iri[u], _REL_PROP[rel], iri[v])
+        for c in claims:
+            more = (c["source"], str(c.get("metric", "")), str(c.get("value", ""))) if c.get("source") else ()
+            st = claim_iri(spo[0][1:-1], spo[1][1:-1], spo[2][1:-1], _claim_paper(c, iri)[1:-1], *more)
+            out.append((f"<{st}>", _CLAIM, spo, c))
 
-    A paper's author-list cells share one entry keyed by their common label stem: no other
-    subject starts with that stem, so the cells sort together exactly where each would alone.
+
+class _GraphSource:
+    """A networkx graph as the writers read it (any graph shaped like kg.graph.assemble's)."""
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.G = G
+        self.iri = {n: f"<{safe_iri(str(n))}>" for n in G.nodes}
+
+    def entries(self) -> list[tuple[str, int, object, object]]:
+        out: list = []
+        for u, v, k, ed in self.G.edges(keys=True, data=True):
+            _claim_entries(out, u, v, ed.get("rel", k), ed.get("claims"), ed.get("curated"), self.iri)
+        for n, d in self.G.nodes(data=True):
+            s = self.iri[n]
+            out.append((s, _NODE, n, d))
+            if d.get("kind") == "paper" and d.get("authors"):
+                out.append((_author_stem(s), _CELLS, n, tuple(d["authors"])))
+        return out
+
+    def node(self, n, d) -> tuple[dict, Iterable[tuple[str, str]]]:
+        return d, ((v, ed.get("rel", k)) for v, keyed in self.G.succ[n].items() for k, ed in keyed.items())
+
+
+class _Terms(dict):
+    """IRI -> its N-Triples term, made when first asked for (`get` gives None for one never asked for)."""
+
+    def __missing__(self, n: str) -> str:
+        term = self[n] = f"<{safe_iri(n)}>"
+        return term
+
+
+class _SnapshotSource:
+    """A Snapshot as the writers read it: a node's attributes are made only when its subject is written.
+
+    With `owners`, only the subjects those nodes own (kg.export.rdf.blocks.owned_blocks); with `claims`
+    too, only the claim edges in it state their claims (the others' statements are left as written).
     """
-    out: list = []
-    for u, v, k, ed in G.edges(keys=True, data=True):
-        rel = ed.get("rel", k)
-        claims = ed.get("claims") or (({"paper": u},) if rel == "proposes" else ())
-        if ed.get("curated"):  # a curated mentions / hasCode edge: one statement per curator
-            claims = (*claims, *({"paper": u, "source": src} for src in ed["curated"]))
-        if claims and (rel in REIFIED_RELS or ed.get("curated")):
-            spo = (iri[u], _REL_PROP[rel], iri[v])
-            for c in claims:
-                more = (c["source"], str(c.get("metric", "")), str(c.get("value", ""))) if c.get("source") else ()
-                st = claim_iri(spo[0][1:-1], spo[1][1:-1], spo[2][1:-1], _claim_paper(c, iri)[1:-1], *more)
-                out.append((f"<{st}>", _CLAIM, spo, c))
-    for n, d in G.nodes(data=True):
-        s = iri[n]
-        out.append((s, _NODE, n, d))
-        if d.get("kind") == "paper" and d.get("authors"):
-            out.append((_author_stem(s), _CELLS, n, d))
-    return out
+
+    def __init__(self, snap: Snapshot, owners: Iterable[str] | None = None,
+                 claims: Container[tuple[str, str, str]] | None = None) -> None:
+        self.snap = snap
+        self.iri = _Terms()
+        self.owners = None if owners is None else sorted({o for o in owners if o in snap.index})
+        self.claims = claims
+
+    def entries(self) -> list[tuple[str, int, object, object]]:
+        snap, iri, out = self.snap, self.iri, []
+        nodes, kinds, wanted = snap.nodes, snap.kind.tolist(), self.claims
+        if self.owners is None:
+            proposes = snap.rel == REL_CODE["proposes"]
+            own = range(len(nodes))
+            claims, curated = snap.claims.items(), snap.curated.items()
+        else:
+            own = [snap.index[o] for o in self.owners]
+            owned = np.zeros(len(nodes), dtype=bool)
+            owned[own] = True
+            proposes = (snap.rel == REL_CODE["proposes"]) & owned[snap.src]
+            owner_set = set(self.owners)
+            claims = [(e, cs) for e, cs in snap.claims.items() if e[0] in owner_set and (wanted is None or e in wanted)]
+            curated = [(e, cs) for e, cs in snap.curated.items() if e[0] in owner_set]
+        for u, v in zip(snap.src[proposes].tolist(), snap.dst[proposes].tolist()):
+            _claim_entries(out, nodes[u], nodes[v], "proposes", (), (), iri)
+        for (u, v, rel), cs in claims:
+            _claim_entries(out, u, v, rel, cs, snap.curated.get((u, v, rel)), iri)
+        for (u, v, rel), sources in curated:
+            if (u, v, rel) not in snap.claims:
+                _claim_entries(out, u, v, rel, (), sources, iri)
+        papers, paper = snap.papers, KIND_CODE["paper"]
+        for i in own:
+            n = nodes[i]
+            s = iri[n]
+            out.append((s, _NODE, n, i))
+            if kinds[i] == paper and (authors := papers[n].get("authors")):
+                out.append((_author_stem(s), _CELLS, n, tuple(authors)))
+        return out
+
+    def node(self, n: str, i: int) -> tuple[dict, Iterable[tuple[str, str]]]:
+        return self.snap.node_attrs(n, papers=False), ((v, rel) for _, v, rel in self.snap.out_edges(n))
 
 
 def _merged(s: str, types: list, po: list) -> tuple[str, list]:
@@ -169,14 +239,18 @@ def _merged(s: str, types: list, po: list) -> tuple[str, list]:
     return s, types + sorted(set(po))
 
 
-def _grouped(G: nx.MultiDiGraph, include_abstracts: bool) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+def _grouped(G: nx.MultiDiGraph | Snapshot | _SnapshotSource, include_abstracts: bool) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     """Subjects sorted, each with its (predicate, object) pairs: rdf:type first, then sorted, no duplicates.
 
     Only the subject keys are sorted up front; each subject's triples are built as it is yielded,
-    so a writer holds one subject's text at a time, not the whole graph's.
+    so a writer holds one subject's text at a time, not the whole graph's. A Snapshot (the build's
+    graph) is read as it is; a networkx graph (a graph read back, or made by hand) the same way.
+    A paper's author-list cells share one entry keyed by their common label stem: no other
+    subject starts with that stem, so the cells sort together exactly where each would alone.
     """
-    iri = {n: f"<{safe_iri(str(n))}>" for n in G.nodes}
-    entries = _entries(G, iri)
+    source = G if isinstance(G, _SnapshotSource) else _SnapshotSource(G) if isinstance(G, Snapshot) else _GraphSource(G)
+    iri = source.iri
+    entries = source.entries()
     entries.sort(key=itemgetter(0))
     i, end = 0, len(entries)
     while i < end:
@@ -185,7 +259,7 @@ def _grouped(G: nx.MultiDiGraph, include_abstracts: bool) -> Iterator[tuple[str,
             j += 1
         key, what = entries[i][0], entries[i][1]
         if what == _CELLS:
-            yield from _cells(key, [tuple(d["authors"]) for _, _, _, d in entries[i:j]])
+            yield from _cells(key, [b for _, _, _, b in entries[i:j]])
         else:
             types: list = []
             po: list = []
@@ -194,7 +268,8 @@ def _grouped(G: nx.MultiDiGraph, include_abstracts: bool) -> Iterator[tuple[str,
                     types.append((T_TYPE, T_STATEMENT))
                     po.extend(_claim_pairs(a, b, iri))
                 else:
-                    t, p = _node_pairs(G, a, b, iri, include_abstracts)
+                    d, out = source.node(a, b)
+                    t, p = _node_pairs(d, out, iri[a], iri, include_abstracts)
                     types += t
                     po += p
             if types or po:
@@ -212,7 +287,7 @@ def _cells(stem: str, lists: list[tuple[str, ...]]) -> Iterator[tuple[str, list]
         yield _merged(f"{stem}{i}", [], cells[i])
 
 
-def triples(G: nx.MultiDiGraph, *, include_abstracts: bool = True) -> Iterator[tuple[str, str, str]]:
+def triples(G: nx.MultiDiGraph | Snapshot, *, include_abstracts: bool = True) -> Iterator[tuple[str, str, str]]:
     """Every triple of `G`'s RDF view, sorted, each term in N-Triples syntax (`<iri>`, `"lit"`, `_:b`)."""
     for s, po in _grouped(G, include_abstracts):
         for p, o in po:

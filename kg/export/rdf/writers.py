@@ -18,6 +18,7 @@ from kg.atomic import atomic_open
 from kg.errors import FormatError, value_invalid_msg
 from kg.export.rdf.terms import _DECIMAL_DT, _RESOURCE_NT, RDF_FORMATS, T_TYPE
 from kg.export.rdf.triples import _grouped
+from kg.graph.snapshot import Snapshot
 from kg.vocab import PREFIXES
 
 
@@ -121,12 +122,15 @@ class _JsonLD:
 _WRITERS = {"turtle": _Turtle, "ntriples": _NTriples, "jsonld": _JsonLD}
 
 
-def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, fmt: str = "turtle", include_abstracts: bool = True) -> int:
-    """Write `G`'s RDF view to `path` (atomically, byte-stable); return the number of triples."""
+def write_rdf(G: nx.MultiDiGraph | Snapshot, path: str | Path, *, fmt: str = "turtle", include_abstracts: bool = True) -> int:
+    """Write `G`'s RDF view to `path` (atomically, byte-stable); return the number of triples.
+
+    `G`: the build's Snapshot, or a networkx graph shaped as kg.graph.assemble.build_graph makes one;
+    both give the same bytes for the same graph."""
     return write_rdf_formats(G, {fmt: path}, include_abstracts=include_abstracts)
 
 
-def write_rdf_formats(G: nx.MultiDiGraph, paths: Mapping[str, str | Path], *, include_abstracts: bool = True) -> int:
+def write_rdf_formats(G: nx.MultiDiGraph | Snapshot, paths: Mapping[str, str | Path], *, include_abstracts: bool = True) -> int:
     """Write `G`'s RDF view in several formats, {format: path}, building the sorted triples once;
     return the number of triples. Each file is what `write_rdf` writes for its format.
     """
@@ -148,7 +152,7 @@ def write_rdf_formats(G: nx.MultiDiGraph, paths: Mapping[str, str | Path], *, in
     return count
 
 
-def to_ntriples(G: nx.MultiDiGraph, *, include_abstracts: bool = True) -> str:
+def to_ntriples(G: nx.MultiDiGraph | Snapshot, *, include_abstracts: bool = True) -> str:
     """`G`'s RDF view as one sorted N-Triples string."""
     import io
 
@@ -159,7 +163,7 @@ def to_ntriples(G: nx.MultiDiGraph, *, include_abstracts: bool = True) -> str:
     return buf.getvalue()
 
 
-def to_rdf(G: nx.MultiDiGraph, *, include_abstracts: bool = True):
+def to_rdf(G: nx.MultiDiGraph | Snapshot, *, include_abstracts: bool = True):
     """`G`'s RDF view as an rdflib.Graph with the paperkg prefixes bound."""
     import rdflib
 
