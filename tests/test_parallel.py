@@ -37,6 +37,20 @@ def test_min_confidence_reaches_the_workers(papers):
         papers, jobs=1, min_confidence=0.9)
 
 
+def test_forked_workers_see_settings_changed_in_memory_and_forkserver_ones_do_not(papers, monkeypatch):
+    # scripts/crossval.py changes extractor settings in memory and needs forked workers; a build's
+    # workers start from a forkserver (small, without the build's heap) and keep the shipped settings.
+    import kg.extract.tasks as tasks
+
+    shipped = extract_parallel(papers, jobs=1)
+    assert any(m.kind == "task" for e in shipped for m in e.mentions)
+    monkeypatch.setattr(tasks, "SETTINGS", tasks.TaskSettings(max_tasks=0))
+    forked = extract_parallel(papers, jobs=2, chunk_size=3, fork=True)
+    assert forked == extract_parallel(papers, jobs=1)
+    assert not any(m.kind == "task" for e in forked for m in e.mentions)
+    assert extract_parallel(papers, jobs=2, chunk_size=3) == shipped
+
+
 def test_small_or_empty_input_and_bad_arguments(papers):
     assert extract_parallel([], jobs=2) == []
     assert extract_parallel(papers[:1], jobs=4) == extract_parallel(papers[:1], jobs=1)  # one chunk: no pool

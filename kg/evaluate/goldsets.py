@@ -55,7 +55,8 @@ def build_in_memory(inputs: list[str | Path], *, jobs: int = 1, min_confidence: 
     ingested = read_papers(inputs)
     if not ingested.papers:
         raise InputError("no paper could be read from " + ", ".join(map(str, inputs)))
-    extractions = extract_papers(ingested.papers, jobs=jobs, min_confidence=min_confidence)
+    # Forked workers: they see extractor settings changed in memory (scripts/crossval.py).
+    extractions = extract_papers(ingested.papers, jobs=jobs, min_confidence=min_confidence, fork=True)
     resolver = Resolver()
     resolver.add(extractions)
     return build_graph(ingested.papers, extractions, resolver.resolution(extractions))

@@ -78,13 +78,17 @@ def _in_process(papers: Sequence[Paper], min_confidence: float,
     return out
 
 
-def _mp_context() -> multiprocessing.context.BaseContext:
+def _mp_context(fork: bool = False) -> multiprocessing.context.BaseContext:
     # forkserver: workers fork from a small server process, not from the build's process. A worker
     # forked from the build would map its whole heap (100,000 papers and more); Python's reference
     # counts and collector then write to those pages, so each worker ends up with its own copy.
     # Nothing is preloaded: the server lives as long as the build, and spaCy in it would cost
     # memory for the whole build to save each worker a second of imports. Else (Windows) spawn.
+    # `fork` asks for workers that see this process's module state (extractor settings changed in
+    # memory, as scripts/crossval.py does), for small in-memory builds only.
     methods = multiprocessing.get_all_start_methods()
+    if fork and "fork" in methods:
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
@@ -95,12 +99,14 @@ def extract_parallel(
     min_confidence: float = 0.0,
     chunk_size: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    fork: bool = False,
 ) -> list[Extraction]:
     """Extract every paper with `jobs` worker processes; the result is in input order.
 
     `jobs=1`, or input that fits in one chunk, runs in this process (no pool to start).
     `jobs=0` means `default_jobs()`; `chunk_size` defaults to DEFAULT_CHUNK_SIZE papers.
-    `on_progress(n)` is called as n more papers are done.
+    `on_progress(n)` is called as n more papers are done. `fork` forks the workers from this
+    process (they see its in-memory settings) instead of starting them from a forkserver.
 
     >>> extract_parallel([], jobs=2)
     []
@@ -116,7 +122,7 @@ def extract_parallel(
     if jobs == 1 or len(chunks) <= 1:
         return _in_process(papers, min_confidence, on_progress)
     out: list[Extraction] = []
-    for done in _run_pool(chunks, min(jobs, len(chunks)), min_confidence):
+    for done in _run_pool(chunks, min(jobs, len(chunks)), min_confidence, fork=fork):
         out.extend(done)
         if on_progress:
             on_progress(len(done))
@@ -124,10 +130,10 @@ def extract_parallel(
 
 
 def _run_pool(chunks: list[list[tuple[str, str, str]]], workers: int,
-              min_confidence: float) -> Iterator[list[Extraction]]:
+              min_confidence: float, *, fork: bool = False) -> Iterator[list[Extraction]]:
     """Results chunk by chunk, in order; at most 2 chunks per worker are queued at a time, so the
     parent never holds more than a few chunks of pickled input and output at once."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(),
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(fork),
                                initializer=_init_worker, initargs=(min_confidence,))
     pending: deque[Future] = deque()
     todo = iter(chunks)
@@ -156,15 +162,17 @@ def extract_papers(
     cache: ExtractionCache | None = None,
     scheduler: str | None = None,
     quiet: bool = True,
+    fork: bool = False,
 ) -> list[Extraction]:
     """What `kg build` runs: the cached Extractions, the others made by `jobs` processes (or on
     the Dask `scheduler`, "local" for a local cluster of `jobs` workers), in input order; with a
-    progress bar on a terminal unless `quiet`."""
+    progress bar on a terminal unless `quiet`; `fork` as in extract_parallel."""
     from kg.pipeline.progress import Progress
 
     def run(todo: Sequence[Paper], *, on_progress: Callable[[int], None] | None = None) -> list[Extraction]:
         if scheduler is None:
-            return extract_parallel(todo, jobs=jobs, min_confidence=min_confidence, on_progress=on_progress)
+            return extract_parallel(todo, jobs=jobs, min_confidence=min_confidence, on_progress=on_progress,
+                                    fork=fork)
         from kg.pipeline.distributed import connect, disconnect, extract_distributed
 
         # Connected only now: a fully cached build never waits for a cluster.
