@@ -236,3 +236,12 @@ def test_the_general_forms_can_be_switched_off(nlp, monkeypatch):
         nlp, "Fast Estimation of Rare Event Probabilities", "We give a new estimator.")
     assert "learning sparse tree structure" not in tasks_of(nlp, "Learning Sparse Tree Structures", "We fit trees.")
     assert "subgroup fairness" not in tasks_of(nlp, "Measuring Subgroup Fairness in Loan Decisions", "We audit.")
+
+
+@pytest.mark.parametrize("acronym, task", [("T2I", "text-to-image generation"), ("SRL", "semantic role labeling")])
+def test_a_task_acronym_is_a_task_not_a_method(nlp, acronym, task):
+    # Task acronyms are general knowledge (lexicon/tasks.jsonl aliases), not coined method names.
+    title, abstract = f"Faster Sampling for {acronym}", f"We propose QuokkaNet for {acronym}. QuokkaNet is fast on {acronym}."
+    ex = extract(Paper("k", title, abstract, "test:1"), nlp)
+    assert task in {m.text for m in ex.mentions if m.kind == "task"}
+    assert acronym not in {m.text for m in ex.mentions if m.kind == "method"}
