@@ -153,21 +153,27 @@ def folds_of(records: list[tuple[str, dict]], k: int, seed: int) -> list[int]:
     return fold
 
 
+#: Config field -> the module whose SETTINGS it stands for while a configuration is built (read at
+#: extraction time; in-memory builds fork their workers after this, so they see it too).
+_SETTINGS_OF = {"junk": junk, "tasks": tasks, "lexicon": lexicon, "editions": editions, "relations": relations,
+                "games": games, "dataset_cues": dataset_cues}
+
+
 def run_config(cfg: Config, jobs: int, model: decision.DecisionModel | None = None) -> dict[str, dict]:
     """Per set: the predictions (kg.evaluate.score.predictions) of a build with `cfg` (and the decision `model`)."""
-    saved = (junk.SETTINGS, decision.SETTINGS, coined.THE_RULES, tasks.SETTINGS, lexicon.SETTINGS, editions.SETTINGS,
-             relations.SETTINGS, games.SETTINGS, dataset_cues.SETTINGS)
+    saved = {name: module.SETTINGS for name, module in _SETTINGS_OF.items()}
+    saved_decision, saved_rules = decision.SETTINGS, coined.THE_RULES
+    for name, module in _SETTINGS_OF.items():
+        module.SETTINGS = getattr(cfg, name)
     coined.THE_RULES = cfg.the_rules
-    tasks.SETTINGS, lexicon.SETTINGS, editions.SETTINGS = cfg.tasks, cfg.lexicon, cfg.editions
-    relations.SETTINGS, games.SETTINGS, dataset_cues.SETTINGS = cfg.relations, cfg.games, cfg.dataset_cues
-    junk.SETTINGS = cfg.junk  # read at extraction time; worker processes are forked after this
     decision.SETTINGS = decision.DecisionSettings(enabled=model is not None, model=model, threshold=cfg.decision)
     try:
         return {name: predictions(build_in_memory([gs.papers], jobs=jobs, min_confidence=cfg.min_confidence))
                 for name, gs in GOLD_SETS.items()}
     finally:
-        (junk.SETTINGS, decision.SETTINGS, coined.THE_RULES, tasks.SETTINGS, lexicon.SETTINGS, editions.SETTINGS,
-         relations.SETTINGS, games.SETTINGS, dataset_cues.SETTINGS) = saved
+        for name, module in _SETTINGS_OF.items():
+            module.SETTINGS = saved[name]
+        decision.SETTINGS, coined.THE_RULES = saved_decision, saved_rules
 
 
 def run_folds(cfg: Config, jobs: int, rows, fold_of: dict[tuple[str, str], int], folds: int) -> list[dict]:
