@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from train_decision import collect  # noqa: E402
+from train_decision import L2, collect  # noqa: E402
 from train_decision import train as train_model  # noqa: E402
 
 import kg.extract.coined as coined  # noqa: E402
@@ -55,7 +55,7 @@ class Config:
     # The learned method decision (kg.extract.decision) with this threshold, its weights trained on the
     # training folds only (None: no decision).
     decision: float | None = None
-    decision_l2: float = 5.0  # its L2 penalty (scripts/train_decision.py)
+    decision_l2: float = L2  # its L2 penalty (scripts/train_decision.py)
     the_rules: frozenset[str] = coined.THE_RULES  # kg.extract.coined's "the Name" rules switched on
     tasks: tasks.TaskSettings = field(default_factory=tasks.TaskSettings)
     lexicon: lexicon.LexiconSettings = field(default_factory=lexicon.LexiconSettings)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from kg.defaults import LEXICON_DIR
 from kg.extract.candidate import Candidate
-from kg.extract.lexicon import Lexicon, load_wordlist
+from kg.extract.lexicon import Lexicon, common_english_words
 from kg.extract.sentences import sentence_at
 
 __all__ = ["quoted_names", "lower_coined", "introduced_the", "lower_the_named"]
@@ -84,11 +82,6 @@ _LOWER_THE = re.compile(r"s? the ((?:[a-z]+ ){0,2}[a-z]+) (?:algorithm|method|fr
                         r"network|technique|estimator|procedure)s?\b")
 
 
-@lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    return frozenset(load_wordlist(LEXICON_DIR / "english_common.txt"))
-
-
 def _rare(word: str, common: frozenset[str]) -> bool:
     return word not in common and not (word.endswith("s") and word[:-1] in common)
 
@@ -96,7 +89,7 @@ def _rare(word: str, common: frozenset[str]) -> bool:
 def lower_the_named(text: str, starts: list[int], lex: Lexicon) -> list[Candidate]:
     """Lower-case coined names after "we propose/introduce/present the", before a kind noun."""
     out = []
-    common = _common_words()
+    common = common_english_words()
     for verb in ("propose", "introduce", "present"):
         i = text.find(verb) if verb + " the " in text or verb + "s the " in text else -1
         while i >= 0:

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.defaults import LEXICON_DIR, PACKAGE_DIR
+from kg.defaults import PACKAGE_DIR
 from kg.extract.candidate import Candidate
 from kg.extract.compared import states_comparison
 from kg.extract.cues import Cues
-from kg.extract.lexicon import load_wordlist, norm_key
+from kg.extract.lexicon import common_english_words, norm_key
 
 __all__ = ["FEATURES", "DecisionModel", "DecisionSettings", "SETTINGS", "WEIGHTS_FILE", "method_features",
            "load_model", "keep_methods"]
@@ -37,7 +37,6 @@ FEATURES = ("bias", "lexical", "abbreviation", "spelled_out_method", "variant", 
 
 _ON = frozenset("on across over".split())  # where datasets stand ("results on X")
 _PREPOSITIONS = frozenset("in of for from at with by".split())
-_COMMON_RANK = 30000
 _PLAIN = re.compile(r"[A-Za-z][a-z]+")
 
 
@@ -72,11 +71,6 @@ def load_model() -> DecisionModel | None:
     if names != FEATURES:  # weights of another feature set would be read out of order
         return None
     return DecisionModel(tuple(float(w) for w in raw["weights"]), float(raw["threshold"]))
-
-
-@lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    return frozenset(load_wordlist(LEXICON_DIR / "english_common.txt")[:_COMMON_RANK])
 
 
 @lru_cache(maxsize=1 << 14)
@@ -121,7 +115,7 @@ def method_features(ctx, cands: list[Candidate], cues: Cues, *, typed: set[str],
     for c in cands:
         if c.kind == "method" and not c.proposed:
             groups.setdefault(norm_key(c.text), []).append(c)
-    common = _common_words()
+    common = common_english_words()
     out = {}
     for k, cs in groups.items():
         name = min(cs, key=lambda c: c.start).text

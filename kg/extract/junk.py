@@ -16,7 +16,7 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.defaults import LEXICON_DIR
-from kg.extract.lexicon import Lexicon, load_wordlist, norm_key
+from kg.extract.lexicon import Lexicon, common_english, load_wordlist, norm_key
 from kg.records import Claim, Mention
 
 __all__ = ["JunkSettings", "SETTINGS", "junk_class", "screen", "dataset_shaped", "broken_task"]
@@ -74,7 +74,7 @@ def _listed_class(name: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _word_rank() -> dict[str, int]:
-    return {w: i for i, w in enumerate(load_wordlist(LEXICON_DIR / "english_common.txt"))}
+    return {w: i for i, w in enumerate(common_english())}
 
 
 @lru_cache(maxsize=1)

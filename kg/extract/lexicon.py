@@ -114,6 +114,18 @@ def load_wordlist(path: Path) -> list[str]:
     return [l.strip() for l in lines if l.strip() and not l.lstrip().startswith("#")]
 
 
+@lru_cache(maxsize=1)
+def common_english() -> tuple[str, ...]:
+    """The most frequent English words, most frequent first (lexicon/english_common.txt; see its README)."""
+    return tuple(load_wordlist(LEXICON_DIR / "english_common.txt"))
+
+
+@lru_cache(maxsize=1)
+def common_english_words() -> frozenset[str]:
+    """common_english() as a set, for membership tests."""
+    return frozenset(common_english())
+
+
 # A form is split into units (letter runs, digit runs, runs of "+"; other symbols are ignored as norm_key does);
 # between two units the text may put one separator or none, so "GPT-4" also finds "GPT4" and "Llama 2" finds "LLaMA-2".
 _UNIT = re.compile(r"[^\W\d_]+|\d+|\++")
