@@ -13,7 +13,7 @@ one-off names), so only names that general rules keep are written:
 - datasets: named by at least MIN_TASKS tasks, split words cut off (`COCO test-dev` is COCO),
   written like a name (a capital or a digit) and not one common English word.
 - metrics: reported by at least MIN_TASKS tasks, at most four words, not a bare number or a
-  unit, not one common English word unless it is lower case in no task (an acronym).
+  unit, not one common English word unless it has two capitals or more (an acronym).
 
 The output is sorted and deterministic for the same input.
 """
@@ -143,12 +143,11 @@ def _items(cell: str) -> list[str]:
     return [x.strip() for x in cell.split(";") if x.strip() and x.strip() != "N/A"]
 
 
-def read_source(src: Path) -> tuple[list[str], dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
+def read_source(src: Path) -> tuple[list[str], dict[str, set[str]], dict[str, set[str]]]:
     """Task names; and for each dataset, metric and raw lower-case-seen metric, the tasks naming it."""
     tasks: list[str] = []
     datasets: dict[str, set[str]] = defaultdict(set)
     metrics: dict[str, set[str]] = defaultdict(set)
-    metric_forms: dict[str, set[str]] = defaultdict(set)  # norm_key -> surface forms seen
     all_tasks = src / "all_tasks.txt"
     if all_tasks.exists():
         tasks += [line for line in all_tasks.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -169,14 +168,13 @@ def read_source(src: Path) -> tuple[list[str], dict[str, set[str]], dict[str, se
                     name = clean_metric(m)
                     if name:
                         metrics[name].add(task)
-                        metric_forms[norm_key(name)].add(name)
     hierarchy = src / "task_hierarchy.csv"
     if hierarchy.exists():
         with hierarchy.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 tasks.append(row.get("Parent Task", ""))
                 tasks += [t.rstrip(".") for t in _items(row.get("Child Tasks", "")) if not t.endswith("...")]
-    return tasks, datasets, metrics, metric_forms
+    return tasks, datasets, metrics
 
 
 def _by_key(names: dict[str, set[str]]) -> dict[str, tuple[str, set[str]]]:
@@ -195,7 +193,7 @@ def _by_key(names: dict[str, set[str]]) -> dict[str, tuple[str, set[str]]]:
 def build(src: Path, common: frozenset[str]) -> dict[str, list[str]]:
     """The lists' lines (without headers), sorted; `common` holds common English words."""
     heads = frozenset(w.lower() for w in load_wordlist(PATTERN_DIR / "task_heads.txt"))
-    raw_tasks, raw_datasets, raw_metrics, _ = read_source(src)
+    raw_tasks, raw_datasets, raw_metrics = read_source(src)
     tasks: dict[str, str] = {}
     for raw in raw_tasks:
         got = clean_task(raw, common, heads)

@@ -100,8 +100,9 @@ _FIRST = re.compile(
 
 def _title_candidates(title: str, heads: frozenset[str], settings: TaskSettings):
     """(phrase, weight, source) for each task phrase of a title: the phrases ending in a head
-    (title_phrases), a head's "of" object with it ("Estimation of Multiple Expectations"), and a
-    gerund opening a title part with its object ("Learning Word Representations")."""
+    (as task_phrases.title_phrases finds them, here with the next part's words at hand), a head's "of"
+    object with it ("Estimation of Multiple Expectations"), and a gerund opening a title part with its
+    object ("Learning Word Representations")."""
     phrases = split_phrases(title)
     for n, (before, words) in enumerate(phrases):
         after, following = phrases[n + 1] if n + 1 < len(phrases) else ("", [])
