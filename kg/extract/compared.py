@@ -12,10 +12,8 @@ import re
 from functools import lru_cache
 
 from kg.extract.cues import Cues
-from kg.extract.relations import load_relation_cues
 
 _WORD = re.compile(r"[a-z]+")
-_WORDS = re.compile(r"[a-z][a-z-]*")
 # Cue words whose object is a task or a metric as often as a method.
 _OPEN_OBJECT = frozenset("improve improves improving improved boost boosts dominates".split())
 # Words that may stand between a cue and the compared name ("outperforms both FooA and FooB").
@@ -38,8 +36,3 @@ def is_compared(before: list[str], after: list[str], cues: Cues) -> bool:
     while before and before[-1] in _SKIP:
         before = before[:-1]
     return any(tuple(before[-len(w):]) == w or tuple(after[:len(w)]) == w for w in _cue_words(cues))
-
-
-def states_comparison(low_sentence: str, cues: Cues) -> bool:
-    """Whether a lower-cased sentence holds a comparison cue (a trigger word of the relation rules)."""
-    return not load_relation_cues(cues).triggers.isdisjoint(_WORDS.findall(low_sentence))

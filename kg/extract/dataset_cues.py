@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.extract.candidate import Candidate
-from kg.extract.compared import states_comparison
 from kg.extract.cues import Cues
+from kg.extract.relations import states_comparison
 
 if TYPE_CHECKING:
     from kg.extract.roles import Context

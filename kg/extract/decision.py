@@ -20,9 +20,9 @@ from functools import lru_cache
 
 from kg.defaults import PACKAGE_DIR
 from kg.extract.candidate import Candidate
-from kg.extract.compared import states_comparison
 from kg.extract.cues import Cues
 from kg.extract.lexicon import common_english_words, norm_key
+from kg.extract.relations import states_comparison
 
 __all__ = ["FEATURES", "DecisionModel", "DecisionSettings", "SETTINGS", "WEIGHTS_FILE", "method_features",
            "load_model", "keep_methods"]
@@ -103,14 +103,6 @@ def method_features(ctx, cands: list[Candidate], cues: Cues, *, typed: set[str],
     runs on ("built on X"). `compared`: the name's sentence holds a comparison cue (one of the
     relation rules' trigger words), so the comparison rules may take it as a side.
     """
-    comparing: dict[int, bool] = {}  # sentence -> states a comparison (asked once per sentence)
-
-    def in_comparison(i: int) -> bool:
-        found = comparing.get(i)
-        if found is None:
-            found = comparing[i] = states_comparison(ctx.sent_low(i), cues)
-        return found
-
     groups: dict[str, list[Candidate]] = {}
     for c in cands:
         if c.kind == "method" and not c.proposed:
@@ -131,7 +123,7 @@ def method_features(ctx, cands: list[Candidate], cues: Cues, *, typed: set[str],
             in_title |= c.sent == 0
             title_only &= c.sent == 0
             starts_only &= not b
-            comp |= in_comparison(c.sent)
+            comp |= states_comparison(ctx.sent_low(c.sent), cues)  # cached per sentence
             noun_after |= bool(a) and a[0] in method_nouns
             on |= _dataset_on(b, not_dataset_before_on)
             built |= _built_on(b, not_dataset_before_on)

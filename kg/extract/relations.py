@@ -37,7 +37,7 @@ from kg.extract.lexicon import norm_key
 from kg.extract.variants import variant_finder
 from kg.records import Claim
 
-__all__ = ["find_claims", "RelationCues", "RelationSettings", "SETTINGS", "load_relation_cues"]
+__all__ = ["find_claims", "RelationCues", "RelationSettings", "SETTINGS", "load_relation_cues", "states_comparison"]
 
 # Bare "improves" needs its object close by ("improves the base CLIP") or after "the ... of".
 _BARE_WORDS = 3
@@ -153,6 +153,12 @@ def load_relation_cues(cues: Cues) -> RelationCues:
             *cues.improve_cues, *cues.inverse_cues, *raw["comparatives"], *raw["inverse_comparatives"],
             *raw["superlatives_to"], *raw["gap_improve_cues"], *raw["fronted_main_cues"]) if _WORDS.findall(p.lower())),
     )
+
+
+@lru_cache(maxsize=1 << 12)
+def states_comparison(low_sentence: str, cues: Cues) -> bool:
+    """Whether a lower-cased sentence holds a comparison cue (a trigger word of the rules below)."""
+    return not load_relation_cues(cues).triggers.isdisjoint(_WORDS.findall(low_sentence))
 
 
 @dataclass(frozen=True, slots=True)
