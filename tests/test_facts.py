@@ -67,6 +67,17 @@ def test_a_facts_file_given_as_papers_says_so_and_an_unknown_facts_file_is_refus
         read_facts([PWC_PAPERS], [])
 
 
+def test_a_facts_file_is_read_as_paper_files_are(tmp_path):
+    # The same opening as papers (kg.ingest.text.open_input): UTF-16 with a byte-order mark reads, empty is said.
+    papers = read_papers([JOINED]).papers
+    utf16 = tmp_path / "links-utf16.json"
+    utf16.write_bytes(LINKS.read_text(encoding="utf-8").encode("utf-16"))
+    assert read_facts([utf16], papers).by_paper == read_facts([LINKS], papers).by_paper
+    (tmp_path / "empty.json").write_bytes(b"")
+    with pytest.raises(InputError, match="empty file"):
+        read_facts([tmp_path / "empty.json"], papers)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("facts")

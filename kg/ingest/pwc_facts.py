@@ -20,7 +20,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.ingest.fields import clean_text, normalise_title
-from kg.ingest.text import binary_kind, decode, json_loads
+from kg.ingest.text import json_loads, open_input
 from kg.records import Paper, Problem, shown_name
 
 __all__ = ["FACT_SOURCE", "Result", "PaperFacts", "Facts", "facts_digest", "facts_kind", "read_facts"]
@@ -144,15 +144,11 @@ def _dataset_facts(ds: dict, task: str | None) -> Iterator[_Fact]:
 
 def _file_facts(path: Path, problems: list[Problem]) -> Iterator[_Fact]:
     where = shown_name(path)
+    got = open_input(path, "json", problems)  # whole, never streamed: "json" is not a line-based format
+    if isinstance(got, str):
+        raise InputError(f"--facts {where}: {got}, not a Papers with Code JSON file")
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"--facts {where}: cannot be read ({e.strerror or e})") from e
-    if kind := binary_kind(data):
-        raise InputError(f"--facts {where}: binary file ({kind}), not a Papers with Code JSON file")
-    text = decode(data, where, problems)
-    try:
-        value = json_loads(text)
+        value = json_loads(got[1].text)
     except (ValueError, RecursionError) as e:
         raise InputError(f"--facts {where}: malformed JSON ({e})") from e
     records = value if isinstance(value, list) else [value]
