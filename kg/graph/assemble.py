@@ -39,7 +39,7 @@ from kg.ingest.pwc_facts import PaperFacts
 from kg.records import Entity, Extraction, Paper
 from kg.resolve import Resolution, Resolver
 
-__all__ = ["build_snapshot", "build_graph", "PaperAttrs", "paper_iri", "entity_iri", "paper_attrs", "entity_attrs", "paper_contribution", "Contribution",
+__all__ = ["build_snapshot", "build_graph", "PaperAttrs", "paper_iri", "entity_iri", "paper_attrs", "entity_attrs", "entity_node_attrs", "with_claim_edges", "paper_contribution", "Contribution",
            "edge_claims", "claim_order", "CLAIM_RELATIONS"]
 
 
@@ -193,8 +193,7 @@ def build_snapshot(
         iri = entity_iri(ent.id)
         if ids.get(iri, -1) in linked:
             kind_of[iri] = KIND_CODE[ent.kind]
-            attrs[iri] = {"label": ent.label, "aliases": tuple(sorted(ent.aliases)),
-                          "confidence": round(ent.confidence, 3)}
+            attrs[iri] = entity_node_attrs(ent)
     for url, i in ids.items():
         if i in linked and not url.startswith(RESOURCE_BASE):
             kind_of[url] = KIND_CODE["repo"]
@@ -210,9 +209,7 @@ def build_snapshot(
     rel = np.frombuffer(rels, dtype=np.int8)
     keep = (src >= 0) & (dst >= 0)
     claim_edges = sorted(e for e in claims if e[0] in index and e[1] in index)
-    src = np.concatenate([src[keep], np.fromiter((index[u] for u, _, _ in claim_edges), np.int32, len(claim_edges))])
-    dst = np.concatenate([dst[keep], np.fromiter((index[v] for _, v, _ in claim_edges), np.int32, len(claim_edges))])
-    rel = np.concatenate([rel[keep], np.fromiter((REL_CODE[r] for _, _, r in claim_edges), np.int8, len(claim_edges))])
+    src, dst, rel = with_claim_edges(src[keep], dst[keep], rel[keep], claim_edges, index)
     final_claims = {e: edge_claims(claims[e]) for e in claim_edges}
     final_curated = {e: tuple(sorted(cs)) for e, cs in sorted(curated.items())
                      if cs and e[0] in index and e[1] in index}
@@ -243,6 +240,20 @@ class PaperAttrs(Mapping):
 
     def __len__(self) -> int:
         return len(self._papers)
+
+
+def entity_node_attrs(ent: Entity) -> dict:
+    """What a Snapshot keeps of an entity node (its papers are its edges)."""
+    return {"label": ent.label, "aliases": tuple(sorted(ent.aliases)), "confidence": round(ent.confidence, 3)}
+
+
+def with_claim_edges(src: np.ndarray, dst: np.ndarray, rel: np.ndarray, claim_edges: list[tuple[str, str, str]],
+                     index: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edge arrays followed by one edge per claimed (u, v, relation), in `claim_edges`' order."""
+    n = len(claim_edges)
+    return (np.concatenate([src, np.fromiter((index[u] for u, _, _ in claim_edges), np.int32, n)]),
+            np.concatenate([dst, np.fromiter((index[v] for _, v, _ in claim_edges), np.int32, n)]),
+            np.concatenate([rel, np.fromiter((REL_CODE[r] for _, _, r in claim_edges), np.int8, n)]))
 
 
 def entity_attrs(ent: Entity, papers: Iterable[str]) -> dict:

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from kg.defaults import CLAIM_RELATIONS
-from kg.graph.assemble import PaperAttrs, edge_claims, entity_iri, paper_contribution, paper_iri
+from kg.graph.assemble import (
+    PaperAttrs,
+    edge_claims,
+    entity_iri,
+    entity_node_attrs,
+    paper_contribution,
+    paper_iri,
+    with_claim_edges,
+)
 from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 from kg.records import Extraction, Paper
 from kg.resolve import Resolver, StaleResolutionError
@@ -111,9 +119,7 @@ def patch_snapshot(
         src, dst, rel = src[ok], dst[ok], rel[ok]
         nodes, index = alive, index2
     claim_edges = sorted(e for e in final_claims if e[0] in index and e[1] in index)
-    src = np.concatenate([src, np.fromiter((index[u] for u, _, _ in claim_edges), np.int32, len(claim_edges))])
-    dst = np.concatenate([dst, np.fromiter((index[v] for _, v, _ in claim_edges), np.int32, len(claim_edges))])
-    rel = np.concatenate([rel, np.fromiter((REL_CODE[r] for _, _, r in claim_edges), np.int8, len(claim_edges))])
+    src, dst, rel = with_claim_edges(src, dst, rel, claim_edges, index)
     final_claims = {e: final_claims[e] for e in claim_edges}
 
     # Node attributes: entities from the resolver, repos their URL.
@@ -129,7 +135,7 @@ def patch_snapshot(
         eid = n[len(entity_iri("")):] if n.startswith(entity_iri("")) else None
         if eid in by_id:
             e = by_id[eid]
-            attrs[n] = {"label": e.label, "aliases": tuple(sorted(e.aliases)), "confidence": round(e.confidence, 3)}
+            attrs[n] = entity_node_attrs(e)
             kinds[i] = KIND_CODE[e.kind]
         elif n in old_kind:
             kinds[i] = old_kind[n]

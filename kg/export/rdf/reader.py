@@ -41,7 +41,7 @@ from kg.export.rdf.terms import (
     TYPE,
     URL,
 )
-from kg.graph.assemble import claim_order
+from kg.graph.assemble import edge_claims
 
 _SUFFIX_FORMAT = {".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "jsonld"}
 _OX_FORMAT = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD"}
@@ -188,7 +188,7 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
     for (u, v, rel), claims in sorted(edges.items()):
         attrs: dict = {"rel": rel}
         if rel in _CLAIM_RELS:
-            attrs["claims"] = tuple(sorted(claims, key=claim_order))
+            attrs["claims"] = edge_claims(claims)
         if curated.get((u, v, rel)):
             attrs["curated"] = tuple(sorted(curated[(u, v, rel)]))
         G.add_edge(u, v, key=rel, **attrs)
