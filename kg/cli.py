@@ -584,7 +584,6 @@ def html(graph_path, out_path, max_nodes, color_by, seed):
       kg html --max-nodes 1000
       kg html --graph out/graph.ttl --out out/map.html --color-by cluster
     """
-    from kg.analyze.centrality import method_centrality
     from kg.export.html.page import write_html_snapshot
     from kg.export.rdf import read_graph
     from kg.graph.snapshot import Snapshot
@@ -598,7 +597,6 @@ def html(graph_path, out_path, max_nodes, color_by, seed):
         clusters = node_community(find_communities(G, seed=seed))
     out_path = out_path or Path(graph_path).with_name("graph.html")
     # The one renderer, the build's: from the graph's Snapshot.
-    stats = write_html_snapshot(Snapshot.from_graph(G), out_path, max_nodes=max_nodes,
-                                scores=method_centrality(G, measure="pagerank", on="full"), communities=clusters)
+    stats = write_html_snapshot(Snapshot.from_graph(G), out_path, max_nodes=max_nodes, communities=clusters)
     click.echo(f"wrote {out_path}: {stats.nodes_drawn} nodes drawn, {stats.nodes_hidden} hidden, "
                f"{stats.edges_drawn} edges, {stats.bytes:,} bytes")

@@ -16,7 +16,6 @@ from pathlib import Path
 import networkx as nx
 
 from kg.analyze.snapshot_views import (
-    snapshot_method_pagerank,
     snapshot_method_scores,
     snapshot_pagerank,
     snapshot_summary_counts,
@@ -258,7 +257,6 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
     # node's size on the map comes from PageRank over the whole graph, computed once.
     scores = snapshot_method_scores(snap)
     pagerank = snapshot_pagerank(snap)
-    map_scores = snapshot_method_pagerank(snap, pagerank)
     stages.done("centrality")
     charts = [("top methods", "top_methods.svg"), ("trends", "trends.svg")]
     trends = trend_table_snapshot(snap, period="month")
@@ -273,7 +271,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
             stages.done("rdf")
             write_top_methods_chart_snapshot(snap, scores, out / "top_methods.svg")
             write_trends_chart(trends, out / "trends.svg")
-            write_html_snapshot(snap, out / "graph.html", max_nodes=max_nodes, scores=map_scores, pagerank=pagerank,
+            write_html_snapshot(snap, out / "graph.html", max_nodes=max_nodes, pagerank=pagerank,
                                 build_date=build_date(), links=charts)
             stages.done("html")
             write_centrality_csv_snapshot(snap, out / "centrality.csv", scores)
