@@ -28,7 +28,7 @@ import numpy as np
 from kg.defaults import CLAIM_RELATIONS, PAGERANK_ALPHA
 from kg.errors import AnalysisError
 
-__all__ = ["SUPPORT_RELS", "support_pagerank", "support_keys", "graph_support"]
+__all__ = ["SUPPORT_RELS", "support_pagerank", "support_keys", "graph_support", "sorted_unique"]
 
 #: Paper -> entity edges that make a paper involve an entity (hasCode goes to repos, not entities).
 SUPPORT_RELS = ("mentions", "proposes")
@@ -47,14 +47,14 @@ def support_pagerank(n: int, involved, proposed, claimed, *, alpha: float = PAGE
     >>> bool(s[2] > s[3] > 0), float(s[[0, 1]].sum() + s[[2, 3]].sum()).__round__(9)
     (True, 1.0)
     """
-    keys = _unique(involved)
+    keys = sorted_unique(involved)
     if keys.size and (keys[0] < 0 or keys[-1] >= n * n):
         raise AnalysisError(f"support pairs must lie within 0..{n - 1}")
     if n == 0 or keys.size == 0:
         return np.zeros(n)
     import scipy as sp
 
-    weight = 1.0 + np.isin(keys, _unique(proposed)) + np.isin(keys, _unique(claimed))
+    weight = 1.0 + np.isin(keys, sorted_unique(proposed)) + np.isin(keys, sorted_unique(claimed))
     paper, entity = np.divmod(keys, n)
     per_paper = np.bincount(paper, weights=weight, minlength=n)
     papers_of = np.bincount(entity, minlength=n).astype(float)
@@ -73,7 +73,7 @@ def support_pagerank(n: int, involved, proposed, claimed, *, alpha: float = PAGE
     raise nx.PowerIterationFailedConvergence(_MAX_ITER)
 
 
-def _unique(keys) -> np.ndarray:
+def sorted_unique(keys) -> np.ndarray:
     """The sorted distinct keys (np.unique hashes int arrays in numpy 2: slower than a sort here)."""
     keys = np.sort(np.asarray(keys, dtype=np.int64))
     return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if keys.size else keys

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 from scipy.sparse import coo_matrix
 
+from kg.analyze.snapshot_views import paper_counts
 from kg.defaults import NODE_KINDS, RELATIONS, RESOURCE_BASE
 from kg.export.html.layout import layout_pairs
 from kg.export.html.text import display_date, display_text, period_key, period_label, safe_url
@@ -178,7 +179,7 @@ def map_data(snap: Snapshot, cent: np.ndarray, drawn: np.ndarray, *,
     order = np.lexsort((np.arange(n), -np.asarray(cent, dtype=np.float64) + 0.0))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    papers = np.bincount(snap.links()[1], minlength=n) if n else np.zeros(0, dtype=np.int64)
+    papers = paper_counts(snap)
     names = [_name(snap, i) for i in range(n)]
     aliases = []
     for i, iri in enumerate(snap.nodes):
