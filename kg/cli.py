@@ -421,8 +421,8 @@ def trends(graph_path, period, top, min_count, show_all, fmt):
 
     G = read_graph(graph_path)
     if show_all:
-        rows = trend_table(G, period=period)
         dating = paper_periods(G, period=period)
+        rows = trend_table(G, period=period, dating=dating)
         data = [{**r._asdict(), "share": round(r.count / r.papers, 6), "period_label": period_label(r.period)}
                 for r in top_per_period(rows, top)]
         fields = ["period", "kind", "label", "count", "papers", "share", "node", "period_label"]

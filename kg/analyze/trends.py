@@ -154,11 +154,13 @@ def _mentions(G: nx.MultiDiGraph, kinds) -> dict[str, set[str]]:
     return out
 
 
-def trend_table(G: nx.MultiDiGraph, *, period: Period = "month", kinds=KINDS) -> list[TrendRow]:
+def trend_table(G: nx.MultiDiGraph, *, period: Period = "month", kinds=KINDS,
+                dating: Dating | None = None) -> list[TrendRow]:
     """How many papers of each period mention each entity of `kinds`.
 
     Rows are sorted by period, then kind (in the order of `kinds`), then count (high first),
-    then label; only non-zero counts appear. Undated papers are left out: see `paper_periods`.
+    then label; only non-zero counts appear. Undated papers are left out: see `paper_periods`
+    (`dating`, when the caller has it already).
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("p1", kind="paper", date="2024-03-11"); G.add_node("m", kind="method", label="M")
@@ -166,7 +168,7 @@ def trend_table(G: nx.MultiDiGraph, *, period: Period = "month", kinds=KINDS) ->
     >>> trend_table(G, period="year")
     [TrendRow(period='2024', kind='method', label='M', count=1, node='m', papers=1)]
     """
-    dating = paper_periods(G, period=period)
+    dating = paper_periods(G, period=period) if dating is None else dating
     nodes = list(G)
     index = {n: i for i, n in enumerate(nodes)}
     pairs = [(index[p], index[e]) for p, ents in _mentions(G, kinds).items() for e in ents]

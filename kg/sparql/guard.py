@@ -150,7 +150,8 @@ def find_update(text: str) -> str | None:
     >>> find_update('SELECT * WHERE { ?s ?p "DELETE" }') is None
     True
     """
-    m = _UPDATE.match(_blanked(text), _PROLOGUE.match(_blanked(text)).end())
+    blanked = _blanked(text)
+    m = _UPDATE.match(blanked, _PROLOGUE.match(blanked).end())
     return m.group(1).upper() if m else None
 
 
