@@ -37,7 +37,7 @@ def _mentions(f: PaperFacts) -> list[Mention]:
 
 def fact_extractions(facts: Iterable[PaperFacts]) -> list[Extraction]:
     """The entities the facts name, as one Extraction per paper, for the resolver (sorted by paper)."""
-    return [Extraction(f.paper_key, _mentions(f)) for f in sorted(facts, key=lambda f: f.paper_key) if _mentions(f)]
+    return [Extraction(f.paper_key, ms) for f in sorted(facts, key=lambda f: f.paper_key) if (ms := _mentions(f))]
 
 
 def _repo(url: str) -> str | None:
