@@ -56,7 +56,7 @@ class Config:
     # training folds only (None: no decision).
     decision: float | None = None
     decision_l2: float = L2  # its L2 penalty (scripts/train_decision.py)
-    the_rules: frozenset[str] = coined.THE_RULES  # kg.extract.coined's "the Name" rules switched on
+    coined: coined.CoinedSettings = field(default_factory=coined.CoinedSettings)
     tasks: tasks.TaskSettings = field(default_factory=tasks.TaskSettings)
     lexicon: lexicon.LexiconSettings = field(default_factory=lexicon.LexiconSettings)
     editions: editions.EditionSettings = field(default_factory=editions.EditionSettings)
@@ -83,8 +83,8 @@ CONFIGS = [
     Config("junk-conf0.5", min_confidence=0.5),
     Config("decision-0.4-l2-1", decision=0.4, decision_l2=1.0),
     Config("decision-0.4-l2-20", decision=0.4, decision_l2=20.0),
-    Config("no-the-generic", the_rules=coined.THE_RULES - {"generic"}),
-    Config("no-the-lower", the_rules=coined.THE_RULES - {"lower"}),
+    Config("no-the-generic", coined=coined.CoinedSettings(the_generic=False)),
+    Config("no-the-lower", coined=coined.CoinedSettings(the_lower=False)),
     # The Papers with Code name lists (kg/data/lexicon/pwc_*.txt), all off and each kind off in turn.
     Config("no-pwc", lexicon=lexicon.LexiconSettings(pwc=frozenset()),
            tasks=tasks.TaskSettings(general_heads=False)),
@@ -155,17 +155,16 @@ def folds_of(records: list[tuple[str, dict]], k: int, seed: int) -> list[int]:
 
 #: Config field -> the module whose SETTINGS it stands for while a configuration is built (read at
 #: extraction time; in-memory builds fork their workers after this, so they see it too).
-_SETTINGS_OF = {"junk": junk, "tasks": tasks, "lexicon": lexicon, "editions": editions, "relations": relations,
+_SETTINGS_OF = {"junk": junk, "coined": coined, "tasks": tasks, "lexicon": lexicon, "editions": editions, "relations": relations,
                 "games": games, "dataset_cues": dataset_cues}
 
 
 def run_config(cfg: Config, jobs: int, model: decision.DecisionModel | None = None) -> dict[str, dict]:
     """Per set: the predictions (kg.evaluate.score.predictions) of a build with `cfg` (and the decision `model`)."""
     saved = {name: module.SETTINGS for name, module in _SETTINGS_OF.items()}
-    saved_decision, saved_rules = decision.SETTINGS, coined.THE_RULES
+    saved_decision = decision.SETTINGS
     for name, module in _SETTINGS_OF.items():
         module.SETTINGS = getattr(cfg, name)
-    coined.THE_RULES = cfg.the_rules
     decision.SETTINGS = decision.DecisionSettings(enabled=model is not None, model=model, threshold=cfg.decision)
     try:
         return {name: predictions(build_in_memory([gs.papers], jobs=jobs, min_confidence=cfg.min_confidence))
@@ -173,7 +172,7 @@ def run_config(cfg: Config, jobs: int, model: decision.DecisionModel | None = No
     finally:
         for name, module in _SETTINGS_OF.items():
             module.SETTINGS = saved[name]
-        decision.SETTINGS, coined.THE_RULES = saved_decision, saved_rules
+        decision.SETTINGS = saved_decision
 
 
 def run_folds(cfg: Config, jobs: int, rows, fold_of: dict[tuple[str, str], int], folds: int) -> list[dict]:

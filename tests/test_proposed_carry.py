@@ -60,6 +60,16 @@ def test_one_capitalised_word_after_we_propose_with_a_relative_clause(nlp, abstr
     assert _proposed(by_kind) == proposed
 
 
+def test_the_name_rules_can_be_switched_off(nlp, monkeypatch):
+    import kg.extract.coined as coined
+
+    monkeypatch.setattr(coined, "SETTINGS", coined.CoinedSettings(the_generic=False, the_lower=False))
+    _, by_kind = run(nlp, T, "We propose the Transformer, a network that counts zebras.")
+    assert "Transformer" not in _proposed(by_kind)
+    _, by_kind = run(nlp, T, "We present the quokkator gradients algorithm, a new way to learn symbols.")
+    assert "quokkator gradients" not in _proposed(by_kind)
+
+
 # --- lower-case coined names between "the" and a kind noun ---------------------------------
 
 def test_a_lower_case_coined_name_before_a_kind_noun_is_proposed(nlp):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from kg.extract.candidate import Candidate
 from kg.extract.lexicon import Lexicon, common_english_words
 from kg.extract.sentences import sentence_at
 
-__all__ = ["quoted_names", "lower_coined", "introduced_the", "lower_the_named"]
+__all__ = ["quoted_names", "lower_coined", "introduced_the", "lower_the_named", "CoinedSettings", "SETTINGS"]
 
 # "We introduce proxy-blending, a decoding-time method": a lower-case coined term is a name
 # only when an apposition right after it says it is a method.
@@ -58,12 +59,22 @@ _INTRO_BEFORE = re.compile(r"(?:\b[Ww]e|\b[Tt]his (?:paper|work)) (?:\w+ )?(?:pr
                            r"(?:(?:an?|the) [^.;:,()]{0,60}, )?$")
 
 
-#: The "the Name" rules switched on (scripts/crossval.py switches them off to measure each).
-THE_RULES = frozenset({"generic", "lower"})
+@dataclass(frozen=True)
+class CoinedSettings:
+    """The "the Name" rules switched on (scripts/crossval.py switches them off to measure each)."""
+
+    the_generic: bool = True  # introduced_the
+    the_lower: bool = True  # lower_the_named
+
+
+#: Read at extraction time (scripts/crossval.py sets it before worker processes are forked).
+SETTINGS = CoinedSettings()
 
 
 def introduced_the(text: str, starts: list[int], lex: Lexicon) -> list[Candidate]:
     """Generic capitalised words after "we propose the" or in an apposition after "we propose a ...,"."""
+    if not SETTINGS.the_generic:
+        return []
     out = []
     i = text.find("the ")
     while i >= 0:
@@ -88,6 +99,8 @@ def _rare(word: str, common: frozenset[str]) -> bool:
 
 def lower_the_named(text: str, starts: list[int], lex: Lexicon) -> list[Candidate]:
     """Lower-case coined names after "we propose/introduce/present the", before a kind noun."""
+    if not SETTINGS.the_lower:
+        return []
     out = []
     common = common_english_words()
     for verb in ("propose", "introduce", "present"):

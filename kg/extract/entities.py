@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import kg.extract.coined as coined
 from kg.extract.abbreviations import Abbreviation
 from kg.extract.candidate import Candidate
 from kg.extract.coined import introduced_the, lower_coined, lower_the_named, quoted_names
@@ -329,10 +328,8 @@ def find_candidates(text: str, bounds: list[tuple[int, int]], lex: Lexicon, cues
     if "-" in text:
         cands.extend(lower_coined(text, starts))
     if "propose" in text or "introduce" in text or "present" in text:
-        if "generic" in coined.THE_RULES:
-            cands.extend(introduced_the(text, starts, lex))
-        if "lower" in coined.THE_RULES:
-            cands.extend(lower_the_named(text, starts, lex))
+        cands.extend(introduced_the(text, starts, lex))
+        cands.extend(lower_the_named(text, starts, lex))
     cands.extend(metric_phrases(text, starts))
     if "'" in text or '"' in text or "“" in text or "‘" in text or "`" in text:
         cands.extend(quoted_names(text, starts))
