@@ -11,7 +11,7 @@ import unicodedata
 from typing import Any
 
 from kg.defaults import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS
-from kg.ingest.text import DATE_LINE, FIELDS, BadRecord, LongNumber
+from kg.ingest.text import DATE_LINE, FIELDS, BadRecord, LongNumber, NotAPaper
 from kg.records import Paper
 
 __all__ = ["clean_text", "doi_of", "normalise_title", "paper_key", "record_to_paper"]
@@ -189,11 +189,11 @@ def _url(url: str | None, notes: list[str]) -> str | None:
 def record_to_paper(rec: Any, source: str, *, arxiv: bool = False) -> tuple[Paper, list[str]]:
     """One input record -> Paper (and notes on what was changed); raises BadRecord when unusable."""
     if not isinstance(rec, dict):
-        raise BadRecord(f"record is a JSON {_kind_of(rec)}, not an object")
+        raise NotAPaper(f"record is a JSON {_kind_of(rec)}, not an object")
     notes: list[str] = []
     title = _text_field(rec, "title", notes, required=True)
     if not title:
-        raise BadRecord("record has no title")
+        raise NotAPaper("record has no title")
     if len(title) > MAX_TITLE_CHARS:
         raise BadRecord(f"title is {len(title):,} characters long (at most {MAX_TITLE_CHARS:,}); not a title")
     abstract = _text_field(rec, "abstract", notes, required=True)

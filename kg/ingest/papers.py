@@ -61,6 +61,7 @@ from kg.ingest.text import (
     FORMATS,
     INPUT_SUFFIXES,
     BadRecord,
+    NotAPaper,
     detect_format,
     open_input,
     unrecognised,
@@ -74,7 +75,6 @@ __all__ = ["FORMATS", "INPUT_SUFFIXES", "Ingested", "read_papers", "iter_records
 OUTPUT_FILES = frozenset({"graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "centrality.csv", "top_methods.svg",
                           "trends.svg"})
 # Reasons that say a record is not of the format read at all (when all of a file's records give one).
-_NOT_THIS_FORMAT = ("record has no title", "record is a JSON", "XML holds no Atom", "JSON file holds no")
 
 
 @dataclass
@@ -182,7 +182,7 @@ def iter_records(path: Path, fmt: str, skipped: list[Problem], warnings: list[Pr
         return
     kind, text = got
     arxiv = kind in ("arxiv-jsonl", "arxiv-atom")
-    first_skip, papers, titled = len(skipped), 0, False
+    first_skip, papers, titled, shapeless = len(skipped), 0, False, 0
 
     def warn(line: int | None, note: str) -> None:
         warnings.append(Problem.warning(where, line, note))
@@ -191,6 +191,7 @@ def iter_records(path: Path, fmt: str, skipped: list[Problem], warnings: list[Pr
         source = f"{where}:{line}"
         if isinstance(rec, BadRecord):
             skipped.append(Problem.skip(where, line, str(rec)))
+            shapeless += isinstance(rec, NotAPaper)
             continue
         if facts := facts_kind(rec):
             skipped.append(Problem.skip(where, None, f"a Papers with Code {facts} file: curated facts, not papers; "
@@ -203,12 +204,13 @@ def iter_records(path: Path, fmt: str, skipped: list[Problem], warnings: list[Pr
             paper, notes = record_to_paper(rec, source, arxiv=arxiv)
         except BadRecord as e:
             skipped.append(Problem.skip(where, line, str(e)))
+            shapeless += isinstance(e, NotAPaper)
             continue
         warnings.extend(Problem.warning(where, line, note) for note in notes)
         papers += 1
         yield source, paper
     mine = skipped[first_skip:]
-    if fmt == "auto" and not papers and not titled and mine and all(s.reason.startswith(_NOT_THIS_FORMAT) for s in mine):
+    if fmt == "auto" and not papers and not titled and mine and shapeless == len(mine):
         # Not one record has the shape of a paper: the file is in no format paperkg reads (naming
         # the first reason), rather than a line-by-line account of fields it was never meant to have.
         del skipped[first_skip:]

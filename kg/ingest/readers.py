@@ -27,6 +27,7 @@ from kg.ingest.text import (
     BadRecord,
     InputText,
     LongLine,
+    NotAPaper,
     Warn,
     json_loads,
 )
@@ -156,7 +157,7 @@ def _read_json(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any
             yield from _wrapped_items(text, key, obj[key])
             return
     if not values:
-        yield 1, BadRecord("JSON file holds no value")
+        yield 1, NotAPaper("JSON file holds no value")
     yield from values  # one record, or records one after another (`jq` output)
 
 
@@ -273,7 +274,7 @@ def _read_atom(src: InputText, path: str, warn: Warn) -> Iterator[tuple[int, Any
         yield e.position[0], BadRecord(f"malformed XML ({e}); the rest of the file is not read")
         return
     if n == 0:
-        yield 1, BadRecord("XML holds no Atom <entry> elements")
+        yield 1, NotAPaper("XML holds no Atom <entry> elements")
 
 
 # --- API formats: records of OpenAlex, Semantic Scholar and Hugging Face, in the fields of the others

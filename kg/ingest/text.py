@@ -24,7 +24,7 @@ from typing import Any
 
 from kg.records import Problem
 
-__all__ = ["BadRecord", "DATE_LINE", "FIELDS", "LISTING_CHROME", "LISTING_GLUED_CHROME", "FORMATS", "INPUT_SUFFIXES", "InputText", "JSON_DECODER", "LongLine",
+__all__ = ["BadRecord", "NotAPaper", "DATE_LINE", "FIELDS", "LISTING_CHROME", "LISTING_GLUED_CHROME", "FORMATS", "INPUT_SUFFIXES", "InputText", "JSON_DECODER", "LongLine",
            "LongNumber", "MAX_INT_DIGITS", "MAX_LINE_CHARS", "STREAM_MIN_BYTES", "Warn", "binary_kind", "decode",
            "detect_format", "json_loads", "open_input", "unrecognised"]
 
@@ -91,6 +91,11 @@ _MAGIC = (
 
 class BadRecord(Exception):
     """A record that cannot be used; its message is the reason shown to the user."""
+
+
+class NotAPaper(BadRecord):
+    """A record without a paper's shape (not an object, no title, no entries at all): when a file
+    holds nothing else, it is in no format paperkg reads (kg.ingest.papers says so)."""
 
 
 class LongNumber:
