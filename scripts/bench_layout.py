@@ -21,9 +21,10 @@ from unittest import mock
 
 import networkx as nx
 
-from kg.analyze.centrality import method_centrality
 from kg.export.html import layout as html_layout
+from kg.export.html.page import _centrality as page_centrality
 from kg.export.rdf import read_graph
+from kg.graph.snapshot import Snapshot
 
 
 def main() -> None:
@@ -36,8 +37,9 @@ def main() -> None:
 
     t0 = time.perf_counter()
     G = read_graph(args.graph)
-    cent = html_layout.node_centrality(G, method_centrality(G, measure="pagerank", on="full"))
-    drawn = html_layout.select_nodes(G, cent, args.max_nodes)
+    snap = Snapshot.from_graph(G)
+    cent = page_centrality(snap, None, None)  # what the map ranks by: PageRank over the whole graph
+    drawn = [snap.nodes[i] for i in html_layout.select_overview(snap.kind, cent, args.max_nodes).tolist()]
     H = nx.Graph(G.subgraph(drawn))
     comps = sorted((len(c) for c in nx.connected_components(H)), reverse=True)
     print(f"graph: {len(G):,} nodes; drawn {len(drawn):,} in {len(comps):,} components "

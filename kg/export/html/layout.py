@@ -9,11 +9,9 @@ import numpy as np
 from scipy.signal import fftconvolve
 from scipy.spatial import cKDTree
 
-from kg.analyze.centrality import centrality, project
-from kg.defaults import NODE_KINDS
 from kg.errors import KGError
 
-__all__ = ["node_centrality", "select_overview", "select_nodes", "layout", "layout_pairs", "force_layout"]
+__all__ = ["select_overview", "layout", "layout_pairs", "force_layout"]
 
 #: Each entity kind's guaranteed share of the overview's node budget (its most central nodes).
 KIND_MIN_SHARE = 0.05
@@ -32,21 +30,6 @@ LARGE_COMPONENT = 500
 FORCE_ITERATIONS = 100
 FORCE_GRID = 64
 FORCE_REACH = 1.0
-
-
-def node_centrality(G: nx.MultiDiGraph, scores: dict[str, float] | None = None, *,
-                    pagerank: dict[str, float] | None = None) -> dict[str, float]:
-    """PageRank of every node over the whole graph; `scores` replace it for the nodes they name.
-
-    `pagerank`: that PageRank when the caller has it already (kg.analyze.centrality.centrality over
-    project(G, "full")), so it is not computed twice.
-    """
-    if pagerank is None:
-        H = project(G, "full")
-        pagerank = centrality(H, measure="pagerank")  # the array PageRank kg.analyze.snapshot_views runs too
-    cent = {n: round(float(pagerank.get(n, 0.0)), 9) for n in G}
-    cent.update({n: float(s) for n, s in (scores or {}).items() if n in cent})
-    return cent
 
 
 def select_overview(kind: np.ndarray, cent: np.ndarray, max_nodes: int) -> np.ndarray:
@@ -80,15 +63,6 @@ def select_overview(kind: np.ndarray, cent: np.ndarray, max_nodes: int) -> np.nd
         keep[papers[: min(room, math.floor(max_nodes * PAPER_SHARE))]] = True
     chosen = ranked[keep[ranked]]
     return chosen[:max_nodes]  # the quotas alone can exceed a budget smaller than kinds x quota
-
-
-def select_nodes(G: nx.MultiDiGraph, cent: dict[str, float], max_nodes: int) -> list[str]:
-    """`select_overview` for a networkx graph (nodes in id order), as node ids."""
-    nodes = sorted(G)
-    kind = np.fromiter((NODE_KINDS.index(G.nodes[v].get("kind", "paper")) for v in nodes), dtype=np.int8,
-                       count=len(nodes))
-    values = np.fromiter((cent.get(v, 0.0) for v in nodes), dtype=np.float64, count=len(nodes))
-    return [nodes[i] for i in select_overview(kind, values, max_nodes).tolist()]
 
 
 def _ordered_subgraph(H: nx.Graph, nodes: list[str]) -> nx.Graph:

@@ -50,6 +50,7 @@ C.s.forEach(function (s, i) {
   if (C.p[i] >= 0) (claimsOfPaper[C.p[i]] = claimsOfPaper[C.p[i]] || []).push(i);
   (claimsOfPair[key] = claimsOfPair[key] || []).push(i);
 });
+function claimsOfEdge(e) { return claimsOfPair[E.s[e] + " " + E.t[e] + " " + E.r[e]] || []; }
 function claimSentence(c) { return C.text[c] >= 0 ? C.texts[C.text[c]] : ""; }
 
 timings.indexed = performance.now();

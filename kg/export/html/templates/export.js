@@ -28,7 +28,7 @@ function selection() {
       if (state.selected >= 0 && E.s[e] !== state.selected && E.t[e] !== state.selected) continue;
       seen[e] = 1;
       out.edges.push({ source: N.iri[E.s[e]], relation: RELS[E.r[e]], target: N.iri[E.t[e]] });
-      (claimsOfPair[E.s[e] + " " + E.t[e] + " " + E.r[e]] || []).forEach(function (c) {
+      claimsOfEdge(e).forEach(function (c) {
         out.claims.push({ subject: N.iri[C.s[c]], relation: RELS[C.r[c]], object: N.iri[C.t[c]],
                           paper: C.p[c] >= 0 ? N.iri[C.p[c]] : null, confidence: C.conf[c], sentence: claimSentence(c),
                           value: C.value ? C.value[c] : null });

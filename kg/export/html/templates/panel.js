@@ -149,7 +149,7 @@ function showEdgePanel(edgeId) {
                               both.length - 40));
     return;
   }
-  var e = +String(edgeId).slice(1), claims = claimsOfPair[E.s[e] + " " + E.t[e] + " " + E.r[e]] || [];
+  var e = +String(edgeId).slice(1), claims = claimsOfEdge(e);
   panelStart(N.name[E.s[e]] + " \u2192 " + RELS[E.r[e]] + " \u2192 " + N.name[E.t[e]],
              claims.length ? plural(claims.length, "claim") : "");
   var ends = el("p", null, "meta");

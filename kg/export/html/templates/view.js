@@ -38,7 +38,7 @@ function visNode(id, x, y) {
            title: tipBox };
 }
 function visEdge(e) {
-  var r = E.r[e], rel = RELS[r], claims = claimsOfPair[E.s[e] + " " + E.t[e] + " " + r] || [];
+  var r = E.r[e], rel = RELS[r], claims = claimsOfEdge(e);
   var edge = { id: "e" + e, from: E.s[e], to: E.t[e], rel: rel, color: edgeColour(STYLE.rel[r], 1),
                width: claims.length ? 1 + Math.min(claims.length, 4) : (rel === "mentions" ? 0.6 : 1.2),
                title: tipBox, arrows: { to: { enabled: true, scaleFactor: 0.45 } } };
@@ -78,7 +78,7 @@ function nodeTip(id) {
   return box;
 }
 function edgeTip(e) {
-  var box = el("div"), claims = claimsOfPair[E.s[e] + " " + E.t[e] + " " + E.r[e]] || [];
+  var box = el("div"), claims = claimsOfEdge(e);
   box.appendChild(el("strong", short(N.name[E.s[e]], 60) + " \u2192 " + RELS[E.r[e]] + " \u2192 " + short(N.name[E.t[e]], 60)));
   if (claims.length) box.appendChild(claimTip(claims));
   return box;
