@@ -14,7 +14,7 @@ from kg.defaults import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS
 from kg.ingest.text import DATE_LINE, FIELDS, BadRecord, LongNumber, NotAPaper
 from kg.records import Paper
 
-__all__ = ["clean_text", "doi_of", "normalise_title", "paper_key", "record_to_paper"]
+__all__ = ["arxiv_id", "clean_text", "doi_of", "normalise_title", "paper_key", "record_to_paper"]
 
 _MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 # Removed from every text field: C0/C1 controls other than tab, newline and carriage return, and
@@ -80,7 +80,8 @@ def paper_key(title: str) -> str:
     return hashlib.sha1(normalise_title(title).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def _arxiv_id(*values: Any) -> str | None:
+def arxiv_id(*values: Any) -> str | None:
+    """The first arXiv id found in `values` (a bare id, "arXiv:ID" or an abs/pdf URL), without its version."""
     for v in values:
         if isinstance(v, str) and v:
             m = _ARXIV_ID.search(v.strip())
@@ -204,7 +205,7 @@ def record_to_paper(rec: Any, source: str, *, arxiv: bool = False) -> tuple[Pape
         abstract = abstract[:MAX_ABSTRACT_CHARS]
     rid = _text_field(rec, "id", notes)
     url = _url(_text_field(rec, "url", notes), notes)
-    aid = _text_field(rec, "arxiv_id", notes) or _arxiv_id(
+    aid = _text_field(rec, "arxiv_id", notes) or arxiv_id(
         rid if arxiv else None, url, rid if rid and "arxiv" in rid.lower() else None)
     if arxiv and rid and not aid:
         aid = rid

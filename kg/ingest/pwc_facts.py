@@ -12,14 +12,13 @@ of them with their provenance (kg.graph.assemble), apart from what the extractor
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.ingest.fields import clean_text, normalise_title
+from kg.ingest.fields import arxiv_id, clean_text, normalise_title
 from kg.ingest.text import json_loads, open_input
 from kg.records import Paper, Problem, shown_name
 
@@ -27,7 +26,6 @@ __all__ = ["FACT_SOURCE", "Result", "PaperFacts", "Facts", "facts_digest", "fact
 
 #: Who curated the facts this module reads (kg:PapersWithCode in the ontology).
 FACT_SOURCE = "PapersWithCode"
-_ARXIV_IN_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
 _MAX_NAME = 300  # a longer model, dataset or metric name is not a name
 
 
@@ -95,19 +93,10 @@ class _Fact:
     result: Result | None = None
 
 
-def _arxiv(*values: Any) -> str | None:
-    for v in values:
-        if isinstance(v, str) and v.strip():
-            m = _ARXIV_IN_URL.search(v) or re.fullmatch(r"\s*(\d{4}\.\d{4,5})(?:v\d+)?\s*", v)
-            if m:
-                return m.group(1)
-    return None
-
-
 def _link_facts(rec: dict) -> Iterator[_Fact]:
     repo = rec.get("repo_url")
     if isinstance(repo, str) and repo.strip():
-        yield _Fact(_arxiv(rec.get("paper_arxiv_id"), rec.get("paper_url_abs"), rec.get("paper_url_pdf")),
+        yield _Fact(arxiv_id(rec.get("paper_arxiv_id"), rec.get("paper_url_abs"), rec.get("paper_url_pdf")),
                     _text(rec.get("paper_title")), repo=repo.strip())
 
 
@@ -131,7 +120,7 @@ def _dataset_facts(ds: dict, task: str | None) -> Iterator[_Fact]:
         model = _text(row.get("model_name"))
         if not model:
             continue
-        arxiv, title = _arxiv(row.get("paper_url")), _text(row.get("paper_title"))
+        arxiv, title = arxiv_id(row.get("paper_url")), _text(row.get("paper_title"))
         for metric, value in sorted(row["metrics"].items()):
             value = clean_text(str(value)) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
             metric = _text(metric)
