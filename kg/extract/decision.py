@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 
 from kg.defaults import PACKAGE_DIR
 from kg.extract.candidate import Candidate
@@ -46,7 +47,7 @@ class DecisionModel:
     threshold: float
 
     def probability(self, x: list[float]) -> float:
-        z = sum(w * v for w, v in zip(self.weights, x))
+        z = sum(map(mul, self.weights, x))  # the same sum, in the same order, as a generator's; faster
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -108,6 +109,7 @@ def method_features(ctx, cands: list[Candidate], cues: Cues, *, typed: set[str],
         if c.kind == "method" and not c.proposed:
             groups.setdefault(norm_key(c.text), []).append(c)
     common = common_english_words()
+    said: dict[int, bool] = {}  # sentence -> states_comparison, asked once per sentence
     out = {}
     for k, cs in groups.items():
         name = min(cs, key=lambda c: c.start).text
@@ -123,7 +125,10 @@ def method_features(ctx, cands: list[Candidate], cues: Cues, *, typed: set[str],
             in_title |= c.sent == 0
             title_only &= c.sent == 0
             starts_only &= not b
-            comp |= states_comparison(ctx.sent_low(c.sent), cues)  # cached per sentence
+            if not comp:
+                comp = said.get(c.sent)
+                if comp is None:
+                    comp = said[c.sent] = states_comparison(ctx.sent_low(c.sent), cues)
             noun_after |= bool(a) and a[0] in method_nouns
             on |= _dataset_on(b, not_dataset_before_on)
             built |= _built_on(b, not_dataset_before_on)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from kg.defaults import LEXICON_DIR, PATTERN_DIR
 from kg.errors import KGError
+from kg.extract.phrase_index import FormIndex
 
-__all__ = ["LexEntry", "Lexicon", "LexiconSettings", "load_lexicon", "norm_key", "load_wordlist", "form_pattern"]
+__all__ = ["LexEntry", "Lexicon", "LexiconSettings", "load_lexicon", "norm_key", "load_wordlist"]
 
 # "+" is kept: CFG++ and C++ are other things than CFG and C.
 _NON_ALNUM = re.compile(r"[^a-z0-9+]+")
@@ -26,6 +27,8 @@ _KIND_FILES = {"dataset": "datasets.jsonl", "method": "methods.jsonl", "metric":
 # Broad lists after the curated ones; datasets first, so a benchmark the taxonomy also lists as a
 # task ("Natural Questions") stays a benchmark.
 _PWC_FILES = {"dataset": "pwc_datasets.txt", "metric": "pwc_metrics.txt", "task": "pwc_tasks.txt"}
+# Classic methods (2015-2021 textbook algorithms, often written in lower case), after every curated kind.
+_CLASSIC_FILE = "methods_classic.jsonl"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class LexiconSettings:
     """Which kinds of the Papers with Code lists are read (scripts/crossval.py switches them)."""
 
     pwc: frozenset[str] = frozenset(_PWC_FILES)
+    classic: bool = True  # read methods_classic.jsonl
 
 
 #: Read when a lexicon is loaded; the loaded lexicon is cached per setting.
@@ -69,20 +73,15 @@ class Lexicon:
     entries: list[LexEntry] = field(default_factory=list)
     generic: frozenset[str] = frozenset()  # norm_keys of phrases that never name an entity
     by_key: dict[str, LexEntry] = field(default_factory=dict)  # norm_key of label/alias -> entry
-    prefixes: frozenset[str] = frozenset()  # every prefix of every key, to stop n-grams early
-    pattern: re.Pattern | None = None  # one trie-shaped regex of every form (see form_pattern)
+    index: FormIndex | None = None  # every form, made on the first finditer
     # Answers of pure questions about one surface string (kg.extract.entities), kept per lexicon.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def finditer(self, text: str):
-        """Every lexicon form in `text`, case ignored, leftmost-longest: (start, end) pairs."""
-        if self.pattern is None:
-            self.pattern = form_pattern([f for e in self.entries for f in (e.label, *e.aliases)])
-        low = text.lower()
-        if len(low) == len(text):
-            # Matching lowered text with a case-sensitive regex is three times faster than re.I.
-            return [m.span() for m in self.pattern.finditer(low)]
-        return [m.span() for m in re.compile(self.pattern.pattern, re.IGNORECASE).finditer(text)]
+    def finditer(self, text: str) -> list[tuple[int, int]]:
+        """Every lexicon form in `text`, case ignored, leftmost-longest: (start, end) pairs (see FormIndex)."""
+        if self.index is None:
+            self.index = FormIndex(f for e in self.entries for f in (e.label, *e.aliases))
+        return self.index.finditer(text)
 
     def lookup(self, text: str) -> LexEntry | None:
         return self.by_key.get(norm_key(text))
@@ -126,91 +125,15 @@ def common_english_words() -> frozenset[str]:
     return frozenset(common_english())
 
 
-# A form is split into units (letter runs, digit runs, runs of "+"; other symbols are ignored as norm_key does);
-# between two units the text may put one separator or none, so "GPT-4" also finds "GPT4" and "Llama 2" finds "LLaMA-2".
-_UNIT = re.compile(r"[^\W\d_]+|\d+|\++")
-_SEP = r"(?:\s?[&+]\s?|[\s\-_./·'@()]|--)?"
-
-
-def _units(form: str) -> tuple[str, ...]:
-    return tuple(u.lower() for u in _UNIT.findall(form))
-
-
-def form_pattern(forms: list[str]) -> re.Pattern:
-    """One regex matching any of `forms`, built as a character trie so it fails fast at each word.
-
-    Between two letter units the text must separate them as the form does (one space, hyphen,
-    dot...); around a digit unit the separator is optional ("GPT4" = "GPT-4").
-
-    >>> [m.group() for m in form_pattern(["GPT-4", "GPT-4o", "Llama 2", "MultiPL-E"]).finditer(
-    ...     "gpt4o beats llama-2 and gpt-4 on multiple tasks.")]
-    ['gpt4o', 'llama-2', 'gpt-4']
-    """
-    trie: dict = {}
-    for f in forms:
-        units = _units(f)
-        if not units:
-            continue
-        seq: list[str] = []
-        for i, u in enumerate(units):
-            if i:
-                both_alpha = u[0].isalpha() and units[i - 1][-1].isalpha()
-                seq.append("\x01" if both_alpha else "\x02")  # mandatory / optional separator
-            seq.extend(u)
-        node = trie
-        for ch in seq:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict, prev: str) -> str:
-        alts = []
-        for k in sorted(k for k in node if k):
-            child = node[k]
-            if k == "\x01":
-                head = _SEP_MANDATORY
-            elif k == "\x02":
-                head = _SEP
-            else:
-                head = re.escape(k)
-            rest = emit(child, k) if any(child) else ""
-            end = ""
-            if "" in child and k not in ("\x01", "\x02"):
-                # A form ends here: not inside a longer word ("Image" in "ImageNet").
-                end = r"(?![^\W\d_])" if k.isalpha() else r"(?!\d)"
-            if rest and "" in child:
-                alts.append(f"{head}(?:{rest}|{end})")
-            elif rest:
-                alts.append(head + (rest if len(rest) == 1 or _single(child) else f"(?:{rest})"))
-            else:
-                alts.append(head + end)
-        return "|".join(alts)
-
-    return re.compile(r"(?<![\w\-])(?:" + emit(trie, "") + ")")
-
-
-def _single(node: dict) -> bool:
-    """True if the subtrie is one chain (so its regex needs no group)."""
-    while True:
-        keys = [k for k in node]
-        if len(keys) != 1:
-            return not keys
-        if keys[0] == "":
-            return True
-        node = node[keys[0]]
-
-
-_SEP_MANDATORY = r"(?:\s?[&+]\s?|[\s\-_./·'@()]|--)"
-
-
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     """Read every lexicon file once; a later kind never steals a key an earlier kind owns."""
-    return _load_lexicon(directory, SETTINGS.pwc)
+    return _load_lexicon(directory, SETTINGS.pwc, SETTINGS.classic)
 
 
 @lru_cache(maxsize=4)
-def _load_lexicon(directory: Path, pwc: frozenset[str]) -> Lexicon:
+def _load_lexicon(directory: Path, pwc: frozenset[str], classic: bool = True) -> Lexicon:
     lex = Lexicon()
-    for kind, name in _KIND_FILES.items():
+    for kind, name in [*_KIND_FILES.items(), *([("method", _CLASSIC_FILE)] if classic else [])]:
         path = directory / name
         if not path.exists():
             continue
@@ -230,7 +153,6 @@ def _load_lexicon(directory: Path, pwc: frozenset[str]) -> Lexicon:
         if kind in pwc:
             for line in load_wordlist(directory / name):
                 _add_general(lex, kind, line)
-    lex.prefixes = frozenset(k[:i] for k in lex.by_key for i in range(1, len(k) + 1))
     generic = load_wordlist(directory / "generic.txt") + load_wordlist(PATTERN_DIR / "generic_extra.txt")
     lex.generic = frozenset(norm_key(g) for g in generic if norm_key(g))
     return lex
