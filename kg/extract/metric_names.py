@@ -1,16 +1,42 @@
-"""Metric names outside the lexicon: "X@k" forms and lower-case phrases reported with a number or named twice."""
+"""Metric names outside the lexicon ("X@k", lower-case phrases reported with a number or named twice,
+a known metric in the plural or glued to "= number"), and the screen of metric mentions that are no evaluation."""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.defaults import PATTERN_DIR
 from kg.extract.candidate import Candidate
+from kg.extract.lexicon import Lexicon, load_lexicon, norm_key
 from kg.extract.sentences import sentence_at
 
-__all__ = ["metric_phrases", "NUMBER_AFTER"]
+__all__ = ["metric_phrases", "screen_metrics", "MetricSettings", "SETTINGS", "NUMBER_AFTER"]
+
+
+@dataclass(frozen=True)
+class MetricSettings:
+    """Switchable metric rules (scripts/crossval.py).
+
+    `case`: a known metric written with capitals inside ("mAP") needs a capital inside in the text
+    ("map" is a word). `background`: a metric named only in the sentences before the paper first
+    speaks of itself is a motivation ("... while maintaining accuracy"), not one it reports.
+    `owner`: "model accuracy" is the accuracy of a model (the owner noun is no part of the name).
+    `known_plural`: "win rates" is the known win rate, named or not with a number.
+    `glued`: "AUC=0.75" reports the known AUC.
+    """
+
+    case: bool = True
+    background: bool = True
+    owner: bool = True
+    known_plural: bool = True
+    glued: bool = True
+
+
+#: Read at extraction time (worker processes are forked after scripts/crossval.py sets it).
+SETTINGS = MetricSettings()
 
 
 @lru_cache(maxsize=1)
@@ -27,6 +53,12 @@ def _metric_forms() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[s
     return head, before, frozenset(raw["not_modifiers"]), frozenset(("regret",)), frozenset(raw["heads"])
 
 
+@lru_cache(maxsize=1)
+def _owner_nouns() -> frozenset[str]:
+    """Nouns that own a measure ("model accuracy", "system latency"): no part of a metric's name."""
+    return frozenset(json.loads((PATTERN_DIR / "metric_forms.json").read_text(encoding="utf-8"))["owner_nouns"])
+
+
 # "pass@1", "Hits@10", "NDCG@k": a word, "@" and a cut-off is a ranking or sampling metric.
 _AT_K = re.compile(r"(?<![\w@.])([A-Za-z][A-Za-z0-9-]{0,15}@(?:\d{1,4}|[kKnN]))(?![\w@])")
 # What follows a metric that is being reported: a number, maybe after "of", "by", "=", "(".
@@ -36,6 +68,10 @@ NUMBER_AFTER = re.compile(r"s?\s*(?:of|by|to|from|at|=|:|\(|is|was|reaches|drops
 _MODIFIERS = re.compile(r"(?<![\w-])((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*\s){1,2})$")
 # Adjective endings: "sublinear regret", "adversarial loss" name no metric by their adjective.
 _ADJECTIVE = re.compile(r"(?:al|ar|ic|ous|ive|ible|able|ful|less|ly|ed)$")
+# "AUC=0.75", "F1: 91.2": a name glued to a reported number (the lexicon's match stops at "=").
+_GLUED = re.compile(r"(?<![\w@.-])([A-Za-z][\w@-]{0,15})\s?[=:]\s?[-+]?\d")
+# The paper speaking of itself: the sentences before the first of these are its motivation.
+_SELF = re.compile(r"\b(?:we|our|ours|us|this (?:paper|work|study|article|report|letter|thesis)|the proposed)\b")
 
 
 def metric_phrases(text: str, starts: list[int]) -> list[Candidate]:
@@ -50,10 +86,20 @@ def metric_phrases(text: str, starts: list[int]) -> list[Candidate]:
     """
     out = [Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), "metric", 0.6, "shape")
            for m in _AT_K.finditer(text)] if "@" in text else []
+    settings = SETTINGS
+    lex = load_lexicon() if settings.glued or settings.known_plural else None
+    if settings.glued and ("=" in text or ":" in text):
+        for m in _GLUED.finditer(text):
+            entry = lex.by_key.get(norm_key(m.group(1)))
+            if entry is not None and entry.kind == "metric":
+                out.append(Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), "metric", 0.8,
+                                     "shape", lexical=True))
     low = text.lower()
     if len(low) != len(text):
         return out
     heads, before_cue, not_mod, alone, head_words = _metric_forms()
+    if settings.owner:
+        not_mod = not_mod | _owner_nouns()
     for m in heads.finditer(low):
         head, end = m.group(), m.end()
         reported = NUMBER_AFTER.match(low, end) is not None or (
@@ -72,7 +118,10 @@ def metric_phrases(text: str, starts: list[int]) -> list[Candidate]:
             continue  # "the model's accuracy": no name from the tail of a possessive
         if text[start:end] != low[start:end]:
             continue  # a capitalised word in it: a name, left to the other rules
-        if not reported and (not keep or low.count(low[start:m.start()] + head.rstrip("s")) < 2):
+        # "win rates": the plural of a known metric is that metric.
+        known = (settings.known_plural and head.endswith("s") and keep
+                 and _known_metric(lex, low[start:end - 1]))
+        if not reported and not known and (not keep or low.count(low[start:m.start()] + head.rstrip("s")) < 2):
             # Not reported with a number: a measure the abstract comes back to ("the entropy rate
             # ... entropy rates") is one; a passing phrase ("a compression rate") is not.
             continue
@@ -80,3 +129,41 @@ def metric_phrases(text: str, starts: list[int]) -> list[Candidate]:
             end -= 1  # "win rates": the metric is the win rate
         out.append(Candidate(text[start:end], start, end, sentence_at(starts, start), "metric", 0.6, "shape"))
     return out
+
+
+def _known_metric(lex: Lexicon, name: str) -> bool:
+    entry = lex.by_key.get(norm_key(name))
+    return entry is not None and entry.kind == "metric"
+
+
+def _capitals_inside(form: str) -> bool:
+    return any(c.isupper() for c in form[1:])
+
+
+def screen_metrics(text: str, bounds: list[tuple[int, int]], cands: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """The candidates without the metric mentions that are no evaluation metric (see MetricSettings:
+    `case` drops "map" read as mAP, `background` the metrics of the motivation only)."""
+    settings = SETTINGS
+    metrics = [c for c in cands if c.kind == "metric"]
+    if not metrics:
+        return cands
+    drop: set[int] = set()
+    if settings.case:
+        for c in metrics:
+            if c.source != "lexicon" or _capitals_inside(c.text):
+                continue
+            entry = lex.by_key.get(norm_key(c.text))
+            forms = (entry.label, *entry.aliases) if entry is not None else ()
+            # Every form spelling this text is a lower-case prefix on capitals ("mAP", "nDCG"):
+            # "map" or "Map" is a word.
+            same = [f for f in forms if norm_key(f) == norm_key(c.text)]
+            if same and all(f[:1].islower() and _capitals_inside(f) for f in same):
+                drop.add(id(c))
+    if settings.background:
+        first_self = next((i for i in range(1, len(bounds))
+                           if _SELF.search(text[bounds[i][0]:bounds[i][1]].lower())), None)
+        if first_self is not None:
+            # A metric is kept when any of its mentions is in the title or from that sentence on.
+            seen = {norm_key(c.text) for c in metrics if c.sent == 0 or c.sent >= first_self}
+            drop |= {id(c) for c in metrics if norm_key(c.text) not in seen}
+    return [c for c in cands if id(c) not in drop] if drop else cands
