@@ -1,11 +1,12 @@
 """Research tasks: short normalised noun phrases ending in a task head (`image classification`).
 
 Every task phrase of a paper gathers evidence: where it stands (title, first sentence, an acronym
-definition, a lexicon entry) and how it is framed (`X tasks`, `tasks such as X`, `we study X`,
-`the field of X`), plus how often the abstract repeats it. The few best-supported phrases are the
-paper's main tasks (at most MAX_TASKS, each with at least MIN_SCORE and a share of the best
-one's evidence), their confidence growing with the evidence. Cue words are data in patterns/
-(task_heads, task_problem_heads, task_modifiers, task_stop, task_standalone, task_frames).
+definition, a lexicon entry) and how it is framed (`X tasks`, `tasks such as X`, `tasks: X, Y`,
+`we study X`, `the field of X`, `a method for X`), plus how often the abstract repeats it. The few
+best-supported phrases are the paper's main tasks (at most MAX_TASKS, each with at least MIN_SCORE
+and a share of the best one's evidence), their confidence growing with the evidence. Cue words are
+data in patterns/ (task_heads, task_problem_heads, task_modifiers, task_stop, task_standalone,
+task_frames).
 Titles also give a head with its object ("Estimation of Multiple Expectations") and a task verb's
 gerund with its object ("Learning Word Representations"). The phrase scanner itself is
 kg.extract.task_phrases.
@@ -51,16 +52,17 @@ _RELATIVE = 0.3
 
 # Evidence weights of the sources (see find_tasks).
 _W_TITLE, _W_TITLE_SINGLE, _W_TITLE_MEANS, _W_IN_TITLE = 3.0, 2.0, 0.5, 1.0
-_W_LEXICON, _W_ACRONYM, _W_FIRST, _W_FRAME, _W_REPEAT, _W_REPEAT_CAP = 1.5, 1.0, 1.5, 1.5, 0.5, 1.5
+_W_ACRONYM, _W_FIRST, _W_FRAME, _W_REPEAT, _W_REPEAT_CAP = 1.0, 1.5, 1.5, 0.5, 1.5
 
 
 @dataclass(frozen=True)
 class TaskSettings:
     """The choices cross-validation makes (scripts/crossval.py): how much a name on the broad task
-    list (Papers with Code, not the curated lexicon) counts, the share of the best task's
-    evidence a task needs, and how many tasks a paper keeps."""
+    list (Papers with Code) or the curated lexicon counts, the share of the best task's evidence a
+    task needs, and how many tasks a paper keeps; and a switch per candidate rule."""
 
     general: float = 1.5
+    lexicon: float = 1.0  # ... and a name in the curated task lexicon (lexicon/tasks.jsonl); 1.0 chosen over 1.5
     relative: float = _RELATIVE
     max_tasks: int = MAX_TASKS
     general_heads: bool = True  # also the head words of the broad task list (lexicon/pwc_task_heads.txt)
@@ -68,6 +70,8 @@ class TaskSettings:
     title_of: float = 2.0  # "Estimation of Multiple Expectations": a head with its "of" object
     title_gerund: float = 1.5  # "Learning Word Representations": a gerund with its object
     problem_heads: bool = True  # problem and property nouns as heads (patterns/task_problem_heads.txt)
+    purpose: float = 1.0  # "a method for X", "results on X": the phrase a method or result is for
+    colon_list: bool = True  # "three tasks: X, Y and Z": a list after a frame noun and a colon or dash
 
 
 #: Read at extraction time.
@@ -88,6 +92,17 @@ _LIST_FRAME = re.compile(
 _RIGHT_CUE = re.compile(
     r"\b(?:(?:we|this (?:paper|work))\s+(?:\w+ly\s+)?(?:study|studies|address|tackle|investigate|consider|"
     r"focus on|explore|examine|revisit|propose to solve)|(?:field|area|domain|task|problem|context)s? of)\s+"
+)
+# "three tasks: X, Y and Z", "applications — X and Y": a colon or dash opens a list too.
+_COLON_OPENER = re.compile(r"[:—–]\s*")
+# "a method for X", "results on X", "applied to X": the phrase right after names what the method or
+# result is for (a task when it ends in a task head; a dataset name ends in none). The preposition
+# is searched (a literal, fast), then the word before it looked up.
+_PURPOSE_PREP = re.compile(r" (?:for|to|on|in) (?:the )?")
+_PURPOSE_WORDS = frozenset(
+    "method methods approach approaches framework frameworks algorithm algorithms technique techniques model models "
+    "system systems pipeline pipelines solution solutions tool tools performance results accuracy improvement "
+    "improvements gains progress advances research apply applied applying application applications".split()
 )
 # A sentence opening "For X, ..." or "In X, ..." sets the task of what follows.
 _OPENING = re.compile(r"[.!?] (?:for|in) (?=[^,.;]{3,50},)")
@@ -210,9 +225,11 @@ def _frame_phrases(abstract: str, scan: str, heads: frozenset[str]):
                     yield p, _FRAMES[frame], m.start(), "frame:" + frame
 
 
-def _right_phrases(abstract: str, scan: str, heads: frozenset[str]):
-    """Phrases right after a list opener ("tasks such as X and Y") or a study cue ("we study X")."""
-    starts = [(m.end(), True) for m in _LIST_OPENER.finditer(scan)
+def _right_phrases(abstract: str, scan: str, heads: frozenset[str], settings: TaskSettings):
+    """Phrases right after a list opener ("tasks such as X and Y", "tasks: X and Y"), a study cue
+    ("we study X") or a purpose ("a method for X": only a phrase that starts right there)."""
+    openers = (_LIST_OPENER, _COLON_OPENER) if settings.colon_list else (_LIST_OPENER,)
+    starts = [(m.end(), True) for opener in openers for m in opener.finditer(scan)
               if _LIST_FRAME.search(scan, max(0, m.start() - 60), m.start())]
     starts += [(m.end(), False) for m in _RIGHT_CUE.finditer(scan)]
     starts += [(m.end(), False) for m in _OPENING.finditer(scan)]
@@ -221,6 +238,15 @@ def _right_phrases(abstract: str, scan: str, heads: frozenset[str]):
         items = task_phrases(chunk, heads)
         for p in items if is_list else items[:1]:
             yield p, _W_FRAME, start, "list" if is_list else "cue"
+    if settings.purpose:
+        for m in _PURPOSE_PREP.finditer(scan):
+            if scan[scan.rfind(" ", 0, m.start()) + 1: m.start()].lower() not in _PURPOSE_WORDS:
+                continue
+            phrases = split_phrases(_CHUNK_END.split(abstract[m.end(): m.end() + 80], 1)[0])
+            if phrases and not phrases[0][0]:  # the phrase starts right after the cue
+                p = last_phrase(phrases[0][1], heads, single=True)
+                if p:
+                    yield p, settings.purpose, m.end(), "purpose"
 
 
 def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cues, lex: Lexicon,
@@ -266,7 +292,7 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
         acronym = any(name_shape(a) in ("caps", "mixed") for a in m.aliases)
         pos = low_abstract.find(m.text.lower())
         entry = lex.lookup(m.text)
-        known = settings.general if entry is not None and entry.general else _W_LEXICON
+        known = settings.general if entry is not None and entry.general else settings.lexicon
         add(m.text, known + (_W_IN_TITLE if in_title else 0) + (_W_ACRONYM if acronym else 0),
             pos if pos >= 0 else 1 << 20, "lexicon", m.aliases)
     bounds = doc._.sent_bounds or [(s.start_char, s.end_char) for s in islice(doc.sents, 2)]
@@ -275,7 +301,8 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
         if m:
             for p in task_phrases(m.group(1), heads, single=False)[:1]:
                 add(p, _W_FIRST, 1, "first")
-    for p, weight, pos, source in (*_frame_phrases(abstract, scan, heads), *_right_phrases(abstract, scan, heads)):
+    for p, weight, pos, source in (*_frame_phrases(abstract, scan, heads),
+                                   *_right_phrases(abstract, scan, heads, settings)):
         add(p, weight, pos, source)
     for e in found:
         n = max(abstract.count(f) if name_shape(f) == "caps" else low_abstract.count(f.lower())
