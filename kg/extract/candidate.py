@@ -22,3 +22,4 @@ class Candidate:
     variant: bool = False  # a coined variant of a known name ("Llama-3-70B-Foo")
     cue_start: int = -1  # where the proposal cue is read from, if not `start` (an acronym's long form)
     plain_title: bool = False  # a title's `Plain Words:` head, a name only if the abstract bears it out
+    part: bool = False  # a numbered part of the proposed method ("two branches: 1) Foo Branch"), not its results' subject

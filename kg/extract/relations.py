@@ -13,7 +13,8 @@ A claim is read inside one clause of one abstract sentence (the title states non
   gains over X") speaks of the proposed method. Negated ("does not outperform") and
   questioned ("whether") comparisons give nothing.
 - evaluates on: a result sentence (an evaluation cue and a named dataset); the subject is the
-  proposed method (from the sentence that introduces it on), or in a paper that proposes none, the named models the sentence runs (or,
+  proposed method (from the sentence that introduces it on; not a numbered part of it, kg.extract.proposals),
+  or in a paper that proposes none, the named models the sentence runs (or,
   for "its accuracy on D", the models the sentence before named). A named model that is the
   subject of a result verb ("X attains 90% on D") is evaluated on the datasets of its clause too.
 
@@ -184,8 +185,10 @@ def find_claims(doc: Doc, cands: list[Candidate], cues: Cues) -> list[Claim]:
     rc = load_relation_cues(cues)
     proposed: list[str] = []
     introduced: dict[str, int] = {}  # proposed name -> the sentence that first names it
+    # A numbered part of the method ("1) Foo Branch") is proposed, but "our method" is the whole.
+    parts = {c.text for c in cands if c.part}
     for c in cands:
-        if c.proposed and c.kind == "method" and c.text not in proposed:
+        if c.proposed and c.kind == "method" and c.text not in proposed and c.text not in parts:
             proposed.append(c.text)
         if c.proposed and c.kind == "method":
             introduced[c.text] = min(introduced.get(c.text, c.sent), c.sent)

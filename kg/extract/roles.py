@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from kg.extract import proposals
 from kg.extract.abbreviations import match_long_form
 from kg.extract.candidate import Candidate
 from kg.extract.compared import is_compared
 from kg.extract.cues import Cues, whole_word_test
-from kg.extract.dataset_cues import NOT_DATASET_BEFORE_ON, dataset_cue
+from kg.extract.dataset_cues import NOT_DATASET_BEFORE_ON, dataset_cue, split_comma_pair
 from kg.extract.decision import keep_methods
 from kg.extract.lexicon import Lexicon, norm_key
-from kg.extract.metric_names import NUMBER_AFTER
+from kg.extract.metric_names import NUMBER_AFTER, screen_metrics
+from kg.extract.proposals import ie_parenthesised, mark_parts, named_later
 from kg.records import Mention
 
 __all__ = ["assign_roles", "to_mentions", "Context"]
@@ -87,7 +89,7 @@ def _list_groups(text: str, cands: list[Candidate]) -> list[list[Candidate]]:
                 groups[-1].append(c)
                 continue
         groups.append([c])
-    return groups
+    return [part for g in groups for part in split_comma_pair(text, g)]
 
 
 # Words that, just before a propose verb, say someone else did it ("a recently proposed X").
@@ -98,6 +100,10 @@ _SELF_WORDS = frozenset("we our paper work here study article ours us".split())
 # Adjectives allowed between "our" and the name ("our proposed FooNet").
 _OUR_ADJ = frozenset("novel new proposed innovative own resulting final improved simple full enhanced".split())
 _ARTICLES = frozenset(("a", "an", "the"))
+# Words between a propose verb and the name that make the name someone else's ("we build on a
+# recent pipeline FooDet").
+_OTHERS_BETWEEN = frozenset("recent recently existing previous previously prior earlier popular conventional "
+                            "traditional classic classical off-the-shelf well-known widely-used".split())
 _NOVEL = frozenset(("novel", "new"))
 # A clause whose subject is `we` refers to the name after a naming cue as ours, but a kind noun
 # right before the cue says which kind it is ("a dataset, which we call Foo").
@@ -115,6 +121,14 @@ def _proposal_cue(ctx: Context, c: Candidate, cues: Cues) -> tuple[str, str | No
     trimmed = before[:-1] if before[-1:] and before[-1] in _ARTICLES else before
     near = " ".join(trimmed[-3:])
     cue = next((q for q in cues.naming_cues if near.endswith(q)), None) if near.endswith(cues.naming_cues) else None
+    if cue is not None and proposals.SETTINGS.strict_cues and near != cue and not near.endswith(" " + cue):
+        cue = None  # "the so-called FooSAT heuristic": a word that ends in a cue is none
+    if cue is None:
+        # "we refer to the tuned model as FooLM-2": the naming verb's object stands before the name.
+        low_before = ctx.sent_low(c.sent)[:at - ctx.bounds[c.sent][0]]
+        if named_later(low_before):
+            said = set(low_before[-80:].split())
+            return ("strong", "dataset" if said & cues.dataset_nouns else None)
     if c.variant and cue is None:
         return None  # "our Llama-3-8B-Instruct" is the known model, tuned; "we call it Llama-3-Foo" is new
     if cue is not None:
@@ -136,7 +150,8 @@ def _proposal_cue(ctx: Context, c: Candidate, cues: Cues) -> tuple[str, str | No
     # right after a description, in a sentence where the paper itself proposes something; not
     # an acronym of what a preposition governs ("the role of Foo Bar (FB)").
     # (One word: "FooNet (Foo Network)" spells out the name before it, it names nothing new.)
-    if _parenthesised(ctx.text, c) and " " not in c.text and trimmed[-1:] and trimmed[-1] not in _NOT_PROPOSED_AFTER \
+    if (_parenthesised(ctx.text, c) or ie_parenthesised(ctx.text, c)) and " " not in c.text \
+            and trimmed[-1:] and trimmed[-1] not in _NOT_PROPOSED_AFTER \
             and _we_verb(ctx.before(c, 60), cues):
         head = c.aliases[0].split()[-1].lower() if c.source == "abbreviation" and c.aliases else ""
         if not any(h in cues.task_heads or h in _CONCEPT_HEADS for h in (head, head.rstrip("s"))):
@@ -158,13 +173,15 @@ def _proposal_cue(ctx: Context, c: Candidate, cues: Cues) -> tuple[str, str | No
     # "we propose a fix for TPT": a name after a preposition is what the new thing works on.
     if not before or before[-1] in _NOT_PROPOSED_AFTER or c.sent == 0:
         return None
+    if proposals.SETTINGS.strict_cues and trimmed[-1:] and trimmed[-1] in _NOT_PROPOSED_AFTER:
+        return None  # "a benchmark on the FooNER corpus": what a preposition governs, past its article
     # "an RL approach, FooRL, that ...", "a query expansion algorithm FooQE": a noun of kind
     # before the name lets the propose verb stand further back.
     # ... and "we propose two methods: FooA and FooB".
     noun_first = before[-1] in _METHOD_NOUNS or (before[-1] in (",", ":") and len(before) > 1
                                                  and before[-2] in _METHOD_NOUNS)
     vi = _self_verb(ctx, c, before, cues, 14 if noun_first else 8)
-    if vi is None:
+    if vi is None or proposals.SETTINGS.strict_cues and not _OTHERS_BETWEEN.isdisjoint(before[vi + 1:]):
         return None
     if noun_first and before[-1] in (",", ":") and before[-2] not in ("baseline", "baselines", "backbone", "backbones"):
         return ("strong", None)
@@ -310,6 +327,7 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
         elif c.kind is None and (ctx.after(c, 1) and ctx.after(c, 1)[0] in _METHOD_NOUNS):
             cued.add(id(c))
     _mark_proposed(ctx, real, cues)
+    real = mark_parts(text, bounds, real)
     proposed_keys = {norm_key(c.text) for c in real if c.proposed}
     # An acronym read as a task but compared with ("outperforms SFT") names a method.
     compared = {norm_key(c.text) for c in real if (c.source == "abbreviation" or c.kind == "task")
@@ -346,6 +364,7 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
     real = [c for c in real if not (c.kind == "metric" and c.text.lower() in _METRIC_GATE
                                    and not ("precision" in low_all and "recall" in low_all)
                                    and not NUMBER_AFTER.match(low_all, c.end))]
+    real = screen_metrics(text, bounds, real, lex)
     # One name, one role in a paper: the surest occurrence decides for all; an acronym defined
     # in the paper outranks the lexicon's reading of it.
     best: dict[str, Candidate] = {}
