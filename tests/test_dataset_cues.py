@@ -50,3 +50,30 @@ def test_the_cues_can_be_switched_off(nlp, monkeypatch):
     _, kinds = run(nlp, TITLE, "We propose FooParser. Experimental results on benchmarks ZorbFlat and QuuxMaps "
                                "show that FooParser is effective.")
     assert not {"ZorbFlat", "QuuxMaps"} & set(kinds.get("dataset", {}))
+
+
+@pytest.mark.parametrize("abstract, method", [
+    ("We propose FooParser. On ZorbBank, BlipNet is outperformed by FooParser.", "BlipNet"),
+    ("We propose FooParser. In our experiments on ZorbBank, QuuxNet is beaten by FooParser.", "QuuxNet"),
+])
+def test_a_name_after_a_leading_on_phrase_is_no_list_member(nlp, abstract, method):
+    ex, kinds = run(nlp, TITLE, abstract)
+    assert method in kinds.get("method", {}) and "ZorbBank" in kinds.get("dataset", {})
+    assert ("FooParser", "ZorbBank") in claims(ex, "evaluatesOn")
+    assert ("FooParser", method) not in claims(ex, "evaluatesOn")
+
+
+@pytest.mark.parametrize("abstract, names", [
+    ("We propose FooParser and test it on ZorbBank, QuuxMaps and BlipLogs.", {"ZorbBank", "QuuxMaps", "BlipLogs"}),
+    # The list goes on past the second name with names no rule finds (lower case).
+    ("FooParser keeps its accuracy on common tests such as SQuAD, QuuxMaps, blip and blop.", {"SQuAD", "QuuxMaps"}),
+])
+def test_a_list_that_goes_on_still_shares_its_kind(nlp, abstract, names):
+    _, kinds = run(nlp, TITLE, abstract)
+    assert names <= set(kinds.get("dataset", {}))
+
+
+def test_the_comma_pair_rule_has_a_switch(nlp, monkeypatch):
+    monkeypatch.setattr(dataset_cues, "SETTINGS", dataset_cues.DatasetCueSettings(comma_pairs=False))
+    _, kinds = run(nlp, TITLE, "We propose FooParser. On ZorbBank, BlipNet is outperformed by FooParser.")
+    assert "BlipNet" in kinds.get("dataset", {})

@@ -43,6 +43,12 @@ MUST_FIRE = {
                "As McAllister et al. argued, QuokkaNet overfits on FrobBench.", "QuokkaNet"),
     "word": ("Harvest", "Zebra Harvest",
              "QuokkaNet is trained on the Harvest split of FrobBench.", "QuokkaNet"),
+    "venue": ("ICLR", "Zebras Revisited",
+              "Following the ICLR protocol, QuokkaNet is tested on FrobBench.", "QuokkaNet"),
+    "concept": ("IR", "Zebra Search",
+                "QuokkaNet beats classic IR baselines on FrobBench.", "QuokkaNet"),
+    "unit": ("FPS", "Lean Zebras",
+             "QuokkaNet keeps a high FPS and beats BarNet on FrobBench.", "QuokkaNet"),
 }
 
 
@@ -68,6 +74,10 @@ def _m(text: str, kind: str = "method", proposed: bool = False, aliases: tuple[s
     ("Top-5", "method", "number"), ("2x", "method", "number"), ("100k", "dataset", "number"),
     ("Our", "method", "function"), ("NOT", "method", "function"), ("This", "dataset", "function"),
     ("World", "dataset", "word"), ("Bits", "dataset", "word"), ("Reasoning", "method", "word"),
+    ("NeurIPS", "method", "venue"), ("JMLR", "dataset", "venue"), ("W&CP", "method", "venue"),
+    ("FPS", "method", "unit"), ("TFLOPs", "method", "unit"),
+    ("GTX1080", "method", "hardware"), ("RTX 3090", "method", "hardware"), ("Tesla V100", "method", "hardware"),
+    ("KB", "method", "concept"), ("TSP", "dataset", "concept"), ("PoI", "method", "concept"),
 ])
 def test_junk_classes_fire(name, kind, cls):
     assert junk.junk_class(_m(name, kind), "", load_lexicon()) == cls
@@ -85,6 +95,10 @@ def test_junk_classes_fire(name, kind, cls):
     ("Harvest", "method", "proposed by the paper"),
     ("ZORRO", "method", "an acronym"),
     ("DART", "dataset", "an acronym is not the language Dart"),
+    ("ACL Anthology", "dataset", "a corpus named after a venue is no venue"),
+    ("GTX-Net", "method", "a coined name that starts like a GPU line"),
+    ("CTR", "metric", "a measure's acronym is a metric, not a concept to drop"),
+    ("Wikipedia", "dataset", "a corpus, not an organisation"),
 ])
 def test_names_are_kept(name, kind, why):
     m = _m(name, kind, proposed=why.startswith("proposed"))
@@ -163,3 +177,9 @@ def test_the_screen_can_be_switched_off_class_by_class():
     assert junk.junk_class(_m("OpenAI"), "", load_lexicon(), only_words) is None
     assert junk.junk_class(_m("World"), "", load_lexicon(), only_words) == "word"
     assert junk.junk_class(_m("World"), "", load_lexicon(), junk.JunkSettings(common_rank=10)) is None
+
+
+def test_the_hardware_shape_has_a_switch():
+    off = junk.JunkSettings(hardware_shape=False)
+    assert junk.junk_class(_m("GTX1080"), "", load_lexicon(), off) is None
+    assert junk.junk_class(_m("GTX1080"), "", load_lexicon()) == "hardware"

@@ -7,10 +7,13 @@ switchable for scripts/crossval.py (DatasetCueSettings):
   BarQA", "datasets FooQA, ..."); the rest of the list takes the kind from the list rule.
 - `apposition`: "FooBank, a new English corpus of ...": an indefinite apposition whose head (the
   first dataset or method noun in its next few words) is a dataset noun.
+- `comma_pairs`: two names parted by a comma alone are no list ("On FooQA, BarNet beats ..."): a
+  list of two is joined by "and" or "or", so the kind of one is not passed to the other.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,13 +24,14 @@ from kg.extract.relations import states_comparison
 if TYPE_CHECKING:
     from kg.extract.roles import Context
 
-__all__ = ["NOT_DATASET_BEFORE_ON", "DatasetCueSettings", "SETTINGS", "dataset_cue"]
+__all__ = ["NOT_DATASET_BEFORE_ON", "DatasetCueSettings", "SETTINGS", "dataset_cue", "split_comma_pair"]
 
 
 @dataclass(frozen=True)
 class DatasetCueSettings:
     noun_before: bool = True
     apposition: bool = True
+    comma_pairs: bool = True
 
 
 #: Read at extraction time (scripts/crossval.py sets it before worker processes are forked).
@@ -38,6 +42,7 @@ _PLURAL_NOUNS_BEFORE = frozenset({"datasets", "benchmarks", "corpora"})
 _METHOD_HEADS = frozenset("model models method algorithm framework architecture network approach system agent "
                           "technique pipeline module baseline".split())
 _APPOSITION_REACH = 5  # words after "X, a" searched for the head noun
+_LIST_GOES_ON = re.compile(r"\s*(?:[,;/&]|and\b|or\b)")
 
 # "based on X", "trained on X": X is no benchmark the sentence evaluates on.
 NOT_DATASET_BEFORE_ON = frozenset({"based", "built", "relies", "rely", "relying", "depends", "top", "focus", "focuses",
@@ -80,3 +85,11 @@ def _dataset_apposition(after: list[str], cues: Cues) -> bool:
         if w in cues.dataset_nouns:
             return True
     return False
+
+
+def split_comma_pair(text: str, group: list[Candidate]) -> list[list[Candidate]]:
+    """A candidate list (kg.extract.roles) of two names parted by a comma alone, as two lists of one."""
+    if SETTINGS.comma_pairs and len(group) == 2 and text[group[0].end:group[1].start].strip() == "," \
+            and not _LIST_GOES_ON.match(text, group[1].end):  # "A, B, c and d": names the rules did not find
+        return [group[:1], group[1:]]
+    return [group]

@@ -8,6 +8,7 @@ every abstract. Every function is pure, so tests call it on strings.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract.abbreviations import Abbreviation
@@ -20,7 +21,21 @@ from kg.extract.lexicon import LexEntry, Lexicon, norm_key
 from kg.extract.metric_names import metric_phrases
 from kg.extract.sentences import sentence_at
 
-__all__ = ["Candidate", "name_shape", "find_candidates", "strip_suffix", "is_plural_acronym"]
+__all__ = ["Candidate", "EntitySettings", "SETTINGS", "name_shape", "find_candidates", "strip_suffix",
+           "is_plural_acronym"]
+
+
+@dataclass(frozen=True)
+class EntitySettings:
+    """Switches of the name rules (scripts/crossval.py measures each)."""
+
+    # A known method of several capitalised plain words ("Elastic Weight Consolidation") is also
+    # found written in lower case ("elastic weight consolidation"), unless that is a generic class.
+    lower_long_forms: bool = True
+
+
+#: Read at extraction time; scripts/crossval.py swaps it.
+SETTINGS = EntitySettings()
 
 # A version or size tag that continues a name: "Stable Diffusion v1.5", "Llama 2 7B", "ViT-B/16".
 _VERSION = re.compile(r"^(?:v\d+(?:\.\d+)*[A-Za-z]?|V\d+(?:\.\d+)*|\d(?:\.\d+)?|\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[BM]|"
@@ -139,6 +154,23 @@ def _case_fits(text: str, entry: LexEntry) -> bool:
     return True
 
 
+_TITLE_WORD = re.compile(r"[A-Z]?[a-z]+(?:-[A-Z]?[a-z]+)*")
+
+
+@lru_cache(maxsize=1 << 12)
+def _lower_long_form(text: str, entry: LexEntry) -> bool:
+    """`text` is a lower-case spelling of a form of method `entry` made of two or more plain words.
+
+    Names of techniques are written in lower case as often as capitalised ("batch normalization");
+    a one-word name ("Zero" vs ZeRO) or a form with an acronym or inner capitals stays case-bound.
+    """
+    if entry.kind != "method" or entry.case_sensitive or not text.islower() or " " not in text:
+        return False
+    key = norm_key(text)
+    return any(norm_key(f) == key and " " in f and all(_TITLE_WORD.fullmatch(w) for w in f.split())
+               for f in (entry.label, *entry.aliases))
+
+
 def _lexicon_hits(text: str, starts: list[int], lex: Lexicon, family: dict[int, str]) -> list[Candidate]:
     """Lexicon forms at word boundaries, extended over version tags ("GPT-4 Turbo", "Llama 2 7B").
 
@@ -158,6 +190,9 @@ def _lexicon_hits(text: str, starts: list[int], lex: Lexicon, family: dict[int, 
                 lex.memo.clear()
             fits = lex.memo[surface] = _case_fits(surface, entry)
         # "mistral-7b", "vicuna-13b": a lower-cased known model with a size tag is still the model.
+        if not fits and SETTINGS.lower_long_forms and _lower_long_form(surface, entry) \
+                and not lex.is_generic(surface) and not lex.is_generic(surface + "s"):  # "a vision transformer"
+            fits = True
         if not fits and not (entry.kind == "method" and (_SIZED_TAIL.match(text, e) or _SIZED_TAIL.search(surface))):
             continue
         while e < n and text[e] == "+":  # "PointNet++", "HumanEval+"

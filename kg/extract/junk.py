@@ -1,10 +1,10 @@
 """Names that are never a method, dataset or metric (organisations, hardware, people, numbers, words), dropped or retyped.
 
 The rules recognise whole classes of non-names by general knowledge kept as data, never by one
-paper's wording: kg/data/lexicon/not_names.tsv (organisations, hardware, programming languages),
-english_common.txt (word frequencies, wordfreq), verbs_adverbs.txt and function_words.txt (WordNet word
-classes), and spaCy's English stop words. A name the ML lexicons know is always kept. `screen` runs on one
-paper's mentions after the rule components (kg.extract.doc_to_extraction).
+paper's wording: kg/data/lexicon/not_names.tsv (organisations, hardware, programming languages, venues, units,
+acronyms of fields and problems), english_common.txt (word frequencies, wordfreq), verbs_adverbs.txt and
+function_words.txt (WordNet word classes), and spaCy's English stop words. A name the ML lexicons know is
+always kept. `screen` runs on one paper's mentions after the rule components (kg.extract.doc_to_extraction).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from kg.records import Claim, Mention
 __all__ = ["JunkSettings", "SETTINGS", "junk_class", "screen", "dataset_shaped", "broken_task"]
 
 #: Every junk class `junk_class` can answer; JunkSettings.classes switches them one by one (scripts/crossval.py).
-CLASSES = ("organisation", "hardware", "language", "size", "score", "number", "function", "person", "word", "task")
+CLASSES = ("organisation", "hardware", "language", "venue", "unit", "concept", "size", "score", "number", "function",
+           "person", "word", "task")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class JunkSettings:
     common_rank: int = 30000
     retype_datasets: bool = True  # dataset-shaped names found as methods become datasets
     coordination: bool = True  # a method listed between datasets only ("on A, B and C") is a dataset
+    hardware_shape: bool = True  # a GPU by product line and model number ("GTX1080") is hardware
 
 
 #: What `screen` uses; scripts/crossval.py swaps it to compare settings.
@@ -51,6 +53,8 @@ _PLAIN_WORD = re.compile(r"^[A-Za-z][a-z]+$")
 # A person's surname: one capitalised word ("McAllister", "O'Neil" too).
 _SURNAME = re.compile(r"^(?:Mc|Mac|O')?[A-Z][a-z]+$")
 _LAST_WORD = re.compile(r"[\s\-]+")
+# A GPU or accelerator by its product line and model number ("GTX1080", "RTX 3090 Ti", "Tesla V100", "Titan Xp").
+_HARDWARE = re.compile(r"^(?:(?:GeForce\s)?(?:GTX|RTX)\s?-?\d{3,4}(?:\s?Ti)?|Titan\s?(?:X[p]?|V|RTX)|Tesla\s?[KPVT]\d+|Quadro\s?\w+)$")
 
 
 @lru_cache(maxsize=1)
@@ -106,8 +110,10 @@ def junk_class(m: Mention, text: str, lex: Lexicon, settings: JunkSettings | Non
     if known is not None and known.kind == m.kind:
         return None  # well-known names are names, whatever they look like ("Adam", "MATH", "C4")
     cls = _listed_class(name)
-    if cls in on and not (cls != "language" and _defined(m)):
+    if cls in on and not (cls != "language" and _defined(m)) and not (cls == "concept" and m.kind == "metric"):
         return cls
+    if "hardware" in on and s.hardware_shape and _HARDWARE.match(name):
+        return "hardware"
     if "size" in on and _SIZE.match(name):
         return "size"
     if "number" in on and _NUMBER.match(name):
