@@ -34,9 +34,12 @@ import kg.extract.coined as coined  # noqa: E402
 import kg.extract.dataset_cues as dataset_cues  # noqa: E402
 import kg.extract.decision as decision  # noqa: E402
 import kg.extract.editions as editions  # noqa: E402
+import kg.extract.entities as entities  # noqa: E402
 import kg.extract.games as games  # noqa: E402
 import kg.extract.junk as junk  # noqa: E402
 import kg.extract.lexicon as lexicon  # noqa: E402
+import kg.extract.metric_names as metric_names  # noqa: E402
+import kg.extract.proposals as proposals  # noqa: E402
 import kg.extract.relations as relations  # noqa: E402
 import kg.extract.tasks as tasks  # noqa: E402
 from kg.evaluate.goldsets import GOLD_SETS, build_in_memory  # noqa: E402
@@ -63,6 +66,9 @@ class Config:
     relations: relations.RelationSettings = field(default_factory=relations.RelationSettings)
     games: games.GameSettings = field(default_factory=games.GameSettings)
     dataset_cues: dataset_cues.DatasetCueSettings = field(default_factory=dataset_cues.DatasetCueSettings)
+    entities: entities.EntitySettings = field(default_factory=entities.EntitySettings)
+    metric_names: metric_names.MetricSettings = field(default_factory=metric_names.MetricSettings)
+    proposals: proposals.ProposalSettings = field(default_factory=proposals.ProposalSettings)
 
 
 def _without(cls: str) -> junk.JunkSettings:
@@ -97,6 +103,10 @@ CONFIGS = [
     Config("no-task-title-of", tasks=tasks.TaskSettings(title_of=0)),
     Config("no-task-gerund", tasks=tasks.TaskSettings(title_gerund=0)),
     Config("no-task-problem", tasks=tasks.TaskSettings(problem_heads=False)),
+    # ... the abstract's task grammar: "a method for X", "results on X"; "three tasks: X, Y and Z".
+    Config("no-task-grammar", tasks=tasks.TaskSettings(purpose=0, colon_list=False)),
+    Config("no-task-purpose", tasks=tasks.TaskSettings(purpose=0)),
+    Config("no-task-colon", tasks=tasks.TaskSettings(colon_list=False)),
     # Benchmark editions (kg.extract.editions): both rules off, and each off in turn.
     Config("no-editions", editions=editions.EditionSettings(known=False, shared_task=False)),
     Config("no-edition-known", editions=editions.EditionSettings(known=False)),
@@ -108,6 +118,26 @@ CONFIGS = [
     # Dataset cues of kg.extract.dataset_cues: "benchmarks X and Y", "X, an English corpus of ...".
     Config("no-noun-before", dataset_cues=dataset_cues.DatasetCueSettings(noun_before=False)),
     Config("no-apposition", dataset_cues=dataset_cues.DatasetCueSettings(apposition=False)),
+    # Method names: classic methods (lexicon/methods_classic.jsonl); known long forms found in lower case.
+    Config("no-classic", lexicon=lexicon.LexiconSettings(classic=False)),
+    Config("no-lower-long", entities=entities.EntitySettings(lower_long_forms=False)),
+    Config("junk-no-venue", _without("venue")),
+    Config("junk-no-unit", _without("unit")),
+    Config("junk-no-hw-shape", junk.JunkSettings(hardware_shape=False)),
+    Config("junk-no-concept", _without("concept")),
+    Config("no-comma-pairs", dataset_cues=dataset_cues.DatasetCueSettings(comma_pairs=False)),
+    # Metric rules (kg.extract.metric_names): each off in turn.
+    Config("no-metric-case", metric_names=metric_names.MetricSettings(case=False)),
+    Config("no-metric-background", metric_names=metric_names.MetricSettings(background=False)),
+    Config("no-metric-owner", metric_names=metric_names.MetricSettings(owner=False)),
+    Config("no-metric-plural", metric_names=metric_names.MetricSettings(known_plural=False)),
+    Config("no-metric-glued", metric_names=metric_names.MetricSettings(glued=False)),
+    # Proposed names away from their verb (kg.extract.proposals): all off, then each off in turn.
+    Config("no-proposals", proposals=proposals.ProposalSettings(False, False, False, False)),
+    Config("no-numbered-parts", proposals=proposals.ProposalSettings(numbered_parts=False)),
+    Config("no-named-later", proposals=proposals.ProposalSettings(named_later=False)),
+    Config("no-ie-paren", proposals=proposals.ProposalSettings(ie_paren=False)),
+    Config("no-strict-cues", proposals=proposals.ProposalSettings(strict_cues=False)),
 ]
 #: The grid cross-validation chooses from: how common a plain word must be to be no name
 #: (junk-no-word is rank 0). Ties go to the first listed, the shipped value.
@@ -115,10 +145,12 @@ GRID = [Config("junk")] + [Config(f"junk-rank{r // 1000}k", junk.JunkSettings(co
                            for r in (2000, 5000, 10000, 20000)] + [Config("junk-no-word", _without("word"))] + [
     Config(f"decision-{t}", decision=t) for t in (0.2, 0.3, 0.4, 0.5)]
 # ... and the task rule's choices (kg.extract.tasks.TaskSettings): tasks kept per paper, the weight of
-# a name on the broad task list, the share of the best task's evidence a task needs.
+# a name on the broad task list, the share of the best task's evidence a task needs, the weight of a
+# name in the curated task lexicon.
 GRID += [Config(f"tasks-max{n}", tasks=tasks.TaskSettings(max_tasks=n)) for n in (4, 6)]
 GRID += [Config(f"tasks-general{w}", tasks=tasks.TaskSettings(general=w)) for w in (1.0, 2.0)]
 GRID += [Config(f"tasks-relative{r}", tasks=tasks.TaskSettings(relative=r)) for r in (0.2, 0.4)]
+GRID += [Config(f"tasks-lexicon{w}", tasks=tasks.TaskSettings(lexicon=w)) for w in (0.5, 1.5)]
 
 
 def _add(total: dict[str, Score], part: dict[str, Score]) -> None:
@@ -156,7 +188,8 @@ def folds_of(records: list[tuple[str, dict]], k: int, seed: int) -> list[int]:
 #: Config field -> the module whose SETTINGS it stands for while a configuration is built (read at
 #: extraction time; in-memory builds fork their workers after this, so they see it too).
 _SETTINGS_OF = {"junk": junk, "coined": coined, "tasks": tasks, "lexicon": lexicon, "editions": editions, "relations": relations,
-                "games": games, "dataset_cues": dataset_cues}
+                "games": games, "dataset_cues": dataset_cues, "entities": entities, "metric_names": metric_names,
+                "proposals": proposals}
 
 
 def run_config(cfg: Config, jobs: int, model: decision.DecisionModel | None = None) -> dict[str, dict]:
