@@ -46,3 +46,42 @@ def test_safe_url():
     assert safe_url(" https://arxiv.org/abs/1 ") == "https://arxiv.org/abs/1"
     assert safe_url("javascript:alert(1)") is None and safe_url("//evil") is None and safe_url(None) is None
     assert safe_url("http://[::1") is None  # urlsplit raises on it
+
+
+def test_whitespace_collapses_at_every_character_the_regex_calls_whitespace():
+    import re
+
+    spaces = [chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c))]
+    assert "\x1c" in spaces and "\u2028" in spaces and "\u3000" in spaces
+    for sp in spaces:
+        raw = f"{sp}a{sp}{sp}b {sp}c{sp}"
+        assert display_text(raw) == re.sub(r"\s+", " ", raw).strip() == "a b c", repr(sp)
+
+
+@pytest.mark.parametrize("url", [
+    "https://arxiv.org/abs/2401.00001v2", "HTTP://Example.org:8080/a/b?q=1&r=[2]#frag", "https://a", "http://a:",
+    "https://[::1]/x", "https://[::1", "http://:80/", "https:///path", "https://ex ample.org", " https://x.org ",
+    "https://x.org/a b", "https://\u4f8b\u3048.jp/", "javascript:alert(1)", "ftp://x.org", "//x.org/a", "http:x.org",
+])
+def test_safe_url_fast_path_agrees_with_urlsplit(url):
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        want = url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    except ValueError:
+        want = None
+    assert safe_url(url) == want
+
+
+@pytest.mark.parametrize("abstract", [
+    "word " * 300,  # long, no markup: only its start is cleaned
+    " \n\t " * 250 + "late words " * 50,  # the start collapses to nothing: the whole is cleaned
+    "plain words " * 80 + r"then \textbf{markup} at the end",  # markup anywhere: the whole is cleaned
+    "a" * 1000,  # one long word, cut without a space
+    "short abstract",
+])
+def test_a_long_abstract_is_cut_as_if_it_had_been_cleaned_whole(abstract):
+    from kg.export.html.data import ABSTRACT_MAX_CHARS, _abstract, _cut
+
+    assert _abstract(abstract) == _cut(display_text(abstract), ABSTRACT_MAX_CHARS)

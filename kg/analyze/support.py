@@ -54,7 +54,7 @@ def support_pagerank(n: int, involved, proposed, claimed, *, alpha: float = PAGE
         return np.zeros(n)
     import scipy as sp
 
-    weight = 1.0 + np.isin(keys, sorted_unique(proposed)) + np.isin(keys, sorted_unique(claimed))
+    weight = 1.0 + _among(keys, sorted_unique(proposed)) + _among(keys, sorted_unique(claimed))
     paper, entity = np.divmod(keys, n)
     per_paper = np.bincount(paper, weights=weight, minlength=n)
     papers_of = np.bincount(entity, minlength=n).astype(float)
@@ -62,15 +62,25 @@ def support_pagerank(n: int, involved, proposed, claimed, *, alpha: float = PAGE
     rows = np.concatenate([paper, entity])
     cols = np.concatenate([entity, paper])
     vals = np.concatenate([weight / per_paper[paper], 1.0 / papers_of[entity]])
-    M = sp.sparse.csr_array((vals, (rows, cols)), shape=(n, n))
+    # x @ M, computed as M.T @ x on M.T in CSR form: the same products summed in the same order
+    # (each column's entries by row), a faster kernel than the row vector times a CSR matrix.
+    MT = sp.sparse.csr_array((vals, (cols, rows)), shape=(n, n))
     jump = papers_of / papers_of.sum()
     x = jump.copy()
     for _ in range(_MAX_ITER):
         last = x
-        x = alpha * (x @ M) + (1 - alpha) * jump
+        x = alpha * (MT @ x) + (1 - alpha) * jump
         if np.absolute(x - last).sum() < _TOL:
             return x
     raise nx.PowerIterationFailedConvergence(_MAX_ITER)
+
+
+def _among(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """np.isin(keys, members) for a sorted `members`, by binary search (np.isin hashes or sorts both)."""
+    if not members.size:
+        return np.zeros(keys.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(members, keys), members.size - 1)
+    return members[at] == keys
 
 
 def sorted_unique(keys) -> np.ndarray:

@@ -10,13 +10,16 @@ nodes whose RDF subjects may differ are returned as `owners`, for kg.export.rdf.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from kg.defaults import CLAIM_RELATIONS
+from kg.defaults import CLAIM_RELATIONS, RESOURCE_BASE
 from kg.graph.assemble import (
     PaperAttrs,
     edge_claims,
@@ -26,11 +29,13 @@ from kg.graph.assemble import (
     paper_iri,
     with_claim_edges,
 )
+from kg.graph.facts import fact_edges, fact_extractions
 from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
+from kg.ingest.pwc_facts import PaperFacts
 from kg.records import Extraction, Paper
 from kg.resolve import Resolver, StaleResolutionError
 
-__all__ = ["PaperAttrs", "Patched", "patch_snapshot"]
+__all__ = ["PaperAttrs", "Patched", "patch_snapshot", "facts_digests"]
 
 _CLAIM_CODES = np.array([REL_CODE[r] for r in CLAIM_RELATIONS], dtype=np.int8)
 
@@ -50,23 +55,33 @@ def patch_snapshot(
     new: Mapping[str, Extraction],
     changed: Iterable[str],
     load: Callable[[list[Paper]], dict[str, Extraction]],
+    facts: Mapping[str, PaperFacts] | None = None,
 ) -> Patched:
     """Add the papers of `new` (key -> Extraction) to `old`, whose entities `resolver` holds.
 
     `papers`: every paper of the update, by key; `changed`: keys of old papers whose metadata the
     update filled in; `load(papers)` gives the cached extractions of old papers that must be
-    made again. `resolver` is updated in place.
+    made again. `facts`: the curated facts of every paper that has some (kg.ingest.pwc_facts); an old
+    paper's must be those the stored build had (see `facts_digests`): only the new papers' names are
+    added to `resolver`, which is updated in place.
     """
+    facts = facts or {}
     extractions = dict(new)
+
+    def named(keys) -> list[Extraction]:
+        """The papers' extractions, then their facts' names, as a full build gives them to the resolver."""
+        keys = sorted(keys)
+        return [extractions[k] for k in keys] + fact_extractions(facts[k] for k in keys if k in facts)
+
     try:
-        before, after = resolver.add(new.values(), incremental=True)
+        before, after = resolver.add(named(new), incremental=True)
     except StaleResolutionError as e:
         # An acronym got a second meaning: its entities are split again from their papers' mentions.
         comps = resolver.components_of(e.keys)
         split_papers = _sources(old, [entity_iri(resolver.entity[c].id) for c in comps if c in resolver.entity])
         extractions.update(load([papers[k] for k in sorted(split_papers - set(new))]))
-        before, after = resolver.split(e.keys, [extractions[k] for k in sorted(split_papers - set(new))])
-        before2, after2 = resolver.add(new.values(), incremental=True)
+        before, after = resolver.split(e.keys, named(split_papers - set(new)))
+        before2, after2 = resolver.add(named(new), incremental=True)
         before.update({c: x for c, x in before2.items() if c not in after})
         after = {c: resolver.entity[c] for c in sorted(set(after) | set(after2)) if c in resolver.entity}
     # Old papers that pointed at an entity whose id is not what its mentions now resolve to.
@@ -75,22 +90,39 @@ def patch_snapshot(
     redo = {k for k in redo if k not in extractions}
     extractions.update(load([papers[k] for k in sorted(redo)]))
     dirty = set(extractions)
-    resolution = resolver.resolution(extractions.values(), resolver.entities())
+    # Only the entities these papers' mentions resolve to are made (every one of a large build takes seconds).
+    resolution = resolver.resolution(named(dirty), {})
+    resolution.entities = resolver.entities({i for ids in resolution._index.values() for i in ids.values()})
     contributions = {k: paper_contribution(extractions[k], resolution) for k in sorted(dirty)}
 
     dirty_iris = {paper_iri(k) for k in dirty}
     # Claims: the old ones of clean papers, plus those of the papers made again.
-    claims: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    # An old edge's claims are in claim_order: those left after dropping the dirty papers' stay in order,
+    # and only the edges that gain claims are sorted again.
+    final_claims: dict[tuple[str, str, str], tuple[dict, ...]] = {}
     for edge, cs in old.claims.items():
-        kept = [c for c in cs if c["paper"] not in dirty_iris]
-        if kept:
-            claims[edge] = kept
+        if any(c["paper"] in dirty_iris for c in cs):
+            cs = tuple(c for c in cs if c["paper"] not in dirty_iris)
+        if cs:
+            final_claims[edge] = cs
+    gained: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     new_edges: list[tuple[str, str, str]] = []
     for key, got in contributions.items():
         new_edges += got.paper_edges(key)
         for edge, claim in got.claim_edges():
-            claims[edge].append(claim)
-    final_claims = {e: edge_claims(cs) for e, cs in claims.items()}
+            gained[edge].append(claim)
+    curated_new: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for key in sorted(k for k in dirty if k in facts and k in papers):
+        p = paper_iri(key)
+        fe = fact_edges(facts[key], p, resolution)
+        for target, sources in [*((entity_iri(e), s) for e, s in fe.mentions.items()), *fe.repos.items()]:
+            rel = "hasCode" if not target.startswith(RESOURCE_BASE) else "mentions"
+            new_edges.append((p, target, rel))
+            curated_new[(p, target, rel)] |= sources
+        for (s, o, pred), cs in fe.claims.items():
+            gained[(entity_iri(s), entity_iri(o), pred)] += [{**c, "metric": entity_iri(c["metric"])} for c in cs]
+    for edge, cs in gained.items():
+        final_claims[edge] = edge_claims([*final_claims.get(edge, ()), *cs])
 
     # Old edges that stay: out of clean papers (claim edges are all made again from `claims`).
     dirty_idx = np.array(sorted(old.index[i] for i in dirty_iris if i in old.index), dtype=np.int32)
@@ -126,24 +158,26 @@ def patch_snapshot(
     # Every component that shares an id with a changed one makes that entity (Resolver.entities).
     by_id = resolver.entities({e.id for e in after.values()} | {e.id for e in before.values()})
     attrs = {n: a for n, a in old.attrs.items() if n in index}
-    kinds = np.empty(len(nodes), dtype=np.int8)
-    old_kind = dict(zip(old.nodes, old.kind.tolist()))
-    for i, n in enumerate(nodes):
+    # Old nodes keep their kind; changed entities take theirs; any other new node is a paper or a repo.
+    kinds = np.full(len(nodes), -1, dtype=np.int8)
+    at = np.fromiter((index.get(n, -1) for n in old.nodes), dtype=np.int64, count=len(old.nodes))
+    kinds[at[at >= 0]] = old.kind[at >= 0]
+    for eid, e in by_id.items():
+        i = index.get(entity_iri(eid))
+        if i is not None:
+            attrs[nodes[i]] = entity_node_attrs(e)
+            kinds[i] = KIND_CODE[e.kind]
+    for i in np.flatnonzero(kinds < 0).tolist():
+        n = nodes[i]
         if n in is_paper:
             kinds[i] = KIND_CODE["paper"]
-            continue
-        eid = n[len(entity_iri("")):] if n.startswith(entity_iri("")) else None
-        if eid in by_id:
-            e = by_id[eid]
-            attrs[n] = entity_node_attrs(e)
-            kinds[i] = KIND_CODE[e.kind]
-        elif n in old_kind:
-            kinds[i] = old_kind[n]
         else:  # a repo first linked by a new paper
             attrs[n] = {"label": n}
             kinds[i] = KIND_CODE["repo"]
-    # Curated edges are not patched (kg.pipeline.update builds afresh when a build has facts); clean ones stay.
+    # Curated edges: the clean papers' stay, the dirty papers' are made again from their facts.
     curated = {e: cs for e, cs in old.curated.items() if e[0] not in dirty_iris and e[0] in index and e[1] in index}
+    curated.update({e: tuple(sorted(cs)) for e, cs in curated_new.items() if cs and e[0] in index and e[1] in index})
+    curated = dict(sorted(curated.items()))
     snap = Snapshot(nodes, kinds, src, dst, rel, attrs, final_claims, PaperAttrs(papers.values()), curated, _index=index)
     snap._sort_edges()
 
@@ -151,6 +185,13 @@ def patch_snapshot(
     owners = (dirty_iris | {entity_iri(e.id) for e in before.values()} | {entity_iri(e.id) for e in after.values()}
               | {u for u, _, _ in changed_claims} | (set(nodes) ^ set(old.nodes)))
     return Patched(snap, owners, changed_claims, len(dirty))
+
+
+def facts_digests(facts: Mapping[str, PaperFacts]) -> dict[str, str]:
+    """paper key -> a digest of its curated facts: stored with a build, so that an update can tell which
+    old papers' facts are as they were (kg.pipeline.update builds afresh when one is not)."""
+    return {k: hashlib.sha1(json.dumps(dataclasses.asdict(f), sort_keys=True, ensure_ascii=False).encode("utf-8"))
+            .hexdigest() for k, f in sorted(facts.items())}
 
 
 def _current_id(resolver: Resolver, kind: str, key: str) -> str | None:

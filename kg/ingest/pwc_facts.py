@@ -175,7 +175,7 @@ def read_facts(paths: Sequence[str | Path], papers: Iterable[Paper]) -> Facts:
             f.code.extend(p.code)
     by_arxiv: dict[str, str] = {}
     by_title: dict[str, str] = {}
-    for p in papers:  # the first paper of an id or title, as ingest keeps the first copy
+    for p in papers if paths else ():  # the first paper of an id or title, as ingest keeps the first copy
         if p.arxiv_id:
             by_arxiv.setdefault(p.arxiv_id, p.key)
         by_title.setdefault(_title_key(p.title), p.key)

@@ -13,7 +13,8 @@ with that same function, so its papers are those of a full build over the old in
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from kg.graph.assemble import PaperAttrs
 from kg.graph.incremental import patch_snapshot
 from kg.graph.snapshot import Snapshot
 from kg.ingest.papers import Ingested, read_papers
+from kg.ingest.pwc_facts import PaperFacts
 from kg.pipeline.cache import BuildState, CacheDamagedError, state_version
 from kg.pipeline.cache_slot import CacheSlot
 from kg.pipeline.parallel import extract_papers
@@ -59,13 +61,27 @@ def continue_ingest(
 
 def patch_stored(slot: CacheSlot, stored: tuple[dict, dict[str, bytes]], previous: BuildState, ingested: Ingested,
            options: dict, *, jobs: int, min_confidence: float, scheduler: str | None, quiet: bool,
-           stages: Stages) -> tuple[Snapshot, Resolver, int, tuple[set[str], dict], list[int], int] | None:
+           stages: Stages, facts: Mapping[str, PaperFacts] | None = None, fact_digests: Mapping[str, str] | None = None,
+           ) -> tuple[Snapshot, Resolver, int, tuple[set[str], dict], list[int], int] | None:
     """An update by patching the stored graph (the splices are written by splice_outputs); None when it cannot
-    be (then the caller builds afresh from the cached extractions, with the same result)."""
+    be (then the caller builds afresh from the cached extractions, with the same result).
+
+    `facts`: the curated facts by paper key (kg.ingest.pwc_facts) and `fact_digests` their
+    kg.graph.incremental.facts_digests: the new papers' facts are patched in; when an old paper's
+    facts are not the stored build's (a new paper took over its arXiv id), None.
+    """
     state, blobs = stored
     if {k: state.get(k) for k in options} != options or state.get("version") != state_version():
         return None
     old_papers = {p.key: p for p in previous.papers}
+    if fact_digests or "facts" in blobs:
+        try:
+            stored_facts = json.loads(blobs.get("facts", b"{}"))
+        except ValueError as e:
+            raise CacheDamagedError(slot.path, e) from e
+        now = {k: d for k, d in (fact_digests or {}).items() if k in old_papers}
+        if now != stored_facts:
+            return None
     new_papers = [p for p in ingested.papers if p.key not in old_papers]
     changed = [p.key for p in ingested.papers if p.key in old_papers and p != old_papers[p.key]]
     try:
@@ -81,7 +97,7 @@ def patch_stored(slot: CacheSlot, stored: tuple[dict, dict[str, bytes]], previou
     try:
         patched = patch_snapshot(old, resolver, by_key, {ex.paper_key: ex for ex in extracted}, changed,
                                  lambda ps: {ex.paper_key: ex for ex in extract_papers(
-                                     ps, jobs=1, min_confidence=min_confidence, cache=slot.store)})
+                                     ps, jobs=1, min_confidence=min_confidence, cache=slot.store)}, facts)
     except StaleResolutionError:  # patch_snapshot splits what it can; anything else is built afresh
         return None
     stages.done("resolve")

@@ -44,7 +44,6 @@ _SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")
 _TILDE = re.compile(r"(?<=\S)~(?=\S)")
 # Bare formatting tags with no attributes (as in arXiv titles); anything with attributes stays text.
 _TAGS = re.compile(r"</?(?:b|i|em|strong|sub|sup|u|tt|code|small|br)\s*/?>", re.I)
-_SPACE = re.compile(r"\s+")
 
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207a\u207b\u207c\u207d\u207e\u207f")
@@ -86,7 +85,9 @@ def display_text(text: object) -> str:
         s = _TILDE.sub(" ", s)
     if "<" in s:
         s = _TAGS.sub("", s)
-    return _SPACE.sub(" ", s).strip()
+    # str.split() splits at exactly the characters the regex \s matches: the same as re.sub(r"\s+", " ", s).strip(),
+    # several times faster on an abstract (tests/test_html_text.py checks every whitespace character).
+    return " ".join(s.split())
 
 
 def display_date(date: object) -> str | None:
@@ -128,10 +129,17 @@ def period_label(key: str) -> str:
     return display_date(key) or key
 
 
+#: URLs urlsplit surely reads as http(s) with a host and no error (ASCII, no space, a plain host[:port]): the
+#: common case, decided without it (urlsplit took a quarter of the map's time on 100,000 papers).
+_PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?")
+
+
 def safe_url(url: object) -> str | None:
     """`url` if it is an absolute http(s) URL (a link the page may offer), else None."""
     if not isinstance(url, str):
         return None
+    if _PLAIN_URL.fullmatch(url):
+        return url
     try:
         parts = urlsplit(url.strip())
     except ValueError:
