@@ -60,7 +60,7 @@ def test_builds_with_and_without_cache_are_byte_identical(tmp_path, monkeypatch)
     plain = _build([FIX], tmp_path / "plain", cache=False)
     cold = _build([FIX], tmp_path / "cached", cache=True)
     assert (tmp_path / "cached" / CACHE_FILENAME).exists() and not (tmp_path / "plain" / CACHE_FILENAME).exists()
-    monkeypatch.setattr(kg.pipeline.parallel, "extract_parallel", _no_extraction)
+    monkeypatch.setattr(kg.pipeline.parallel, "extract_chunks", _no_extraction)
     warm = _build([FIX], tmp_path / "cached", cache=True)
     assert plain == cold == warm
 
@@ -128,8 +128,8 @@ def test_update_equals_a_full_rebuild(tmp_path, monkeypatch):
     full = _build(old + new, tmp_path / "full", cache=False)
     _build(old, tmp_path / "inc", cache=True)
     calls = []
-    real = kg.pipeline.parallel.extract_parallel
-    monkeypatch.setattr(kg.pipeline.parallel, "extract_parallel",
+    real = kg.pipeline.parallel.extract_chunks
+    monkeypatch.setattr(kg.pipeline.parallel, "extract_chunks",
                         lambda papers, **kw: calls.append(len(papers)) or real(papers, **kw))
     _, summary = build(new, out_dir=tmp_path / "inc", rdf_formats=("turtle", "ntriples"), cache=True, update=True)
     assert {n: (tmp_path / "inc" / n).read_bytes() for n in COMPARED} == full

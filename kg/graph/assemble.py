@@ -28,11 +28,14 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 
 import networkx as nx
 import numpy as np
 
 from kg.defaults import CLAIM_RELATIONS, RESOURCE_BASE
+from kg.errors import GraphError
 from kg.graph.facts import fact_edges, fact_extractions
 from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 from kg.ingest.pwc_facts import PaperFacts
@@ -55,10 +58,14 @@ def entity_iri(entity_id: str) -> str:
 
 def paper_attrs(p: Paper) -> dict:
     """The node attributes of a paper."""
-    d = dict(kind="paper", label=p.title, aliases=(), title=p.title, abstract=p.abstract, url=p.url,
-             date=p.date, authors=tuple(p.authors), arxiv_id=p.arxiv_id, id=p.id, source=p.source)
+    # A literal, not dict(...) and a comprehension: the map and the trends ask for every paper's.
+    d = {"kind": "paper", "label": p.title, "aliases": (), "title": p.title, "abstract": p.abstract, "url": p.url,
+         "date": p.date, "authors": tuple(p.authors), "arxiv_id": p.arxiv_id, "id": p.id, "source": p.source}
     # Only when the input has them, so a graph of inputs without them keeps the attributes it had.
-    d.update({k: v for k, v in (("doi", p.doi), ("revised", p.revised)) if v})
+    if p.doi:
+        d["doi"] = p.doi
+    if p.revised:
+        d["revised"] = p.revised
     return d
 
 
@@ -118,21 +125,32 @@ def paper_contribution(ex: Extraction, resolution: Resolution) -> Contribution:
     return out
 
 
-def _per_paper(resolver: Resolver, extractions: list[Extraction], facts: list[PaperFacts]):
-    """(entities, paper key -> the Resolution of that paper's mentions): what Resolver.resolution gives over
-    all of `extractions` and the facts' names (kg.graph.facts.fact_extractions), one paper at a time."""
-    entities = resolver.entities()
-    named: dict[str, list[Extraction]] = defaultdict(list)
-    for ex in [*extractions, *fact_extractions(facts)]:  # each paper's own, then its facts' names, as build resolves them
-        named[ex.paper_key].append(ex)
-    return entities, lambda key: resolver.resolution(named.get(key, ()), entities)
+def _by_paper(extractions: Iterable[Extraction], facts: Iterable[PaperFacts]) -> Iterator[tuple[str, list, list]]:
+    """(paper key, its Extractions, its PaperFacts) for each paper, from `extractions` sorted by paper
+    key and read once (a build streams them from its cache); the papers with facts only come last.
+    The order papers come in changes nothing: their edges and claims are sorted when the Snapshot is made."""
+    facts_of: dict[str, list[PaperFacts]] = defaultdict(list)  # curated facts: few next to the extractions
+    for f in facts:
+        facts_of[f.paper_key].append(f)
+    previous = None
+    for key, own in groupby(extractions, key=attrgetter("paper_key")):
+        if previous is not None and key <= previous:
+            raise GraphError(f"extractions out of paper order: {key} after {previous}")
+        previous = key
+        yield key, list(own), facts_of.pop(key, [])
+    for key in sorted(facts_of):
+        yield key, [], facts_of[key]
 
 
 def build_snapshot(
-    papers: Iterable[Paper], extractions: Iterable[Extraction], resolution: Resolution | Resolver,
+    papers: Iterable[Paper] | Mapping[str, dict], extractions: Iterable[Extraction], resolution: Resolution | Resolver,
     facts: Iterable[PaperFacts] = (),
 ) -> Snapshot:
     """The graph of `papers`, as the compact arrays every view of a build is written from (no networkx).
+
+    `papers`: Paper records, or a Mapping paper IRI -> node attributes that the Snapshot keeps as its
+    `papers` (a build's, read back from its cache as the writers ask). `extractions`: a list, or an
+    iterator sorted by paper key that is read once (a build streams them from its cache).
 
     `facts`: curated facts per paper (kg.ingest.pwc_facts), whose names `resolution` resolved too.
     `resolution` may be the Resolver that all those names were added to: each paper's mentions are
@@ -140,13 +158,22 @@ def build_snapshot(
     Edges are collected as integer arrays while the papers are read (an IRI is kept once, however
     many papers link it), so a build of a million papers never holds a Python object per edge.
     """
-    extractions = sorted(extractions, key=lambda e: e.paper_key)
+    # A list is sorted here; an iterator (the build's, streamed from its cache) comes sorted by paper
+    # key and is read once, a paper at a time: every extraction of the build is never held at once.
+    if not isinstance(extractions, Iterator):
+        extractions = sorted(extractions, key=lambda e: e.paper_key)
     facts = sorted(facts, key=lambda f: f.paper_key)
     if isinstance(resolution, Resolver):
-        entities, resolved = _per_paper(resolution, extractions, facts)
+        entities = resolution.entities()
+        resolver = resolution
+
+        def resolved(named: list[Extraction]) -> Resolution:
+            return resolver.resolution(named, entities)
     else:
-        entities, resolved = resolution.entities, lambda key: resolution
-    by_key = {p.key: p for p in papers}
+        entities, resolved = resolution.entities, lambda named: resolution
+    # The papers' attributes: from the Paper records, or a Mapping the caller gives (the build's papers
+    # spilled to its cache, kg.pipeline.stored.StoredPapers).
+    table = papers if isinstance(papers, Mapping) else PaperAttrs(papers)
     ids: dict[str, int] = {}  # every edge end's IRI -> its position in ends
     us, vs, rels = array("i"), array("i"), array("b")
     linked: set[int] = set()  # ends of mentions / hasCode edges: an entity or repo is a node while a paper links it
@@ -167,27 +194,30 @@ def build_snapshot(
         if rel != "proposes":
             linked.add(b)
 
-    for ex in extractions:
-        got = paper_contribution(ex, resolved(ex.paper_key))
-        for u, v, rel in got.paper_edges(ex.paper_key):
-            add(u, v, rel)
-        for edge, claim in got.claim_edges():
-            claims[edge].append(claim)
-    for f in facts:
-        if f.paper_key not in by_key:
+    for key, own, paper_facts in _by_paper(extractions, facts):
+        # A paper's mentions are resolved with its facts' names, as the build resolved them all.
+        resolution_of = resolved(own + fact_extractions(paper_facts))
+        for ex in own:
+            got = paper_contribution(ex, resolution_of)
+            for u, v, rel in got.paper_edges(ex.paper_key):
+                add(u, v, rel)
+            for edge, claim in got.claim_edges():
+                claims[edge].append(claim)
+        p = paper_iri(key)
+        if p not in table:
             continue
-        p = paper_iri(f.paper_key)
-        fe = fact_edges(f, p, resolved(f.paper_key))
-        for target, sources in [*((entity_iri(e), s) for e, s in fe.mentions.items()),
-                                *((url, s) for url, s in fe.repos.items())]:
-            rel = "hasCode" if not target.startswith(RESOURCE_BASE) else "mentions"
-            add(p, target, rel)
-            curated[(p, target, rel)] |= sources
-        for (s, o, pred), cs in fe.claims.items():
-            claims[(entity_iri(s), entity_iri(o), pred)] += [{**c, "metric": entity_iri(c["metric"])} for c in cs]
+        for f in paper_facts:
+            fe = fact_edges(f, p, resolution_of)
+            for target, sources in [*((entity_iri(e), s) for e, s in fe.mentions.items()),
+                                    *((url, s) for url, s in fe.repos.items())]:
+                rel = "hasCode" if not target.startswith(RESOURCE_BASE) else "mentions"
+                add(p, target, rel)
+                curated[(p, target, rel)] |= sources
+            for (s, o, pred), cs in fe.claims.items():
+                claims[(entity_iri(s), entity_iri(o), pred)] += [{**c, "metric": entity_iri(c["metric"])} for c in cs]
 
     # Nodes: every paper; an entity or repo while a paper links it (a later kind wins, as add_node's would).
-    kind_of = {paper_iri(k): KIND_CODE["paper"] for k in by_key}
+    kind_of = {iri: KIND_CODE["paper"] for iri in table}
     attrs: dict[str, dict] = {}
     for ent in sorted(entities.values(), key=lambda e: e.id):
         iri = entity_iri(ent.id)
@@ -213,7 +243,7 @@ def build_snapshot(
     final_claims = {e: edge_claims(claims[e]) for e in claim_edges}
     final_curated = {e: tuple(sorted(cs)) for e, cs in sorted(curated.items())
                      if cs and e[0] in index and e[1] in index}
-    return Snapshot.from_edges(nodes, kind, src, dst, rel, attrs, final_claims, PaperAttrs(by_key.values()),
+    return Snapshot.from_edges(nodes, kind, src, dst, rel, attrs, final_claims, table,
                                final_curated, index)
 
 
@@ -234,6 +264,9 @@ class PaperAttrs(Mapping):
 
     def __getitem__(self, iri: str) -> dict:
         return paper_attrs(self._papers[iri])
+
+    def __contains__(self, iri: object) -> bool:
+        return iri in self._papers
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._papers)

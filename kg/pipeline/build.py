@@ -8,9 +8,11 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 import networkx as nx
@@ -28,8 +30,10 @@ from kg.export.centrality import write_centrality_csv_snapshot
 from kg.export.charts import write_top_methods_chart_snapshot, write_trends_chart
 from kg.export.html.page import write_html_snapshot
 from kg.export.rdf import write_rdf_formats
-from kg.graph.assemble import build_snapshot
+from kg.graph.assemble import PaperAttrs, build_snapshot
 from kg.graph.facts import fact_extractions
+from kg.graph.incremental import facts_digests
+from kg.graph.snapshot import Snapshot
 from kg.ingest.papers import read_papers
 from kg.ingest.pwc_facts import facts_digest, read_facts
 from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, state_version
@@ -38,14 +42,16 @@ from kg.pipeline.outputs import (
     OTHER_OUTPUTS,
     RDF_EXTENSIONS,
     REBUILD_HINT,
+    keys_digest,
     output_digests,
     papers_digest,
     record_stats,
     remove_stale_outputs,
 )
 from kg.pipeline.progress import Stages
+from kg.pipeline.stored import StoredExtractions, StoredPapers
 from kg.pipeline.update import continue_ingest, patch_stored, splice_outputs
-from kg.records import Problem, shown_name
+from kg.records import Extraction, Problem, shown_name
 from kg.resolve import Resolver
 
 __all__ = ["BuildSummary", "build", "RDF_EXTENSIONS"]
@@ -152,8 +158,9 @@ def build(
     `facts`: Papers with Code links-between-papers-and-code and evaluation-tables files, added as
     curated facts (kg.ingest.pwc_facts) to the papers they name. `categories` ("cs.LG", "cs"): keep
     only the records of those arXiv categories (records without categories are kept). An update
-    must be given the same facts files (same content) and categories as the build it adds to; a
-    build with curated facts is updated by building its graph afresh from the cached extractions.
+    must be given the same facts files (same content) and categories as the build it adds to; the new
+    papers' facts are patched in, unless the update moves facts of an earlier paper (a new paper with
+    its arXiv id), when the graph is built afresh from the cached extractions.
     """
     unknown = [f for f in rdf_formats if f not in RDF_EXTENSIONS]
     if unknown or not rdf_formats:
@@ -191,6 +198,60 @@ def _build_locked(inputs: Sequence[str | Path], out: Path, *, fmt: str, rdf_form
             slot.store.close()
 
 
+def _extractions(slot: CacheSlot, papers: list, **kw) -> tuple[Callable[[], Iterator[Extraction]],
+                                                            Callable[[], Iterator[Extraction]], StoredExtractions | None]:
+    """Every paper's Extraction, as two ways to read them: in input order (resolution) and by paper key
+    (the graph); and the cache's StoredExtractions. With a cache they are put in it as they are made
+    and read back from it in batches, so the build never holds them all; without one (--no-cache), held."""
+    if slot.store is not None:
+        stored = slot.extract_stored(papers, **kw)
+        keys = [p.key for p in papers]
+        return (lambda: stored.each(keys)), (lambda: stored.each(sorted(keys))), stored
+    extractions = slot.extract(papers, **kw)
+    return (lambda: iter(extractions)), (lambda: iter(sorted(extractions, key=attrgetter("paper_key")))), None
+
+
+def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple[Snapshot, Resolver, list[str]]:
+    """Extract, resolve and make the graph of a full build; returns it, the resolver and the papers' keys.
+
+    With a cache, the extractions are put in it as they are made and the papers are spilled to it
+    (ingested.papers becomes None): both are read back from it in batches, so from here on the
+    build holds each paper's key, not its text or its extraction."""
+    papers = ingested.papers
+    keys = [p.key for p in papers]
+    in_input_order, by_key, stored = _extractions(slot, papers, **kw)
+    table = papers
+    if stored is not None:
+        table = StoredPapers(slot.store, papers)
+        ingested.papers = papers = None
+    stages.done("extract")
+    # The facts' names are resolved with the extracted ones: one node for "SNLI" from both.
+    fact_names = fact_extractions(curated.by_paper.values())
+    resolver = Resolver()
+    try:
+        resolver.add(chain(in_input_order(), fact_names))
+    except CacheDamagedError as e:
+        if stored is None or e.path != slot.path:
+            raise
+        # A stored row that does not read back (edited): the cache is set aside (its spilled papers
+        # read back first) and the papers are extracted afresh into a fresh one.
+        papers = slot.store.spilled_in_order()
+        slot.damaged(e)
+        in_input_order, by_key, stored = _extractions(slot, papers, **kw)
+        table = StoredPapers(slot.store, papers)
+        papers = None
+        resolver = Resolver()
+        resolver.add(chain(in_input_order(), fact_names))
+    del fact_names
+    stages.done("resolve")
+    # Each paper's mentions are resolved as its edges are made (no index of every mention at once).
+    snap = build_snapshot(table, by_key(), resolver, facts=curated.by_paper.values())
+    if stored is not None:
+        stored.forget_stale()
+    stages.done("graph")
+    return snap, resolver, keys
+
+
 def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_formats, include_abstracts,
          min_confidence, max_nodes, on_skip, on_warning, jobs, cache, update, scheduler, quiet, stages,
          return_graph, facts, categories) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
@@ -226,28 +287,19 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
     # A build killed mid-write leaves its hidden temp files; only those of dead processes are removed.
     remove_stale_temps(out, [f"graph.{ext}" for ext in RDF_EXTENSIONS.values()] + list(OTHER_OUTPUTS))
     fast = None
-    if previous is not None and not curated.by_paper:  # curated facts are not patched in: built afresh below
+    fact_digests = facts_digests(curated.by_paper)  # stored, so that an update sees whose facts changed
+    if previous is not None:
         try:
             fast = patch_stored(slot, stored, previous, ingested, options, jobs=jobs, min_confidence=min_confidence,
-                          scheduler=scheduler, quiet=quiet, stages=stages)
+                          scheduler=scheduler, quiet=quiet, stages=stages, facts=curated.by_paper,
+                          fact_digests=fact_digests)
         except CacheDamagedError as e:
             slot.damaged(e)  # raises: an update does not go on from a cache it cannot read
     if fast is not None:
         snap, resolver, old_triples, splices, changed_rows, summary.patched = fast
     else:
-        extractions = slot.extract(ingested.papers, jobs=jobs, min_confidence=min_confidence, scheduler=scheduler,
-                                   quiet=quiet)
-        stages.done("extract")
-        # The facts' names are resolved with the extracted ones: one node for "SNLI" from both.
-        named = list(extractions) + fact_extractions(curated.by_paper.values())
-        resolver = Resolver()
-        resolver.add(named)
-        del named
-        stages.done("resolve")
-        # Each paper's mentions are resolved as its edges are made (no index of every mention at once).
-        snap = build_snapshot(ingested.papers, extractions, resolver, facts=curated.by_paper.values())
-        del extractions
-        stages.done("graph")
+        snap, resolver, keys = _assemble(slot, ingested, curated, stages, jobs=jobs, min_confidence=min_confidence,
+                                         scheduler=scheduler, quiet=quiet)
         changed_rows = None
 
     summary.nodes, summary.edges, summary.claims = snapshot_summary_counts(snap)
@@ -282,18 +334,25 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
                 written = {path: Path(tmp) for tmp, path in pending}
                 state = {**options, "version": state_version(), "triples": summary.triples, "input_filter": input_filter,
                          "digests": output_digests(paths, written),
-                         "papers": papers_digest(ingested.papers)}
+                         "papers": papers_digest(ingested.papers) if ingested.papers is not None else keys_digest(keys)}
                 blobs = {f"snapshot.{k}": v for k, v in snap.to_blobs().items()}
                 blobs["resolver"] = resolver.to_json().encode("utf-8")
+                if fact_digests:
+                    blobs["facts"] = json.dumps(fact_digests, sort_keys=True).encode("utf-8")
                 state["blobs"] = {name: hashlib.sha256(data).hexdigest() for name, data in blobs.items()}
                 blobs["state"] = json.dumps(state, sort_keys=True).encode("utf-8")
                 previous_inputs = previous.inputs if previous is not None else []
+                # ingested.papers is None when the papers were spilled to the cache: saved from there.
                 build_state = BuildState(ingested.papers, ingested.records_read, ingested.duplicates,
                                          ingested.skipped, ingested.warnings, previous_inputs + [shown_name(p) for p in inputs])
                 try:
                     slot.store.save_build(build_state, blobs, rows=changed_rows)
-                    slot.store.prune()
+                    if fast is None:  # a patched update runs the stored build's extractor: nothing else to prune
+                        slot.store.prune()
                 except CacheDamagedError as e:
+                    if build_state.papers is None:  # spilled: read back before the damaged file is set aside
+                        build_state.papers = slot.store.spilled_in_order()
+                        snap.papers = PaperAttrs(build_state.papers)
                     slot.damaged(e)
                     slot.store.save_build(build_state, blobs)
                 stages.done("cache")
@@ -301,6 +360,8 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
         raise OutputError(os_error_msg(e, out)) from e
     if slot.store is not None:
         record_stats(slot.store, state, paths)
+        if return_graph and isinstance(snap.papers, StoredPapers):  # read back before the cache closes
+            snap.papers = dict(snap.papers)
         slot.store.close()
         slot.store = None
     notes += remove_stale_outputs(out, paths)

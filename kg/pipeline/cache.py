@@ -17,15 +17,16 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kg.defaults import CACHE_FILENAME, PACKAGE_DIR
 from kg.errors import KGError, OutputError
-from kg.records import Claim, Extraction, Mention, Paper, Problem
+from kg.pipeline.cache_json import dump_paper, extraction_from_json, extraction_to_json, record
+from kg.records import Extraction, Paper, Problem
 
 __all__ = ["ExtractionCache", "BuildState", "content_key", "extractor_version", "extraction_to_json",
            "extraction_from_json", "CACHE_FILENAME", "CacheDamagedError", "set_aside", "state_version"]
@@ -85,72 +86,6 @@ def state_version() -> str:
     for f in sorted(_source_files(root, _STATE_SOURCES), key=lambda f: f.relative_to(root).as_posix()):
         h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
-
-
-# --- JSON for records ---------------------------------------------------------------------------
-
-@cache  # asked once per record loaded: dataclasses.fields() is slow next to the rest of a load
-def _tuple_fields(cls: type) -> tuple[str, ...]:
-    # Annotations are strings (from __future__ import annotations): "tuple[str, ...]" etc.
-    return tuple(f.name for f in dataclasses.fields(cls) if str(f.type).startswith("tuple"))
-
-
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
-
-
-@cache
-def _tuple_positions(cls: type) -> tuple[int, ...]:
-    return tuple(i for i, name in enumerate(_field_names(cls)) if name in _tuple_fields(cls))
-
-
-def _record(cls: type, obj: dict) -> Any:
-    """`cls` from its JSON object (a fresh dict from json.loads, changed in place): lists back to tuples."""
-    for k in _tuple_fields(cls):
-        v = obj.get(k)
-        if v is not None:
-            obj[k] = tuple(v)
-    return cls(**obj)
-
-
-def _plain(obj: Any) -> dict:
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-
-
-def _row(obj: Any) -> list:
-    return [getattr(obj, name) for name in _field_names(type(obj))]
-
-
-def _from_row(cls: type, row: list) -> Any:
-    """The inverse of _row (`row` is a fresh list from json.loads, changed in place)."""
-    for i in _tuple_positions(cls):
-        if i < len(row) and row[i] is not None:
-            row[i] = tuple(row[i])
-    return cls(*row)
-
-
-def extraction_to_json(ex: Extraction) -> str:
-    """An Extraction as JSON, without its paper key (entries are shared by papers of equal text).
-
-    Mentions and claims are arrays of their fields in declaration order, not objects: loading
-    100,000 cached extractions is then several times faster. Field order cannot drift under a
-    stored entry: kg/records.py is part of extractor_version, so editing it makes every entry stale.
-    """
-    return json.dumps({"mentions": [_row(m) for m in ex.mentions], "claims": [_row(c) for c in ex.claims],
-                       "repos": list(ex.repos)}, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def extraction_from_json(paper_key: str, text: str) -> Extraction:
-    """The inverse of extraction_to_json, for the paper `paper_key`.
-
-    >>> ex = Extraction("k", [Mention("X", "method", 0.5, aliases=("Y",))], [], ["https://github.com/a/b"])
-    >>> extraction_from_json("k", extraction_to_json(ex)) == ex
-    True
-    """
-    obj = json.loads(text)
-    return Extraction(paper_key, [_from_row(Mention, m) for m in obj["mentions"]],
-                      [_from_row(Claim, c) for c in obj["claims"]], list(obj["repos"]))
 
 
 @contextmanager
@@ -234,7 +169,7 @@ def set_aside(path: str | Path) -> Path:
 class BuildState:
     """The papers of a finished build (after merging duplicates) and its ingest account."""
 
-    papers: list[Paper]
+    papers: list[Paper] | None  # None to save: the papers spilled to the cache (ExtractionCache.spill_papers)
     records_read: int = 0
     duplicates: int = 0
     skipped: list[Problem] = dataclasses.field(default_factory=list)
@@ -261,6 +196,11 @@ class ExtractionCache:
         except BaseException:
             self.close()
             raise
+
+    @property
+    def auto_version(self) -> bool:
+        """Whether entries are stored under this paperkg's own extractor_version (not a version given)."""
+        return self._auto_version
 
     @_guarded
     def _open(self) -> None:
@@ -344,6 +284,58 @@ class ExtractionCache:
         return [hits[p.key] if p.key in hits else new[p.key] for p in papers]
 
     @_guarded
+    def present(self, contents: set[str], conf: str) -> set[str]:
+        """Those of `contents` that hold an Extraction of this version."""
+        wanted, found = sorted(contents), set()
+        for i in range(0, len(wanted), _BATCH):
+            batch = wanted[i:i + _BATCH]
+            found.update(c for (c,) in self._db.execute(
+                f"SELECT content FROM extraction WHERE version = ? AND min_confidence = ? "
+                f"AND content IN ({','.join('?' * len(batch))})", (self.version, conf, *batch)))
+        return found
+
+    @_guarded
+    def load_extractions(self, keys: Sequence[str], contents: Mapping[str, str], conf: str) -> list[Extraction]:
+        """The stored Extractions of the papers `keys` (at most _BATCH), in that order."""
+        wanted = sorted({contents[k] for k in keys})
+        rows = dict(self._db.execute(
+            f"SELECT content, data FROM extraction WHERE version = ? AND min_confidence = ? "
+            f"AND content IN ({','.join('?' * len(wanted))})", (self.version, conf, *wanted)))
+        # A row gone since it was stored (the file edited meanwhile) raises KeyError: a damaged cache.
+        return [extraction_from_json(k, rows[contents[k]]) for k in keys]
+
+    @_guarded
+    def forget(self, contents: Iterable[str], conf: str) -> None:
+        """Delete the Extractions of `contents` made by this version."""
+        with self._db:
+            self._db.executemany("DELETE FROM extraction WHERE content = ? AND version = ? AND min_confidence = ?",
+                                 ((c, self.version, conf) for c in sorted(contents)))
+
+    @_guarded
+    def spill_papers(self, papers: Iterable[tuple[int, int, Paper]]) -> None:
+        """Keep (position, seq, Paper) rows in a scratch table of this connection (a temporary file, gone
+        when it closes): a build reads its papers back from it (kg.pipeline.stored.StoredPapers) and
+        save_build copies them from it, instead of holding them."""
+        self._db.execute("PRAGMA temp_store = FILE")
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS spill (pos INTEGER PRIMARY KEY, seq INTEGER NOT NULL, "
+                         "data TEXT NOT NULL)")
+        with self._db:
+            self._db.execute("DELETE FROM temp.spill")
+            self._db.executemany("INSERT INTO temp.spill VALUES (?, ?, ?)",
+                                 ((pos, seq, dump_paper(p)) for pos, seq, p in papers))
+
+    @_guarded
+    def spilled_in_order(self) -> list[Paper]:
+        """Every spilled paper, in the build's order (seq)."""
+        return [record(Paper, json.loads(d)) for (d,) in self._db.execute("SELECT data FROM temp.spill ORDER BY seq")]
+
+    @_guarded
+    def spilled_papers(self, lo: int, hi: int) -> list[Paper]:
+        """The spilled papers at positions lo <= pos < hi, in position order."""
+        return [record(Paper, json.loads(d)) for (d,) in self._db.execute(
+            "SELECT data FROM temp.spill WHERE pos >= ? AND pos < ? ORDER BY pos", (lo, hi))]
+
+    @_guarded
     def prune(self) -> int:
         """Drop entries of other extractor versions; returns how many."""
         with self._db:
@@ -362,9 +354,12 @@ class ExtractionCache:
         skips = lambda xs: [[s.path, s.line, s.reason] for s in xs]  # noqa: E731
         meta = {"records_read": state.records_read, "duplicates": state.duplicates, "inputs": state.inputs,
                 "skipped": skips(state.skipped), "warnings": skips(state.warnings)}
-        dump = lambda p: json.dumps(_plain(p), ensure_ascii=False, separators=(",", ":"))  # noqa: E731
+        dump = dump_paper
         with self._db:
-            if rows is None:
+            if state.papers is None:  # the build's papers are in the scratch table (spill_papers)
+                self._db.execute("DELETE FROM paper")
+                self._db.execute("INSERT INTO paper SELECT seq, data FROM temp.spill")
+            elif rows is None:
                 self._db.execute("DELETE FROM paper")
                 self._db.executemany("INSERT INTO paper VALUES (?, ?)", ((i, dump(p)) for i, p in enumerate(state.papers)))
             else:
@@ -395,7 +390,7 @@ class ExtractionCache:
             return None
         meta = json.loads(row[0])
         with _gc_paused():
-            papers = [_record(Paper, json.loads(d)) for (d,) in self._db.execute("SELECT data FROM paper ORDER BY seq")]
+            papers = [record(Paper, json.loads(d)) for (d,) in self._db.execute("SELECT data FROM paper ORDER BY seq")]
         return BuildState(papers, meta["records_read"], meta["duplicates"],
                           [Problem.skip(*s) for s in meta["skipped"]], [Problem.warning(*s) for s in meta["warnings"]], meta["inputs"])
 
@@ -417,3 +412,4 @@ class ExtractionCache:
 
     def __exit__(self, *exc) -> None:
         self.close()
+

@@ -10,7 +10,8 @@ from kg.defaults import CACHE_FILENAME
 from kg.errors import InputError
 from kg.pipeline.cache import BuildState, CacheDamagedError, ExtractionCache, set_aside
 from kg.pipeline.outputs import REBUILD_HINT, verify_outputs
-from kg.pipeline.parallel import extract_papers
+from kg.pipeline.parallel import extract_papers, extract_stored
+from kg.pipeline.stored import StoredExtractions
 from kg.records import Problem
 
 __all__ = ["CacheSlot", "open_cache"]
@@ -59,6 +60,17 @@ class CacheSlot:
                 raise
             self.damaged(e)
             return extract_papers(papers, cache=self.store, **kw)
+
+    def extract_stored(self, papers, **kw) -> StoredExtractions:
+        """extract_stored with this cache (every Extraction put in it, none held), again with a fresh
+        cache if this one turns out damaged."""
+        try:
+            return extract_stored(papers, cache=self.store, **kw)
+        except CacheDamagedError as e:
+            if e.path != self.path:
+                raise
+            self.damaged(e)
+            return extract_stored(papers, cache=self.store, **kw)
 
 
 def open_cache(out: Path, slot: CacheSlot, *, cache: bool,

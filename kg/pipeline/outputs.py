@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from kg.errors import InputError, KGError
 from kg.pipeline.cache import BuildState, CacheDamagedError, ExtractionCache
 
-__all__ = ["RDF_EXTENSIONS", "OTHER_OUTPUTS", "REBUILD_HINT", "output_digests", "papers_digest", "record_stats",
+__all__ = ["RDF_EXTENSIONS", "OTHER_OUTPUTS", "REBUILD_HINT", "output_digests", "papers_digest", "keys_digest", "record_stats",
            "remove_stale_outputs", "verify_outputs"]
 
 #: RDF serialisations `kg build --rdf-format` writes, and the file extension of each.
@@ -71,7 +71,12 @@ def record_stats(store: ExtractionCache, state: dict, paths: dict[str, Path]) ->
 
 def papers_digest(papers: Sequence) -> str:
     """sha256 of the papers' keys in order: the stored paper rows must be the ones the state was saved with."""
-    return hashlib.sha256("\n".join(p.key for p in papers).encode("utf-8")).hexdigest()
+    return keys_digest(p.key for p in papers)
+
+
+def keys_digest(keys: Iterable[str]) -> str:
+    """papers_digest of the papers whose keys, in order, are `keys`."""
+    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()
 
 
 def verify_outputs(out: Path, store: ExtractionCache, previous: BuildState) -> tuple[dict, dict[str, bytes]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
@@ -21,8 +21,9 @@ from kg.records import Extraction, Paper
 
 if TYPE_CHECKING:
     from kg.pipeline.cache import ExtractionCache
+    from kg.pipeline.stored import StoredExtractions
 
-__all__ = ["extract_papers", "extract_parallel", "available_cpus", "default_jobs", "DEFAULT_CHUNK_SIZE",
+__all__ = ["extract_papers", "extract_parallel", "extract_chunks", "extract_stored", "extraction_runner", "available_cpus", "default_jobs", "DEFAULT_CHUNK_SIZE",
            "MAX_DEFAULT_JOBS"]
 
 #: Papers per task sent to a worker: large enough that pickling and scheduling stay well under
@@ -65,8 +66,8 @@ def _extract_chunk(chunk: list[tuple[str, str, str]]) -> list[Extraction]:
     return list(extract_all(papers, _NLP, min_confidence=_MIN_CONFIDENCE))
 
 
-def _in_process(papers: Sequence[Paper], min_confidence: float,
-                on_progress: Callable[[int], None] | None) -> list[Extraction]:
+def _in_process(papers: Sequence[Paper], min_confidence: float, on_progress: Callable[[int], None] | None,
+                chunk_size: int) -> Iterator[list[Extraction]]:
     from kg.extract import extract_all
     from kg.extract.pipeline import build_nlp
 
@@ -75,7 +76,11 @@ def _in_process(papers: Sequence[Paper], min_confidence: float,
         out.append(ex)
         if on_progress:
             on_progress(1)
-    return out
+        if len(out) >= chunk_size:
+            yield out
+            out = []
+    if out:
+        yield out
 
 
 def _mp_context(fork: bool = False) -> multiprocessing.context.BaseContext:
@@ -111,25 +116,44 @@ def extract_parallel(
     >>> extract_parallel([], jobs=2)
     []
     """
+    return [ex for done in extract_chunks(papers, jobs=jobs, min_confidence=min_confidence, chunk_size=chunk_size,
+                                          on_progress=on_progress, fork=fork) for ex in done]
+
+
+def extract_chunks(
+    papers: Sequence[Paper],
+    *,
+    jobs: int,
+    min_confidence: float = 0.0,
+    chunk_size: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    fork: bool = False,
+) -> Iterator[list[Extraction]]:
+    """extract_parallel's Extractions a chunk at a time, in input order, as they are made: a caller
+    that stores each chunk (kg.pipeline.cache) never holds them all."""
     if jobs < 0:
         raise KGError(f"jobs must be 0 (auto) or more, not {jobs}")
     chunk_size = chunk_size or DEFAULT_CHUNK_SIZE
     if chunk_size < 1:
         raise KGError(f"chunk_size must be at least 1, not {chunk_size}")
     jobs = jobs or default_jobs()
-    chunks = [[(p.key, p.title, p.abstract) for p in papers[i:i + chunk_size]]
-              for i in range(0, len(papers), chunk_size)]
-    if jobs == 1 or len(chunks) <= 1:
-        return _in_process(papers, min_confidence, on_progress)
-    out: list[Extraction] = []
-    for done in _run_pool(chunks, min(jobs, len(chunks)), min_confidence, fork=fork):
-        out.extend(done)
+    if not papers:
+        return
+    if jobs == 1 or len(papers) <= chunk_size:
+        yield from _in_process(papers, min_confidence, on_progress, chunk_size)
+        return
+    # Chunks are cut as they are sent, not all at once: the (key, title, abstract) copies of every
+    # paper are not held.
+    chunks = ([(p.key, p.title, p.abstract) for p in papers[i:i + chunk_size]]
+              for i in range(0, len(papers), chunk_size))
+    workers = min(jobs, -(-len(papers) // chunk_size))
+    for done in _run_pool(chunks, workers, min_confidence, fork=fork):
         if on_progress:
             on_progress(len(done))
-    return out
+        yield done
 
 
-def _run_pool(chunks: list[list[tuple[str, str, str]]], workers: int,
+def _run_pool(chunks: Iterable[list[tuple[str, str, str]]], workers: int,
               min_confidence: float, *, fork: bool = False) -> Iterator[list[Extraction]]:
     """Results chunk by chunk, in order; at most 2 chunks per worker are queued at a time, so the
     parent never holds more than a few chunks of pickled input and output at once."""
@@ -154,6 +178,42 @@ def _run_pool(chunks: list[list[tuple[str, str, str]]], workers: int,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def extraction_runner(*, jobs: int, min_confidence: float, scheduler: str | None = None,
+                      fork: bool = False) -> Callable[..., Iterator[list[Extraction]]]:
+    """`run(papers, on_progress=...)`: the Extractions of `papers` a chunk at a time, in order, made by
+    `jobs` processes or on the Dask `scheduler` ("local": a local cluster of `jobs` workers, which
+    returns them in one chunk); `fork` as in extract_parallel."""
+
+    def run(todo: Sequence[Paper], *, on_progress: Callable[[int], None] | None = None) -> Iterator[list[Extraction]]:
+        if scheduler is None:
+            yield from extract_chunks(todo, jobs=jobs, min_confidence=min_confidence, on_progress=on_progress,
+                                      fork=fork)
+            return
+        from kg.pipeline.distributed import connect, disconnect, extract_distributed
+
+        # Connected only now: a fully cached build never waits for a cluster.
+        client = connect(scheduler, workers=jobs or default_jobs())
+        try:
+            yield extract_distributed(todo, client=client, min_confidence=min_confidence, on_progress=on_progress)
+        finally:
+            disconnect(client)
+
+    return run
+
+
+def extract_stored(papers: Sequence[Paper], *, cache: ExtractionCache, jobs: int = 1, min_confidence: float = 0.0,
+                   scheduler: str | None = None, quiet: bool = True) -> StoredExtractions:
+    """What `kg build` runs with its cache: every paper's Extraction put in `cache` (those not there
+    yet made as in extract_papers, and stored a chunk at a time as they come back), none of them
+    held; the result reads them back from the cache in batches."""
+    from kg.pipeline.progress import Progress
+    from kg.pipeline.stored import extract_stored_in
+
+    run = extraction_runner(jobs=jobs, min_confidence=min_confidence, scheduler=scheduler)
+    with Progress(total=len(papers), desc="extracting", quiet=quiet) as bar:
+        return extract_stored_in(cache, papers, run, min_confidence=min_confidence, on_progress=bar.update)
+
+
 def extract_papers(
     papers: Sequence[Paper],
     *,
@@ -169,18 +229,10 @@ def extract_papers(
     progress bar on a terminal unless `quiet`; `fork` as in extract_parallel."""
     from kg.pipeline.progress import Progress
 
-    def run(todo: Sequence[Paper], *, on_progress: Callable[[int], None] | None = None) -> list[Extraction]:
-        if scheduler is None:
-            return extract_parallel(todo, jobs=jobs, min_confidence=min_confidence, on_progress=on_progress,
-                                    fork=fork)
-        from kg.pipeline.distributed import connect, disconnect, extract_distributed
+    chunks = extraction_runner(jobs=jobs, min_confidence=min_confidence, scheduler=scheduler, fork=fork)
 
-        # Connected only now: a fully cached build never waits for a cluster.
-        client = connect(scheduler, workers=jobs or default_jobs())
-        try:
-            return extract_distributed(todo, client=client, min_confidence=min_confidence, on_progress=on_progress)
-        finally:
-            disconnect(client)
+    def run(todo: Sequence[Paper], *, on_progress: Callable[[int], None] | None = None) -> list[Extraction]:
+        return [ex for done in chunks(todo, on_progress=on_progress) for ex in done]
 
     with Progress(total=len(papers), desc="extracting", quiet=quiet) as bar:
         if cache is None:

@@ -8,18 +8,19 @@ plain JSON arrays (one value per node, edge, claim or paper); text is cleaned fo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 from scipy.sparse import coo_matrix
 
 from kg.analyze.snapshot_views import paper_counts
+from kg.analyze.support import sorted_unique
 from kg.defaults import NODE_KINDS, RELATIONS, RESOURCE_BASE
 from kg.export.html.layout import layout_pairs
 from kg.export.html.text import display_date, display_text, period_key, period_label, safe_url
 from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 
-__all__ = ["map_data", "co_mention_pairs", "ABSTRACT_MAX_CHARS"]
+__all__ = ["map_data", "map_data_lazy", "materialized", "Lazy", "co_mention_pairs", "ABSTRACT_MAX_CHARS"]
 
 _PAPER = KIND_CODE["paper"]
 _REPO = KIND_CODE["repo"]
@@ -31,6 +32,8 @@ ABSTRACT_MAX_CHARS = 400
 CO_PER_NODE = 3
 #: Above this many months of dated papers, the period filter steps by year.
 MAX_MONTHS = 36
+#: Values converted from an array to Python ints at a time (see _ints).
+_BLOCK = 1 << 16
 #: Clusters given their own colour and a legend entry (the rest share "other").
 CLUSTER_COLOURS = 10
 
@@ -40,6 +43,16 @@ def _cut(text: str, limit: int) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
     return cut.rstrip(" ,;:") + " \u2026"
+
+
+def _abstract(text: str) -> str:
+    """_cut(display_text(text), ABSTRACT_MAX_CHARS), cleaning only the start of a long abstract without
+    markup: display_text then only collapses whitespace, so that of a prefix is a prefix of the whole's."""
+    if len(text) > 2 * ABSTRACT_MAX_CHARS and not any(c in text for c in "\\$~<"):
+        start = display_text(text[:2 * ABSTRACT_MAX_CHARS])
+        if len(start) > ABSTRACT_MAX_CHARS:
+            return _cut(start, ABSTRACT_MAX_CHARS)
+    return _cut(display_text(text), ABSTRACT_MAX_CHARS)
 
 
 def _iri(iri: str) -> str:
@@ -82,12 +95,16 @@ def co_mention_pairs(snap: Snapshot, drawn: np.ndarray, papers: np.ndarray, per_
     first = np.searchsorted(rows, rows, side="left")
     top = (np.arange(len(rows)) - first) < per_node
     a, b = entities[rows[top]], entities[cols[top]]
-    linked = {(min(s, t), max(s, t)) for s, t in zip(snap.src.tolist(), snap.dst.tolist())} if len(a) else set()
+    # Pairs joined by an edge, found by binary search among the edges' (low end, high end) keys: a set
+    # of every edge as Python tuples took seconds on a large graph.
+    n = len(snap.nodes)
+    linked = sorted_unique(np.minimum(snap.src, snap.dst).astype(np.int64) * n + np.maximum(snap.src, snap.dst))
+    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    at = np.minimum(np.searchsorted(linked, lo * n + hi), max(len(linked) - 1, 0))
+    free = linked[at] != lo * n + hi if len(linked) else np.ones(len(lo), dtype=bool)
     out: dict[tuple[int, int], int] = {}
-    for s, t, k in zip(a.tolist(), b.tolist(), shared[top].tolist()):
-        key = (min(s, t), max(s, t))
-        if key not in linked:
-            out[key] = k
+    for s, t, k in zip(lo[free].tolist(), hi[free].tolist(), shared[top][free].tolist()):
+        out[(s, t)] = k
     return [(s, t, k) for (s, t), k in sorted(out.items())]
 
 
@@ -135,22 +152,31 @@ def _claims(snap: Snapshot) -> dict:
     return cols
 
 
+def _paper_column(snap: Snapshot, ids: list[int], cell) -> Iterator:
+    """One paper column, a cell per paper made as it is written: the whole column is never held."""
+    papers, nodes = snap.papers, snap.nodes
+    return (cell(papers.get(nodes[i]) or {}) for i in ids)
+
+
+def _url(d: Mapping) -> str | None:
+    arxiv = f"https://arxiv.org/abs/{d['arxiv_id']}" if d.get("arxiv_id") else None
+    return safe_url(d.get("url")) or safe_url(arxiv)
+
+
 def _papers(snap: Snapshot) -> dict:
+    """The paper columns: periods now (the page's header needs to know whether there are any), the
+    text columns as generators."""
     ids = np.flatnonzero(snap.kind == _PAPER).tolist()
-    cols: dict[str, list] = {"node": ids, "date": [], "authors": [], "url": [], "abstract": []}
-    raw_dates = []
-    for i in ids:
-        d: Mapping = snap.papers.get(snap.nodes[i]) or {}
-        raw_dates.append(d.get("date"))
-        cols["date"].append(display_date(d.get("date")))
-        cols["authors"].append([display_text(a) for a in d.get("authors") or ()])
-        arxiv = f"https://arxiv.org/abs/{d['arxiv_id']}" if d.get("arxiv_id") else None
-        cols["url"].append(safe_url(d.get("url")) or safe_url(arxiv))
-        cols["abstract"].append(_cut(display_text(d.get("abstract") or ""), ABSTRACT_MAX_CHARS))
-    labels, periods = _periods(raw_dates)
-    cols["period"] = periods
-    cols["periods"] = labels
-    return cols
+    labels, periods = _periods(list(_paper_column(snap, ids, lambda d: d.get("date"))))
+    return {
+        "node": ids,
+        "date": _paper_column(snap, ids, lambda d: display_date(d.get("date"))),
+        "authors": _paper_column(snap, ids, lambda d: [display_text(a) for a in d.get("authors") or ()]),
+        "url": _paper_column(snap, ids, _url),
+        "abstract": _paper_column(snap, ids, lambda d: _abstract(d.get("abstract") or "")),
+        "period": periods,
+        "periods": labels,
+    }
 
 
 def _clusters(snap: Snapshot, communities: Mapping[str, int], drawn: np.ndarray, rank: np.ndarray) -> dict:
@@ -172,38 +198,63 @@ def _clusters(snap: Snapshot, communities: Mapping[str, int], drawn: np.ndarray,
     return {"of": of, "top": [[c, _name(snap, best[c][1])] for c in top]}
 
 
-def map_data(snap: Snapshot, cent: np.ndarray, drawn: np.ndarray, *,
-             communities: Mapping[str, int] | None = None) -> dict:
-    """The data block of the map of `snap` that first draws `drawn` (node indices, most central first)."""
+class Lazy:
+    """A value of the data block made only when it is written, and dropped after."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], object]) -> None:
+        self.make = make
+
+
+def _ints(a: np.ndarray) -> Iterator[int]:
+    """An integer array's values as Python ints, converted a block at a time (not one list of them all)."""
+    for i in range(0, len(a), _BLOCK):
+        yield from a[i:i + _BLOCK].tolist()
+
+
+def _aliases(snap: Snapshot) -> list:
+    """[node, [alias, ...]] for the nodes with aliases other than their shown name."""
+    out = []
+    for i, iri in enumerate(snap.nodes):
+        given = (snap.attrs.get(iri) or {}).get("aliases") or ()
+        if not given:
+            continue
+        name, shown = _name(snap, i), []
+        for a in given:
+            a = display_text(a)
+            if a and a != name and a not in shown:
+                shown.append(a)
+        if shown:
+            out.append([i, shown])
+    return out
+
+
+def map_data_lazy(snap: Snapshot, cent: np.ndarray, drawn: np.ndarray, *,
+                  communities: Mapping[str, int] | None = None) -> dict:
+    """The data block of the map of `snap` that first draws `drawn` (node indices, most central first),
+    with its large columns as generators or Lazy values: a writer streams it (kg.export.html.page)
+    so that the whole block, one value per node, edge and paper, is never held at once."""
     n = len(snap.nodes)
     order = np.lexsort((np.arange(n), -np.asarray(cent, dtype=np.float64) + 0.0))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     papers = paper_counts(snap)
-    names = [_name(snap, i) for i in range(n)]
-    aliases = []
-    for i, iri in enumerate(snap.nodes):
-        shown = []
-        for a in (snap.attrs.get(iri) or {}).get("aliases") or ():
-            a = display_text(a)
-            if a and a != names[i] and a not in shown:
-                shown.append(a)
-        if shown:
-            aliases.append([i, shown])
     co = co_mention_pairs(snap, drawn, papers)
     is_drawn = np.zeros(n, dtype=bool)
     is_drawn[drawn] = True
     among = is_drawn[snap.src] & is_drawn[snap.dst]
     pairs = {(min(s, t), max(s, t)) for s, t in zip(snap.src[among].tolist(), snap.dst[among].tolist()) if s != t}
     pos = layout_pairs(drawn.tolist(), sorted(pairs | {(a, b) for a, b, _ in co}))
+    del pairs
     data = {
         "kinds": list(NODE_KINDS), "rels": list(RELATIONS),
-        "node": {"name": names, "kind": snap.kind.tolist(), "papers": papers.tolist(),
-                 "iri": [_iri(x) for x in snap.nodes], "alias": aliases, "order": order.tolist()},
+        "node": {"name": (_name(snap, i) for i in range(n)), "kind": _ints(snap.kind), "papers": _ints(papers),
+                 "iri": (_iri(x) for x in snap.nodes), "alias": Lazy(lambda: _aliases(snap)), "order": _ints(order)},
         # Edges are sorted by source: each node's number of out-edges says where its own start.
-        "edge": {"out": np.bincount(snap.src, minlength=n).tolist() if n else [], "t": snap.dst.tolist(),
-                 "r": snap.rel.tolist()},
-        "claim": _claims(snap),
+        "edge": {"out": _ints(np.bincount(snap.src, minlength=n)) if n else [], "t": _ints(snap.dst),
+                 "r": _ints(snap.rel)},
+        "claim": Lazy(lambda: _claims(snap)),
         "paper": _papers(snap),
         "view": {"nodes": drawn.tolist(), "x": [pos[i][0] for i in drawn.tolist()],
                  "y": [pos[i][1] for i in drawn.tolist()], "co": [x for triple in co for x in triple]},
@@ -211,6 +262,22 @@ def map_data(snap: Snapshot, cent: np.ndarray, drawn: np.ndarray, *,
                   "edges_drawn": int(among.sum()), "edges_total": len(snap.src), "co_drawn": len(co)},
     }
     if communities is not None:
-        data["cluster"] = _clusters(snap, communities, drawn, rank)
+        data["cluster"] = Lazy(lambda: _clusters(snap, communities, drawn, rank))
     return data
 
+
+def materialized(obj: object) -> object:
+    """A lazy data block (or part of one) made whole: generators as lists, Lazy values made."""
+    if isinstance(obj, Lazy):
+        obj = obj.make()
+    if isinstance(obj, dict):
+        return {k: materialized(v) for k, v in obj.items()}
+    if isinstance(obj, Iterator):
+        return list(obj)
+    return obj
+
+
+def map_data(snap: Snapshot, cent: np.ndarray, drawn: np.ndarray, *,
+             communities: Mapping[str, int] | None = None) -> dict:
+    """The data block of the map of `snap` that first draws `drawn` (node indices, most central first), whole."""
+    return materialized(map_data_lazy(snap, cent, drawn, communities=communities))

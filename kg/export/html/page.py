@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
-from collections.abc import Mapping, Sequence
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import networkx as nx
@@ -22,7 +25,7 @@ from markupsafe import Markup
 from kg.atomic import atomic_open
 from kg.defaults import HTML_MAX_NODES
 from kg.errors import KGError
-from kg.export.html.data import map_data
+from kg.export.html.data import Lazy, map_data_lazy
 from kg.export.html.layout import select_overview
 from kg.graph.snapshot import Snapshot
 
@@ -51,6 +54,10 @@ CO_STYLE = "#d9d9d9"
 #: The map's script, one job per file (each file's first line says which), in the order they are put
 #: on the page: they share one function scope, and each runs after those it needs. main.js, last,
 #: wires them up and draws.
+#: Items of a long list encoded at once when the data block is written (see _write_json).
+_JSON_BLOCK = 4096
+#: Characters of the page gathered before they are encoded and written.
+_FLUSH_CHARS = 1 << 20
 SCRIPT_FILES = ("data.js", "dom.js", "search.js", "view.js", "labels.js", "explore.js", "filters.js",
                 "panel.js", "state.js", "export.js", "main.js")
 
@@ -122,6 +129,74 @@ def _centrality(snap: Snapshot, scores: Mapping[str, float] | None, pagerank: Ma
     return cent
 
 
+def _write_json(obj: object, write: Callable[[str], None]) -> None:
+    """Write `obj` as `_json_for_script` would give it, a value at a time: Lazy values and generators
+    (kg.export.html.data.map_data_lazy) are made as they are written, and a long list goes out in
+    blocks, so the whole block's text is never one string. The bytes equal those of
+    _json_for_script(materialized(obj)): keys sorted, the same separators and escapes."""
+    if isinstance(obj, Lazy):
+        obj = obj.make()
+    if isinstance(obj, dict):
+        sep = "{"
+        for key in sorted(obj):
+            write(sep + _json_for_script(key) + ":")
+            _write_json(obj[key], write)
+            sep = ","
+        write("{}" if sep == "{" else "}")
+    elif isinstance(obj, Iterator) or (isinstance(obj, list) and len(obj) > _JSON_BLOCK):
+        items = iter(obj)
+        sep = "["
+        while block := list(islice(items, _JSON_BLOCK)):
+            write(sep + _json_for_script(block)[1:-1])
+            sep = ","
+        write("[]" if sep == "[" else "]")
+    else:
+        write(_json_for_script(obj))
+
+
+def _render(snap: Snapshot, write: Callable[[str], None], *, max_nodes: int, scores: Mapping[str, float] | None,
+            build_date: str | None, pagerank: Mapping[str, float] | None, communities: Mapping[str, int] | None,
+            links: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """Write the page with `write`, a piece at a time; returns its counts (see render_html_snapshot)."""
+    cent = _centrality(snap, scores, pagerank)
+    drawn = select_overview(snap.kind, cent, max_nodes)
+    data = map_data_lazy(snap, cent, drawn, communities=communities)
+    del cent
+    data["style"] = {"kind": [list(NODE_STYLE.get(k, ("dot", "#777777"))) for k in data["kinds"]],
+                     "rel": [REL_STYLE.get(r, "#999999") for r in data["rels"]], "co": CO_STYLE}
+    stats, has_periods = data["stats"], bool(data["paper"]["periods"])
+    kind_counts, rel_counts = snap.kind_counts(), snap.rel_counts()
+    app_js = _app_js()
+    # The page is rendered around a marker where the data block goes; the block is then written in
+    # pieces between the two halves (on a large graph it is most of the page).
+    marker = "\u0000kg-data-" + secrets.token_hex(16) + "\u0000"
+    page = _environment().get_template("graph.html.j2").render(
+        stats=stats,
+        kinds=[(k, *NODE_STYLE.get(k, ("dot", "#777777")), kind_counts[k]) for k in kind_counts],
+        relations=[(r, REL_STYLE.get(r, "#999999"), rel_counts[r]) for r in rel_counts],
+        co_colour=CO_STYLE,
+        build_date=build_date,
+        links=[(label, href) for label, href in links],
+        has_communities=communities is not None,
+        has_periods=has_periods,
+        css=Markup((TEMPLATE_DIR / "graph.css").read_text(encoding="utf-8")),
+        app_js=Markup(app_js),
+        vis_js=Markup(_vis_js()),
+        # The page's CSP runs only these two scripts: injected markup could not run even if it got in.
+        script_hashes=Markup(" ".join(_csp_hash(js) for js in (_vis_js(), app_js))),
+        data_json=Markup(marker),
+    )
+    parts = page.split(marker)
+    if len(parts) != 2:
+        raise KGError("the map's template must place its data block (data_json) exactly once")
+    del page
+    write(parts[0])
+    _write_json(data, write)
+    del data
+    write(parts[1])
+    return stats
+
+
 def render_html_snapshot(
     snap: Snapshot,
     *,
@@ -147,53 +222,47 @@ def render_html_snapshot(
     `scores`: importance of the nodes it names (else PageRank over the whole graph, `pagerank` when
     known); `build_date`: shown in the header, left out when None so the bytes are deterministic;
     `communities`: node -> cluster, offered as a colouring with a legend; `links`: (label, relative
-    URL) pairs shown in the header.
+    URL) pairs shown in the header. `write_html_snapshot` writes the same bytes to a file without
+    ever holding the page.
     """
-    cent = _centrality(snap, scores, pagerank)
-    drawn = select_overview(snap.kind, cent, max_nodes)
-    data = map_data(snap, cent, drawn, communities=communities)
-    data["style"] = {"kind": [list(NODE_STYLE.get(k, ("dot", "#777777"))) for k in data["kinds"]],
-                     "rel": [REL_STYLE.get(r, "#999999") for r in data["rels"]], "co": CO_STYLE}
-    stats, has_periods = data["stats"], bool(data["paper"]["periods"])
-    # The data block's text, and the data dropped before the page is rendered around it: on a large
-    # graph each is as big as the page, and the build's peak memory is reached here.
-    data_json = Markup(_json_for_script(data))
-    del data
-    kind_counts, rel_counts = snap.kind_counts(), snap.rel_counts()
-    app_js = _app_js()
-    html = _environment().get_template("graph.html.j2").render(
-        stats=stats,
-        kinds=[(k, *NODE_STYLE.get(k, ("dot", "#777777")), kind_counts[k]) for k in kind_counts],
-        relations=[(r, REL_STYLE.get(r, "#999999"), rel_counts[r]) for r in rel_counts],
-        co_colour=CO_STYLE,
-        build_date=build_date,
-        links=[(label, href) for label, href in links],
-        has_communities=communities is not None,
-        has_periods=has_periods,
-        css=Markup((TEMPLATE_DIR / "graph.css").read_text(encoding="utf-8")),
-        app_js=Markup(app_js),
-        vis_js=Markup(_vis_js()),
-        # The page's CSP runs only these two scripts: injected markup could not run even if it got in.
-        script_hashes=Markup(" ".join(_csp_hash(js) for js in (_vis_js(), app_js))),
-        data_json=data_json,
-    )
-    return html, stats
+    buf = io.StringIO()
+    stats = _render(snap, buf.write, max_nodes=max_nodes, scores=scores, build_date=build_date, pagerank=pagerank,
+                    communities=communities, links=links)
+    return buf.getvalue(), stats
 
 
-def _write(html: str, stats: dict[str, int], path: str | Path) -> HtmlStats:
+def write_html_snapshot(snap: Snapshot, path: str | Path, *, max_nodes: int = HTML_MAX_NODES,
+                        scores: Mapping[str, float] | None = None, build_date: str | None = None,
+                        pagerank: Mapping[str, float] | None = None, communities: Mapping[str, int] | None = None,
+                        links: Sequence[tuple[str, str]] = ()) -> HtmlStats:
+    """Write the map of `snap` to `path` (atomically) and say what it drew; options as `render_html_snapshot`.
+
+    The page goes to the file as it is made, about a megabyte of text at a time: neither the data
+    block nor the page is held whole (at 100,000 papers each is hundreds of megabytes)."""
     size = 0
+    pending: list[str] = []
+    held = 0
     with atomic_open(path, "wb") as f:
-        # Encoded a megabyte at a time: not a second copy of a page of a hundred megabytes.
-        for i in range(0, len(html), 1 << 20):
-            chunk = html[i:i + (1 << 20)].encode("utf-8")
+
+        def flush() -> None:
+            nonlocal size, held
+            chunk = "".join(pending).encode("utf-8")
             f.write(chunk)
             size += len(chunk)
+            pending.clear()
+            held = 0
+
+        def write(text: str) -> None:
+            nonlocal held
+            pending.append(text)
+            held += len(text)
+            if held >= _FLUSH_CHARS:
+                flush()
+
+        stats = _render(snap, write, max_nodes=max_nodes, scores=scores, build_date=build_date, pagerank=pagerank,
+                        communities=communities, links=links)
+        flush()
     return HtmlStats(stats["nodes_drawn"], stats["nodes_hidden"], stats["edges_drawn"], size)
-
-
-def write_html_snapshot(snap: Snapshot, path: str | Path, **options) -> HtmlStats:
-    """Write the map of `snap` to `path` (atomically) and say what it drew; `options` as `render_html_snapshot`."""
-    return _write(*render_html_snapshot(snap, **options), path)
 
 
 def render_html(G: nx.MultiDiGraph, **options) -> tuple[str, dict[str, int]]:
