@@ -191,7 +191,7 @@ def build_on_cluster(
         cached = cache.get([(p.key, p.title, p.abstract) for p in chunk], min_confidence=min_confidence) if cache else {}
         if on_progress and cached:
             on_progress(len(cached))
-        [data] = client.scatter([(chunk, cached, [facts[p.key] for p in chunk if p.key in facts])])
+        [data] = client.scatter([(chunk, cached, [facts[p.key] for p in chunk if p.key in facts])], hash=False)
         part = client.submit(_extract, data, min_confidence, pure=False)
         parts.append(part)
         sizes[part.key] = len(chunk) - len(cached)
