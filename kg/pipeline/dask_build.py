@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.errors import KGError
+from kg.atomic import os_error_msg
+from kg.errors import KGError, OutputError
 from kg.export.rdf.shards import shard_name, write_manifest, write_shard
 from kg.graph.assemble import PaperAttrs, edge_claims
 from kg.graph.facts import fact_extractions
@@ -179,9 +180,12 @@ def build_on_cluster(
     facts = facts or {}
     stage = on_stage or (lambda name: None)
     shard_dir = Path(shard_dir)
-    shard_dir.mkdir(parents=True, exist_ok=True)
-    for old in shard_dir.glob("part-*.nt"):  # another build's shards: the manifest below names only this one's
-        old.unlink()
+    try:
+        shard_dir.mkdir(parents=True, exist_ok=True)
+        for old in shard_dir.glob("part-*.nt"):  # another build's shards: the manifest below names only this one's
+            old.unlink()
+    except OSError as e:
+        raise OutputError(os_error_msg(e, shard_dir)) from e
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
     n = max(1, min(len(papers), partitions or 4 * n_workers))
     size = -(-len(papers) // n)
@@ -232,7 +236,11 @@ def build_on_cluster(
               for i, p in enumerate(parts)]
     entries, blobs = [], []
     for f in shards:  # in partition order: the manifest lists the shards as the partitions were cut
-        entry, b = f.result()
+        try:
+            entry, b = f.result()
+        except OSError as e:  # raised on the worker, and sent here
+            raise OutputError(f"a Dask worker could not write its shard in {shard_dir} ({e}); on a cluster of "
+                              "several machines the output folder must be on a file system every worker shares") from e
         entries.append(entry)
         blobs.append(b)
         f.release()

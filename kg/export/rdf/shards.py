@@ -91,7 +91,8 @@ def read_manifest(folder: str | Path) -> list[dict]:
         try:
             size = (folder / name).stat().st_size
         except FileNotFoundError:
-            raise ShardError(f"{folder / name}: shard missing (listed in {MANIFEST})") from None
+            raise ShardError(f"{folder / name}: shard missing (listed in {MANIFEST}); with workers on other "
+                             "machines, is the output folder on a file system they all share?") from None
         if size != e["bytes"]:
             raise ShardError(f"{folder / name}: shard is {size} bytes, {MANIFEST} says {e['bytes']}; "
                              "it was cut or changed after the build")
