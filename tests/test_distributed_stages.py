@@ -200,3 +200,17 @@ def test_the_shards_load_into_oxigraph_as_the_merged_file(tmp_path):
     assert len(got) == 11
     heads = prefixes + "SELECT ?name WHERE { ?paper schema:author/rdf:first ?name }"
     assert [str(r["name"]) for r in sharded.query(heads)] == ['"Author 0"']
+
+
+@pytest.mark.slow
+def test_a_worker_with_other_rules_stops_the_build(cluster, monkeypatch, tmp_path):
+    from distributed import Client
+
+    import kg.pipeline.dask_build
+    from kg.errors import KGError
+    from kg.pipeline.dask_build import build_on_cluster
+
+    monkeypatch.setattr(kg.pipeline.dask_build, "extractor_version", lambda *a: "0" * 40)  # this side only
+    with Client(cluster) as client, pytest.raises(KGError, match="another extractor"):
+        build_on_cluster(client, PAPERS[:2], shard_dir=tmp_path / "shards")
+    assert not (tmp_path / "shards" / MANIFEST).exists()
