@@ -30,6 +30,8 @@ from kg.export.centrality import write_centrality_csv_snapshot
 from kg.export.charts import write_top_methods_chart_snapshot, write_trends_chart
 from kg.export.html.page import write_html_snapshot
 from kg.export.rdf import write_rdf_formats
+from kg.export.rdf.merge import merge_shards
+from kg.export.rdf.shards import remove_shards
 from kg.graph.assemble import PaperAttrs, build_snapshot
 from kg.graph.facts import fact_extractions
 from kg.graph.incremental import facts_digests
@@ -38,6 +40,7 @@ from kg.ingest.papers import read_papers
 from kg.ingest.pwc_facts import facts_digest, read_facts
 from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, state_version
 from kg.pipeline.cache_slot import CacheSlot, open_cache
+from kg.pipeline.dask_build import SHARD_DIR
 from kg.pipeline.outputs import (
     OTHER_OUTPUTS,
     RDF_EXTENSIONS,
@@ -295,8 +298,18 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
                           fact_digests=fact_digests)
         except CacheDamagedError as e:
             slot.damaged(e)  # raises: an update does not go on from a cache it cannot read
+    cluster = None
     if fast is not None:
         snap, resolver, old_triples, splices, changed_rows, summary.patched = fast
+    elif scheduler is not None:
+        # Every stage on the cluster (kg.pipeline.dask_build): the workers write N-Triples shards, merged below.
+        from kg.pipeline.dask_build import run_on_cluster
+
+        cluster = run_on_cluster(scheduler, ingested.papers, slot=slot, jobs=jobs, quiet=quiet, shard_dir=out / SHARD_DIR,
+                                 facts=curated.by_paper, include_abstracts=include_abstracts,
+                                 min_confidence=min_confidence, on_stage=stages.done)
+        snap, resolver, changed_rows = cluster.snapshot, cluster.resolver, None
+        notes.append(f"shards:            {len(cluster.shards)} N-Triples shards and their manifest in {cluster.shard_dir}")
     else:
         snap, resolver, keys = _assemble(slot, ingested, curated, stages, jobs=jobs, min_confidence=min_confidence,
                                          scheduler=scheduler, quiet=quiet)
@@ -318,6 +331,8 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
         with output_batch() as pending:
             if fast is not None:
                 summary.triples = splice_outputs(splices, snap, paths, old_triples, include_abstracts)
+            elif cluster is not None:
+                summary.triples = merge_shards(cluster.shard_dir, paths)  # streamed: the shards are not held
             else:
                 summary.triples = write_rdf_formats(snap, paths, include_abstracts=include_abstracts)
             stages.done("rdf")
@@ -365,6 +380,8 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
         slot.store.close()
         slot.store = None
     notes += remove_stale_outputs(out, paths)
+    if cluster is None and remove_shards(out / SHARD_DIR):  # an earlier --distributed build's: not this graph.nt's
+        notes.append(f"removed the N-Triples shards of an earlier distributed build ({out / SHARD_DIR})")
     # networkx only for a caller that asks for it: every output above was written from the Snapshot.
     G = snap.to_graph() if return_graph else None
     summary.warnings += slot.warnings

@@ -1,8 +1,8 @@
-"""Extraction on a Dask cluster: a bag of paper shards, each extracted on a worker.
+"""Extraction on a Dask cluster: a bag of paper shards, each extracted on a worker; and the connection.
 
-Only extraction is distributed. It is per paper, so shards can run anywhere; the results come
-back in input order and everything that looks across papers (entity resolution, the graph, the
-writers) runs once, here, on all of them: the output equals a one-process build, byte for byte.
+`extract_distributed` distributes extraction only: the results come back in input order, and
+what looks across papers runs here. An update (`kg build --update --distributed ...`) extracts its
+new papers this way; a full build runs every stage on the cluster (kg.pipeline.dask_build).
 Each worker builds the spaCy pipeline once (per thread) and says which extractor version it runs;
 a worker with other rules or lexicons than this machine is an error, not a silent difference.
 
