@@ -32,7 +32,7 @@ import numpy as np
 
 from kg.atomic import os_error_msg
 from kg.errors import KGError, OutputError
-from kg.export.rdf.shards import shard_name, write_manifest, write_shard
+from kg.export.rdf.shards import remove_shards, shard_name, write_manifest, write_shard
 from kg.graph.assemble import PaperAttrs, edge_claims
 from kg.graph.facts import fact_extractions
 from kg.graph.snapshot import Snapshot
@@ -40,6 +40,7 @@ from kg.ingest.pwc_facts import PaperFacts
 from kg.pipeline.cache import CacheDamagedError, ExtractionCache, extractor_version
 from kg.pipeline.cache_slot import CacheSlot
 from kg.pipeline.dask_resolve import NameTable, acronym_meanings, ambiguous_keys, name_links
+from kg.pipeline.distributed import check_worker_version, partition_size, worker_nlp
 from kg.pipeline.parallel import default_jobs
 from kg.records import Extraction, Paper
 from kg.resolve import Resolver
@@ -49,7 +50,7 @@ __all__ = ["ClusterBuild", "build_on_cluster", "run_on_cluster", "join_parts", "
 #: The shards' folder in the output folder.
 SHARD_DIR = "graph-shards"
 
-_LOCAL = threading.local()  # per worker thread: its spaCy pipeline and the last Resolver it was sent
+_LOCAL = threading.local()  # per worker thread: the last Resolver it was sent
 
 
 @dataclass
@@ -72,15 +73,10 @@ def _extract(data: tuple[list[Paper], dict[str, Extraction], list[PaperFacts]], 
     from kg.extract import extract_all
 
     papers, cached, facts = data
-    from kg.extract.pipeline import build_nlp
-
     todo = [p for p in papers if p.key not in cached]
     made: list[Extraction] = []
     if todo:
-        nlp = getattr(_LOCAL, "nlp", None)
-        if nlp is None:
-            nlp = _LOCAL.nlp = build_nlp()
-        made = list(extract_all(todo, nlp, min_confidence=min_confidence))
+        made = list(extract_all(todo, worker_nlp(), min_confidence=min_confidence))
     new = dict(zip((p.key for p in todo), made))
     extractions = [cached[p.key] if p.key in cached else new[p.key] for p in papers]
     return _Part(papers, extractions, facts, [(p.title, p.abstract, new[p.key]) for p in todo], extractor_version())
@@ -181,14 +177,11 @@ def build_on_cluster(
     stage = on_stage or (lambda name: None)
     shard_dir = Path(shard_dir)
     try:
+        remove_shards(shard_dir)  # another build's shards and manifest: the new manifest names only this one's
         shard_dir.mkdir(parents=True, exist_ok=True)
-        for old in shard_dir.glob("part-*.nt"):  # another build's shards: the manifest below names only this one's
-            old.unlink()
     except OSError as e:
         raise OutputError(os_error_msg(e, shard_dir)) from e
-    n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-    n = max(1, min(len(papers), partitions or 4 * n_workers))
-    size = -(-len(papers) // n)
+    size = partition_size(client, len(papers), partitions)
     parts, sizes = [], {}
     for start in range(0, len(papers), size):
         chunk = list(papers[start:start + size])
@@ -206,9 +199,7 @@ def build_on_cluster(
     by_made = {f.key: p.key for f, p in zip(made, parts)}
     for f in as_completed(made):
         version, new = f.result()
-        if version != mine:
-            raise KGError(f"a Dask worker runs another extractor (version {version[:12]}, here {mine[:12]}); "
-                          "install the same paperkg, rules and lexicons on every worker")
+        check_worker_version(version, mine)
         if cache is not None and new:
             cache.put(new, min_confidence=min_confidence)
         if on_progress:

@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from kg.errors import KGError
 from kg.records import Extraction, Paper
 
-__all__ = ["extract_distributed", "connect", "disconnect", "dask_available"]
+__all__ = ["extract_distributed", "connect", "disconnect", "dask_available", "worker_nlp", "partition_size",
+           "check_worker_version"]
 
 _LOCAL = threading.local()  # a worker thread's pipeline: spaCy pipelines are not shared by threads
 
@@ -34,7 +35,7 @@ def dask_available() -> bool:
 
 def _require() -> None:
     if not dask_available():
-        raise KGError('distributed extraction needs Dask: pip install "paperkg[distributed]"')
+        raise KGError('a distributed build needs Dask: pip install "paperkg[distributed]"')
 
 
 def connect(scheduler: str, *, workers: int = 2):
@@ -63,17 +64,38 @@ def disconnect(client) -> None:
         cluster.close()
 
 
-def _extract_shard(shard: list[tuple[str, str, str]], min_confidence: float) -> tuple[str, list[Extraction]]:
-    """Worker side: one shard of (key, title, abstract) -> (extractor version, its Extractions)."""
-    from kg.extract import extract_all
+def worker_nlp():
+    """Worker side: this thread's spaCy pipeline, built on first use."""
     from kg.extract.pipeline import build_nlp
-    from kg.pipeline.cache import extractor_version
 
     nlp = getattr(_LOCAL, "nlp", None)
     if nlp is None:
         nlp = _LOCAL.nlp = build_nlp()
+    return nlp
+
+
+def partition_size(client, count: int, partitions: int | None = None) -> int:
+    """Items per partition for `count` items: `partitions` of them, by default four per worker
+    (so a slow worker does not hold up the end)."""
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+    n = max(1, min(count, partitions or 4 * n_workers))
+    return -(-count // n)
+
+
+def check_worker_version(version: str, mine: str) -> None:
+    """A worker that extracted with other rules or lexicons than this machine stops the build."""
+    if version != mine:
+        raise KGError(f"a Dask worker runs another extractor (version {version[:12]}, here {mine[:12]}); "
+                      "install the same paperkg, rules and lexicons on every worker")
+
+
+def _extract_shard(shard: list[tuple[str, str, str]], min_confidence: float) -> tuple[str, list[Extraction]]:
+    """Worker side: one shard of (key, title, abstract) -> (extractor version, its Extractions)."""
+    from kg.extract import extract_all
+    from kg.pipeline.cache import extractor_version
+
     papers = [Paper(key=k, title=t, abstract=a, source="") for k, t, a in shard]
-    return extractor_version(), list(extract_all(papers, nlp, min_confidence=min_confidence))
+    return extractor_version(), list(extract_all(papers, worker_nlp(), min_confidence=min_confidence))
 
 
 def extract_distributed(
@@ -105,9 +127,7 @@ def extract_distributed(
     if own:
         client = connect(scheduler)
     try:
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        n = max(1, min(len(papers), partitions or 4 * n_workers))
-        size = -(-len(papers) // n)
+        size = partition_size(client, len(papers), partitions)
         shards = [[(p.key, p.title, p.abstract) for p in papers[i:i + size]] for i in range(0, len(papers), size)]
         bag = db.from_sequence(shards, npartitions=len(shards)).map(_extract_shard, min_confidence)
         futures = client.compute(bag.to_delayed())
@@ -123,9 +143,7 @@ def extract_distributed(
     out: list[Extraction] = []
     for part in parts:
         for version, extractions in part:
-            if version != mine:
-                raise KGError(f"a Dask worker runs another extractor (version {version[:12]}, here {mine[:12]}); "
-                              "install the same paperkg, rules and lexicons on every worker")
+            check_worker_version(version, mine)
             out.extend(extractions)
     if len(out) != len(papers):
         raise KGError(f"the cluster returned {len(out)} extractions for {len(papers)} papers")

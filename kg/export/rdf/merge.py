@@ -17,19 +17,16 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
-from kg.atomic import atomic_open
-from kg.errors import FormatError, value_invalid_msg
 from kg.export.rdf.shards import ShardError, read_manifest
-from kg.export.rdf.terms import RDF_FORMATS, T_TYPE
-from kg.export.rdf.writers import _WRITERS
+from kg.export.rdf.terms import T_TYPE
+from kg.export.rdf.triples import _merged
+from kg.export.rdf.writers import write_subjects
 
 __all__ = ["merged_subjects", "merge_shards"]
-
-_TYPE = T_TYPE.encode("utf-8")
-
 
 def _blocks(path: Path, entry: dict) -> Iterator[tuple[bytes, list[bytes]]]:
     """(subject, its lines) of one shard in file order, checked against its manifest entry at the end."""
@@ -76,42 +73,20 @@ def merged_subjects(folder: str | Path) -> Iterator[tuple[str, list[tuple[str, s
     folder = Path(folder)
     entries = read_manifest(folder)
     streams = [_blocks(folder / e["file"], e) for e in entries]
-    merged = heapq.merge(*streams, key=lambda block: block[0])
-    pending: tuple[bytes, list[list[bytes]]] | None = None
-    for s, lines in merged:
-        if pending is not None and pending[0] == s:
-            pending[1].append(lines)
-            continue
-        if pending is not None:
-            yield _subject(*pending)
-        pending = (s, [lines])
-    if pending is not None:
-        yield _subject(*pending)
+    merged = heapq.merge(*streams, key=itemgetter(0))
+    for s, group in groupby(merged, key=itemgetter(0)):
+        yield _subject(s, [lines for _, lines in group])
 
 
 def _subject(s: bytes, blocks: list[list[bytes]]) -> tuple[str, list[tuple[str, str]]]:
     if len(blocks) == 1:
         return s.decode("utf-8"), _pairs(s, blocks[0])
-    # One subject from several shards: rdf:type first, then the other pairs sorted, each once.
-    pairs = {pair for lines in blocks for pair in _pairs(s, lines)}
-    types = sorted(pair for pair in pairs if pair[0] == T_TYPE)
-    return s.decode("utf-8"), types + sorted(pair for pair in pairs if pair[0] != T_TYPE)
+    # One subject from several shards: ordered as kg.export.rdf.triples orders one subject's pairs.
+    pairs = [pair for lines in blocks for pair in _pairs(s, lines)]
+    return _merged(s.decode("utf-8"), [q for q in pairs if q[0] == T_TYPE], [q for q in pairs if q[0] != T_TYPE])
 
 
 def merge_shards(folder: str | Path, paths: Mapping[str, str | Path]) -> int:
     """Merge the shards in `folder` into one file per RDF format, {format: path} (each written atomically,
     equal to what write_rdf_formats writes for the whole graph); return the number of triples."""
-    unknown = [fmt for fmt in paths if fmt not in _WRITERS]
-    if unknown:
-        raise FormatError(value_invalid_msg("RDF format", ",".join(unknown), RDF_FORMATS))
-    count = 0
-    with ExitStack() as stack:
-        files = {fmt: stack.enter_context(atomic_open(path)) for fmt, path in reversed(paths.items())}
-        writers = [_WRITERS[fmt](files[fmt]) for fmt in paths]
-        for s, po in merged_subjects(folder):
-            count += len(po)
-            for w in writers:
-                w.subject(s, po)
-        for w in writers:
-            w.end()
-    return count
+    return write_subjects(merged_subjects(folder), paths)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kg.atomic import atomic_open, atomic_write_text
 from kg.errors import KGError
+from kg.export.rdf.blocks import _writer
 from kg.export.rdf.triples import _grouped
 from kg.graph.snapshot import Snapshot
 
@@ -32,6 +33,10 @@ class ShardError(KGError):
     """A shard of a distributed build, or its manifest, is missing or does not match what was written."""
 
 
+#: What every shard's name matches (shard_name).
+SHARD_GLOB = "part-*.nt"
+
+
 def shard_name(i: int) -> str:
     """The file name of partition `i`'s shard ("part-00003.nt": names sort in partition order)."""
     return f"part-{i:05d}.nt"
@@ -44,8 +49,10 @@ def write_shard(snap: Snapshot, path: str | Path, *, include_abstracts: bool = T
     triples = subjects = size = 0
     first = last = None
     with atomic_open(path, "wb") as f:
+        writer, sink = _writer("ntriples")  # graph.nt's own writer, one subject at a time
         for s, po in _grouped(snap, include_abstracts):
-            data = "".join([f"{s} {p} {o} .\n" for p, o in po]).encode("utf-8")
+            writer.subject(s, po)
+            data = sink.take().encode("utf-8")
             f.write(data)
             digest.update(data)
             triples += len(po)
@@ -106,9 +113,9 @@ def remove_shards(folder: str | Path) -> bool:
     an earlier distributed build no longer describe graph.nt, and must not be loaded as if they did.
     """
     folder = Path(folder)
-    if not (folder / MANIFEST).exists() and not any(folder.glob("part-*.nt")):
+    if not (folder / MANIFEST).exists() and not any(folder.glob(SHARD_GLOB)):
         return False
-    for path in [*folder.glob("part-*.nt"), folder / MANIFEST]:
+    for path in [*folder.glob(SHARD_GLOB), folder / MANIFEST]:
         path.unlink(missing_ok=True)
     try:
         folder.rmdir()

@@ -8,7 +8,7 @@ N-Triples/Turtle grammars, so the output parses with rdflib and pyoxigraph alike
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -134,6 +134,12 @@ def write_rdf_formats(G: nx.MultiDiGraph | Snapshot, paths: Mapping[str, str | P
     """Write `G`'s RDF view in several formats, {format: path}, building the sorted triples once;
     return the number of triples. Each file is what `write_rdf` writes for its format.
     """
+    return write_subjects(_grouped(G, include_abstracts), paths)
+
+
+def write_subjects(subjects: Iterable[tuple[str, list[tuple[str, str]]]], paths: Mapping[str, str | Path]) -> int:
+    """Write sorted (subject, [(predicate, object)]) groups in several formats, {format: path}, each file
+    atomically (an exception while `subjects` is read leaves the old files); return the number of triples."""
     unknown = [fmt for fmt in paths if fmt not in _WRITERS]
     if unknown:
         raise FormatError(value_invalid_msg("RDF format", ",".join(unknown), RDF_FORMATS))
@@ -143,7 +149,7 @@ def write_rdf_formats(G: nx.MultiDiGraph | Snapshot, paths: Mapping[str, str | P
         # graph's text in memory. Opened in reverse: the stack then replaces them in `paths` order.
         files = {fmt: stack.enter_context(atomic_open(path)) for fmt, path in reversed(paths.items())}
         writers = [_WRITERS[fmt](files[fmt]) for fmt in paths]
-        for s, po in _grouped(G, include_abstracts):
+        for s, po in subjects:
             count += len(po)
             for w in writers:
                 w.subject(s, po)
