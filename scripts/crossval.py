@@ -113,6 +113,10 @@ CONFIGS = [
     Config("no-edition-shared", editions=editions.EditionSettings(shared_task=False)),
     # A named model as the subject of a result verb is evaluated on its clause's datasets (kg.extract.relations).
     Config("no-achievers", relations=relations.RelationSettings(achievers=False)),
+    # ... a result number ("88.5%", "0.73") with a dataset makes a result sentence without an evaluation word.
+    Config("no-result-numbers", relations=relations.RelationSettings(result_numbers=False)),
+    # ... words of running experiments ("ablations of X on D", "we assess X on D") as evaluation cues.
+    Config("no-more-eval-cues", relations=relations.RelationSettings(more_eval_cues=False)),
     # Atari game titles as datasets in a text that names the Atari benchmark (kg.extract.games).
     Config("no-games", games=games.GameSettings(enabled=False)),
     # Dataset cues of kg.extract.dataset_cues: "benchmarks X and Y", "X, an English corpus of ...".
@@ -126,6 +130,10 @@ CONFIGS = [
     Config("junk-no-hw-shape", junk.JunkSettings(hardware_shape=False)),
     Config("junk-no-concept", _without("concept")),
     Config("no-comma-pairs", dataset_cues=dataset_cues.DatasetCueSettings(comma_pairs=False)),
+    # "building on X", "training on X": the other forms of the verbs after which "on X" is no benchmark.
+    Config("no-not-on-forms", dataset_cues=dataset_cues.DatasetCueSettings(not_on_forms=False)),
+    # A lexicon method right before "dataset"/"benchmark"/"corpus" ("the FooGAN dataset") is that dataset.
+    Config("no-noun-retypes", dataset_cues=dataset_cues.DatasetCueSettings(noun_retypes=False)),
     # Metric rules (kg.extract.metric_names): each off in turn.
     Config("no-metric-case", metric_names=metric_names.MetricSettings(case=False)),
     Config("no-metric-background", metric_names=metric_names.MetricSettings(background=False)),

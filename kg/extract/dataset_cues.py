@@ -7,6 +7,10 @@ switchable for scripts/crossval.py (DatasetCueSettings):
   BarQA", "datasets FooQA, ..."); the rest of the list takes the kind from the list rule.
 - `apposition`: "FooBank, a new English corpus of ...": an indefinite apposition whose head (the
   first dataset or method noun in its next few words) is a dataset noun.
+- `not_on_forms`: the other forms of the verbs of NOT_DATASET_BEFORE_ON ("building on X",
+  "training on X"): X is what a model is made from, not where it is evaluated.
+- `noun_retypes`: a name the lexicon knows as a method, right before "dataset"/"benchmark"/"corpus"
+  ("experiments on the FooGAN dataset"), names that dataset: the noun outweighs the lexicon.
 - `comma_pairs`: two names parted by a comma alone are no list ("On FooQA, BarNet beats ..."): a
   list of two is joined by "and" or "or", so the kind of one is not passed to the other.
 """
@@ -24,7 +28,7 @@ from kg.extract.relations import states_comparison
 if TYPE_CHECKING:
     from kg.extract.roles import Context
 
-__all__ = ["NOT_DATASET_BEFORE_ON", "DatasetCueSettings", "SETTINGS", "dataset_cue", "split_comma_pair"]
+__all__ = ["NOT_DATASET_BEFORE_ON", "DatasetCueSettings", "SETTINGS", "dataset_cue", "names_dataset", "split_comma_pair"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class DatasetCueSettings:
     noun_before: bool = True
     apposition: bool = True
     comma_pairs: bool = True
+    not_on_forms: bool = True
+    noun_retypes: bool = True
 
 
 #: Read at extraction time (scripts/crossval.py sets it before worker processes are forked).
@@ -49,6 +55,12 @@ NOT_DATASET_BEFORE_ON = frozenset({"based", "built", "relies", "rely", "relying"
                                    "work", "works", "conditioned", "operates", "operate", "act", "acts", "trained",
                                    "pretrained", "pre-trained", "fine-tuned", "finetuned", "tuned", "run", "runs",
                                    "deployed"})
+# ... the other inflections of the same verbs (kept apart: kg.extract.decision's weights were trained on the list above).
+_NOT_ON_FORMS = frozenset({"build", "builds", "building", "bases", "relied", "depend", "depending", "depended",
+                           "focused", "focusing", "working", "worked", "conditioning", "operated", "operating",
+                           "acting", "acted", "train", "trains", "training", "pretraining", "pre-training",
+                           "finetune", "fine-tune", "fine-tunes", "finetuning", "fine-tuning", "running",
+                           "deploy", "deploying"})
 # "gains over X", "improves over X" compare with X, a method ("gains on X" may still be a dataset).
 _COMPARED_OVER = frozenset("gain gains improvement improvements advantage advantages superiority edge margin "
                            "margins boost boosts speedup speedups improve improves improved improving".split())
@@ -70,9 +82,22 @@ def dataset_cue(ctx: Context, c: Candidate, cues: Cues, sent_has_eval) -> bool:
     if SETTINGS.noun_before and before and before[-1] in _PLURAL_NOUNS_BEFORE:
         return True
     if before and before[-1] in ("on", "across", "over") and sent_has_eval(c.sent):
-        return not (len(before) > 1 and (before[-2] in NOT_DATASET_BEFORE_ON or before[-1] == "over" and (
+        made_of = NOT_DATASET_BEFORE_ON | _NOT_ON_FORMS if SETTINGS.not_on_forms else NOT_DATASET_BEFORE_ON
+        return not (len(before) > 1 and (before[-2] in made_of or before[-1] == "over" and (
             before[-2] in _COMPARED_OVER or states_comparison(ctx.sent_low(c.sent), cues))))
     return False
+
+
+# Nouns that, right after a method's name, make the phrase a dataset's name (not "data", "tasks", "split").
+_RETYPING_NOUNS = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus"})
+
+
+def names_dataset(ctx: Context, c: Candidate) -> bool:
+    """Does a dataset noun follow a name the lexicon typed a method ("the FooGAN dataset")?"""
+    if not (SETTINGS.noun_retypes and c.kind == "method" and c.source == "lexicon"):
+        return False
+    after = ctx.after(c, 1)
+    return bool(after) and after[0] in _RETYPING_NOUNS
 
 
 def _dataset_apposition(after: list[str], cues: Cues) -> bool:

@@ -63,6 +63,11 @@ _RESULT_WORDS = re.compile(r"\b(?:experiments?|experimental|results?|evaluations
 _OTHERS_WORK = re.compile(r"\b(?:prior|previous|previously|existing|recent|recently|earlier|they|their|these|those|"
                           r"studies|works|literature|however)\b")
 _ANAPHOR = re.compile(r"\b(?:the model|the models|its|their|these models|this model|it)\b")
+# A result number ("88.5%", "from 21.1 to 24.6") with a dataset: a result sentence with no evaluation word.
+_RESULT_NUMBER = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?\s?%|(?<![\w.-])\d+\.\d+(?![\w-]|\.\d)")  # not in "GPT-3.5"
+# Words of running experiments ("ablations of X on D", "we assess X on D"), for the relation rules only.
+_MORE_EVAL_CUES = frozenset("ablation ablations ablate ablating assess assesses assessed assessing tests testing "
+                            "benchmarked experimented experimenting".split())
 # A named model that is the subject of a result verb ("ViT-G, which attains 90% on D", "FooLM (7B)
 # achieves ..."): its own result on the datasets named after the verb, beside the proposed method's.
 _ACHIEVER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?(?:models?\b\s*)?(?:,\s*(?:which|that)\s+)?(?:also\s+|even\s+|still\s+)?"
@@ -71,9 +76,12 @@ _ACHIEVER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?(?:models?\b\s*)?(?:,\s*(?:wh
 
 @dataclass(frozen=True)
 class RelationSettings:
-    """Switchable evaluates-on rules (scripts/crossval.py): `achievers` is the rule of _ACHIEVER."""
+    """Switchable evaluates-on rules (scripts/crossval.py): `achievers` is the rule of _ACHIEVER,
+    `result_numbers` of _RESULT_NUMBER, `more_eval_cues` of _MORE_EVAL_CUES (each makes a result sentence)."""
 
     achievers: bool = True
+    result_numbers: bool = True
+    more_eval_cues: bool = True
 
 
 #: Read at extraction time (worker processes are forked after scripts/crossval.py sets it).
@@ -209,7 +217,8 @@ def find_claims(doc: Doc, cands: list[Candidate], cues: Cues) -> list[Claim]:
         words = set(_WORDS.findall(low))
         compares = bool(words & rc.triggers)
         datasets = [_Span(c.text, c.start - base, c.end - base, False) for c in here if c.kind == "dataset"]
-        evaluates = bool(datasets) and bool(words & rc.eval_cues)
+        cued = words & rc.eval_cues or SETTINGS.more_eval_cues and not words.isdisjoint(_MORE_EVAL_CUES)
+        evaluates = bool(datasets) and bool(cued or SETTINGS.result_numbers and _RESULT_NUMBER.search(text))
         methods = [_Span(c.text, c.start - base, c.end - base, c.proposed) for c in here
                    if c.kind == "method" and not rc.self_ref.fullmatch(c.text.lower())]
         if own is not None and (compares or evaluates):

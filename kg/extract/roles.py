@@ -14,7 +14,7 @@ from kg.extract.abbreviations import match_long_form
 from kg.extract.candidate import Candidate
 from kg.extract.compared import is_compared
 from kg.extract.cues import Cues, whole_word_test
-from kg.extract.dataset_cues import NOT_DATASET_BEFORE_ON, dataset_cue, split_comma_pair
+from kg.extract.dataset_cues import NOT_DATASET_BEFORE_ON, dataset_cue, names_dataset, split_comma_pair
 from kg.extract.decision import keep_methods
 from kg.extract.lexicon import Lexicon, norm_key
 from kg.extract.metric_names import NUMBER_AFTER, screen_metrics
@@ -325,6 +325,10 @@ def assign_roles(text: str, bounds: list[tuple[int, int]], cands: list[Candidate
             c.kind = "dataset"
             cued.add(id(c))
         elif c.kind is None and (ctx.after(c, 1) and ctx.after(c, 1)[0] in _METHOD_NOUNS):
+            cued.add(id(c))
+        elif names_dataset(ctx, c):
+            # "the FooGAN dataset": its confidence decides the name's one role in the paper (`best` below).
+            c.kind, c.confidence = "dataset", max(c.confidence, 0.95)
             cued.add(id(c))
     _mark_proposed(ctx, real, cues)
     real = mark_parts(text, bounds, real)
