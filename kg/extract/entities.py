@@ -365,7 +365,7 @@ def find_candidates(text: str, bounds: list[tuple[int, int]], lex: Lexicon, cues
     if "propose" in text or "introduce" in text or "present" in text:
         cands.extend(introduced_the(text, starts, lex))
         cands.extend(lower_the_named(text, starts, lex))
-    cands.extend(metric_phrases(text, starts))
+    cands.extend(metric_phrases(text, starts, lex))
     if "'" in text or '"' in text or "“" in text or "‘" in text or "`" in text:
         cands.extend(quoted_names(text, starts))
     kept = _resolve_overlaps(cands)

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from kg.defaults import PATTERN_DIR
 from kg.extract.candidate import Candidate
-from kg.extract.lexicon import Lexicon, load_lexicon, norm_key
+from kg.extract.lexicon import Lexicon, norm_key
 from kg.extract.sentences import sentence_at
 
 __all__ = ["metric_phrases", "screen_metrics", "MetricSettings", "SETTINGS", "NUMBER_AFTER"]
@@ -40,7 +40,7 @@ SETTINGS = MetricSettings()
 
 
 @lru_cache(maxsize=1)
-def _metric_forms() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str], frozenset[str]]:
+def _metric_forms() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     """The metric-phrase rule's patterns, from patterns/metric_forms.json (data, not code)."""
     raw = json.loads((PATTERN_DIR / "metric_forms.json").read_text(encoding="utf-8"))
     heads = sorted(raw["heads"], key=len, reverse=True)
@@ -50,13 +50,9 @@ def _metric_forms() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[s
     head = re.compile(r"(?=[" + firsts + r"])(?<![\w-])(?:" + "|".join(heads) + r")\b(?!-)")
     before = re.compile(r"(?:" + "|".join(re.escape(c) for c in sorted(raw["before_cues"], key=len, reverse=True))
                         + r")\s+(?:(?:the|a|an|its|their|our)\s+)?$")
-    return head, before, frozenset(raw["not_modifiers"]), frozenset(("regret",)), frozenset(raw["heads"])
-
-
-@lru_cache(maxsize=1)
-def _owner_nouns() -> frozenset[str]:
-    """Nouns that own a measure ("model accuracy", "system latency"): no part of a metric's name."""
-    return frozenset(json.loads((PATTERN_DIR / "metric_forms.json").read_text(encoding="utf-8"))["owner_nouns"])
+    # The owner nouns ("model accuracy", "system latency") are no part of a metric's name either.
+    not_mod = frozenset(raw["not_modifiers"])
+    return head, before, not_mod, not_mod | frozenset(raw["owner_nouns"]), frozenset(("regret",)), frozenset(raw["heads"])
 
 
 # "pass@1", "Hits@10", "NDCG@k": a word, "@" and a cut-off is a ranking or sampling metric.
@@ -74,32 +70,31 @@ _GLUED = re.compile(r"(?<![\w@.-])([A-Za-z][\w@-]{0,15})\s?[=:]\s?[-+]?\d")
 _SELF = re.compile(r"\b(?:we|our|ours|us|this (?:paper|work|study|article|report|letter|thesis)|the proposed)\b")
 
 
-def metric_phrases(text: str, starts: list[int]) -> list[Candidate]:
+def metric_phrases(text: str, starts: list[int], lex: Lexicon) -> list[Candidate]:
     """Metric names outside the lexicon: "X@k", and lower-case "<noun> rate / error / loss /
     accuracy / score / gap" reported with a number ("a capture rate of 83%") or named again
     ("the entropy rate ... entropy rates", singular); "regret" also after a comparison ("lower regret").
 
     The head words are found first and the rest is asked only of those (this runs on every paper).
 
-    >>> [c.text for c in metric_phrases("It lowers the win rate to 40% and pass@5.", [0])]
+    >>> from kg.extract.lexicon import load_lexicon
+    >>> [c.text for c in metric_phrases("It lowers the win rate to 40% and pass@5.", [0], load_lexicon())]
     ['pass@5', 'win rate']
     """
     out = [Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), "metric", 0.6, "shape")
            for m in _AT_K.finditer(text)] if "@" in text else []
     settings = SETTINGS
-    lex = load_lexicon() if settings.glued or settings.known_plural else None
     if settings.glued and ("=" in text or ":" in text):
         for m in _GLUED.finditer(text):
-            entry = lex.by_key.get(norm_key(m.group(1)))
-            if entry is not None and entry.kind == "metric":
+            if _known_metric(lex, m.group(1)):
                 out.append(Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), "metric", 0.8,
                                      "shape", lexical=True))
     low = text.lower()
     if len(low) != len(text):
         return out
-    heads, before_cue, not_mod, alone, head_words = _metric_forms()
+    heads, before_cue, not_mod, with_owners, alone, head_words = _metric_forms()
     if settings.owner:
-        not_mod = not_mod | _owner_nouns()
+        not_mod = with_owners
     for m in heads.finditer(low):
         head, end = m.group(), m.end()
         reported = NUMBER_AFTER.match(low, end) is not None or (
@@ -132,7 +127,7 @@ def metric_phrases(text: str, starts: list[int]) -> list[Candidate]:
 
 
 def _known_metric(lex: Lexicon, name: str) -> bool:
-    entry = lex.by_key.get(norm_key(name))
+    entry = lex.lookup(name)
     return entry is not None and entry.kind == "metric"
 
 
@@ -152,7 +147,7 @@ def screen_metrics(text: str, bounds: list[tuple[int, int]], cands: list[Candida
         for c in metrics:
             if c.source != "lexicon" or _capitals_inside(c.text):
                 continue
-            entry = lex.by_key.get(norm_key(c.text))
+            entry = lex.lookup(c.text)
             forms = (entry.label, *entry.aliases) if entry is not None else ()
             # Every form spelling this text is a lower-case prefix on capitals ("mAP", "nDCG"):
             # "map" or "Map" is a word.

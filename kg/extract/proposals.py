@@ -169,9 +169,10 @@ def named_later(low_before: str) -> bool:
     return "we " in tail and bool(_NAMED_AS.search(tail) or _NAMED_BARE.search(tail))
 
 
-_IE = re.compile(r"\((?:i\.\s?e\.,?|namely|called|dubbed)\s+$")
+# "namely", "called" and "dubbed" are naming cues (patterns/cues.json), decided before this rule.
+_IE = re.compile(r"\(i\.\s?e\.,?\s+$")
 
 
 def ie_parenthesised(text: str, c: Candidate) -> bool:
-    """The name stands in parentheses after "i.e." or "namely": "... using back propagation (i.e., BP-Foo)"."""
+    """The name stands in parentheses after "i.e.": "... using back propagation (i.e., BP-Foo)"."""
     return SETTINGS.ie_paren and text[c.end:c.end + 1] == ")" and bool(_IE.search(text, max(0, c.start - 12), c.start))
