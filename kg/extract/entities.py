@@ -145,7 +145,7 @@ def is_plural_acronym(word: str) -> bool:
 def _case_fits(text: str, entry: LexEntry) -> bool:
     """A capitalised name must be written with a capital (`transformer` is not `Transformer`)."""
     forms = (entry.label, *entry.aliases)
-    if entry.case_sensitive or any(len(f) <= 4 and f.isupper() for f in forms if norm_key(f) == norm_key(text)):
+    if entry.case_sensitive or any(len(f) <= 4 and f.isupper() for f in entry.forms_of(text)):
         return text in forms
     if entry.kind in ("method", "dataset") and any(c.isupper() for c in entry.label):
         if text[:1].isupper() and text[1:].islower() and text not in forms:
@@ -166,9 +166,7 @@ def _lower_long_form(text: str, entry: LexEntry) -> bool:
     """
     if entry.kind != "method" or entry.case_sensitive or not text.islower() or " " not in text:
         return False
-    key = norm_key(text)
-    return any(norm_key(f) == key and " " in f and all(_TITLE_WORD.fullmatch(w) for w in f.split())
-               for f in (entry.label, *entry.aliases))
+    return any(" " in f and all(_TITLE_WORD.fullmatch(w) for w in f.split()) for f in entry.forms_of(text))
 
 
 def _lexicon_hits(text: str, starts: list[int], lex: Lexicon, family: dict[int, str]) -> list[Candidate]:

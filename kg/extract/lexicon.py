@@ -67,6 +67,11 @@ class LexEntry:
     case_sensitive: bool = False
     general: bool = False  # from the broad Papers with Code lists, not the curated ones
 
+    def forms_of(self, text: str) -> list[str]:
+        """The entry's label and aliases that `text` spells (same norm_key), in that order."""
+        key = norm_key(text)
+        return [f for f in (self.label, *self.aliases) if norm_key(f) == key]
+
 
 @dataclass(slots=True)
 class Lexicon:

@@ -148,10 +148,9 @@ def screen_metrics(text: str, bounds: list[tuple[int, int]], cands: list[Candida
             if c.source != "lexicon" or _capitals_inside(c.text):
                 continue
             entry = lex.lookup(c.text)
-            forms = (entry.label, *entry.aliases) if entry is not None else ()
             # Every form spelling this text is a lower-case prefix on capitals ("mAP", "nDCG"):
             # "map" or "Map" is a word.
-            same = [f for f in forms if norm_key(f) == norm_key(c.text)]
+            same = entry.forms_of(c.text) if entry is not None else []
             if same and all(f[:1].islower() and _capitals_inside(f) for f in same):
                 drop.add(id(c))
     if settings.background:
