@@ -31,7 +31,7 @@ def test_a_streamed_build_equals_one_that_holds_everything(tmp_path, monkeypatch
     held_graph, held = _build(tmp_path / "held", cache=False)
     # Batches of two: every paper block and extraction batch boundary is crossed many times.
     monkeypatch.setattr(stored, "_BLOCK", 2)
-    monkeypatch.setattr(stored, "_BATCH", 2)
+    monkeypatch.setattr(stored, "BATCH", 2)
     monkeypatch.setattr(page, "_JSON_BLOCK", 3)
     cold_graph, cold = _build(tmp_path / "cached", cache=True)
     warm_graph, warm = _build(tmp_path / "cached", cache=True)
@@ -71,7 +71,7 @@ def test_what_is_made_while_the_extractor_changes_is_not_kept(tmp_path, monkeypa
 
 
 def test_extractions_read_back_in_the_order_asked(tmp_path, monkeypatch):
-    monkeypatch.setattr(stored, "_BATCH", 2)
+    monkeypatch.setattr(stored, "BATCH", 2)
     papers = read_papers([FIX]).papers[:5]
     made = lambda todo, on_progress=None: iter([[Extraction(p.key, repos=[p.title]) for p in todo]])  # noqa: E731
     with ExtractionCache(tmp_path / "c.sqlite3") as cache:

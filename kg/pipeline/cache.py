@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ __all__ = ["ExtractionCache", "BuildState", "content_key", "extractor_version", 
            "extraction_from_json", "CACHE_FILENAME", "CacheDamagedError", "set_aside", "state_version"]
 
 _SCHEMA = 2  # bump when the tables or the JSON shape change (2: mentions and claims as arrays)
-_BATCH = 500  # keys per SELECT ... IN (...): well under SQLite's bound-parameter limit
+BATCH = 500  # keys per SELECT ... IN (...): well under SQLite's bound-parameter limit
 
 _PACKAGE = PACKAGE_DIR
 #: What the extractor's output depends on besides the paper: files and folders, relative to kg/.
@@ -64,11 +65,11 @@ def _source_files(root: Path, sources: Sequence[str] = _EXTRACTOR_SOURCES) -> It
 @lru_cache(maxsize=8)
 def extractor_version(root: Path = _PACKAGE) -> str:
     """A hash of everything that decides what the extractor outputs for a given text."""
-    import spacy
-
     import kg
 
-    h = hashlib.sha1(f"kg {kg.__version__}\nspacy {spacy.__version__}\n".encode())
+    # spaCy's version from its metadata (the same string as spacy.__version__): importing spaCy
+    # here would cost the build process about 50 MiB for one string.
+    h = hashlib.sha1(f"kg {kg.__version__}\nspacy {metadata.version('spacy')}\n".encode())
     for f in sorted(_source_files(root), key=lambda f: f.relative_to(root).as_posix()):
         data = f.read_bytes()
         h.update(f"{f.relative_to(root).as_posix()}\0{len(data)}\0".encode())
@@ -197,10 +198,10 @@ class ExtractionCache:
             self.close()
             raise
 
-    @property
-    def auto_version(self) -> bool:
-        """Whether entries are stored under this paperkg's own extractor_version (not a version given)."""
-        return self._auto_version
+    def version_current(self) -> bool:
+        """False when this cache keys entries by paperkg's own extractor version and the extractor's
+        files changed since it was opened (a rule or lexicon edited while a build ran)."""
+        return not self._auto_version or extractor_version.__wrapped__() == self.version
 
     @_guarded
     def _open(self) -> None:
@@ -237,8 +238,8 @@ class ExtractionCache:
         found: dict[str, Extraction] = {}
         conf = repr(float(min_confidence))
         with _gc_paused():
-            for i in range(0, len(contents), _BATCH):
-                batch = contents[i:i + _BATCH]
+            for i in range(0, len(contents), BATCH):
+                batch = contents[i:i + BATCH]
                 rows = self._db.execute(
                     f"SELECT content, data FROM extraction WHERE version = ? AND min_confidence = ? "
                     f"AND content IN ({','.join('?' * len(batch))})",
@@ -278,7 +279,7 @@ class ExtractionCache:
             raise KGError(f"extraction returned {len(made)} results for {len(missing)} papers")
         # Files edited while this build ran (a rule or lexicon being worked on): what was made may
         # come from either version, so none of it is stored under this one.
-        if not self._auto_version or extractor_version.__wrapped__() == self.version:
+        if self.version_current():
             self.put(((p.title, p.abstract, ex) for p, ex in zip(missing, made)), min_confidence=min_confidence)
         new = dict(zip((p.key for p in missing), made))
         return [hits[p.key] if p.key in hits else new[p.key] for p in papers]
@@ -287,8 +288,8 @@ class ExtractionCache:
     def present(self, contents: set[str], conf: str) -> set[str]:
         """Those of `contents` that hold an Extraction of this version."""
         wanted, found = sorted(contents), set()
-        for i in range(0, len(wanted), _BATCH):
-            batch = wanted[i:i + _BATCH]
+        for i in range(0, len(wanted), BATCH):
+            batch = wanted[i:i + BATCH]
             found.update(c for (c,) in self._db.execute(
                 f"SELECT content FROM extraction WHERE version = ? AND min_confidence = ? "
                 f"AND content IN ({','.join('?' * len(batch))})", (self.version, conf, *batch)))
@@ -296,7 +297,7 @@ class ExtractionCache:
 
     @_guarded
     def load_extractions(self, keys: Sequence[str], contents: Mapping[str, str], conf: str) -> list[Extraction]:
-        """The stored Extractions of the papers `keys` (at most _BATCH), in that order."""
+        """The stored Extractions of the papers `keys` (at most BATCH), in that order."""
         wanted = sorted({contents[k] for k in keys})
         rows = dict(self._db.execute(
             f"SELECT content, data FROM extraction WHERE version = ? AND min_confidence = ? "
@@ -354,18 +355,17 @@ class ExtractionCache:
         skips = lambda xs: [[s.path, s.line, s.reason] for s in xs]  # noqa: E731
         meta = {"records_read": state.records_read, "duplicates": state.duplicates, "inputs": state.inputs,
                 "skipped": skips(state.skipped), "warnings": skips(state.warnings)}
-        dump = dump_paper
         with self._db:
             if state.papers is None:  # the build's papers are in the scratch table (spill_papers)
                 self._db.execute("DELETE FROM paper")
                 self._db.execute("INSERT INTO paper SELECT seq, data FROM temp.spill")
             elif rows is None:
                 self._db.execute("DELETE FROM paper")
-                self._db.executemany("INSERT INTO paper VALUES (?, ?)", ((i, dump(p)) for i, p in enumerate(state.papers)))
+                self._db.executemany("INSERT INTO paper VALUES (?, ?)", ((i, dump_paper(p)) for i, p in enumerate(state.papers)))
             else:
                 self._db.execute("DELETE FROM paper WHERE seq >= ?", (len(state.papers),))
                 self._db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?)",
-                                     ((i, dump(state.papers[i])) for i in sorted(set(rows))))
+                                     ((i, dump_paper(state.papers[i])) for i in sorted(set(rows))))
             self._db.execute("DELETE FROM state")
             if blobs:
                 self._db.executemany("INSERT INTO state VALUES (?, ?)", sorted(blobs.items()))

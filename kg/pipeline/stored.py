@@ -14,15 +14,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from kg.errors import KGError
 from kg.graph.assemble import paper_attrs, paper_iri
-from kg.pipeline.cache import ExtractionCache, content_key, extractor_version
+from kg.pipeline.cache import BATCH, ExtractionCache, content_key
 from kg.records import Extraction, Paper
 
 __all__ = ["StoredExtractions", "StoredPapers", "extract_stored_in"]
 
 #: Papers read back from the spill at a time (a writer asks for them in sorted order).
 _BLOCK = 512
-#: Extractions read back at a time.
-_BATCH = 500
 
 
 def extract_stored_in(
@@ -55,7 +53,7 @@ def extract_stored_in(
     # Files edited while this build ran (a rule or lexicon being worked on): what was made may come
     # from either version, so it is read back for this build only and then deleted
     # (StoredExtractions.forget_stale), never served to a later build.
-    stale = cache.version != extractor_version.__wrapped__() if cache.auto_version else False
+    stale = not cache.version_current()
     return StoredExtractions(cache, contents, conf, {contents[p.key] for p in missing} if stale else set())
 
 
@@ -74,7 +72,7 @@ class StoredExtractions:
         batch: list[str] = []
         for key in keys:
             batch.append(key)
-            if len(batch) == _BATCH:
+            if len(batch) == BATCH:
                 yield from self.cache.load_extractions(batch, self.contents, self.conf)
                 batch = []
         if batch:
