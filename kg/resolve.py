@@ -15,14 +15,14 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kg.errors import KGError
 from kg.extract.lexicon import Lexicon, load_lexicon, norm_key
 from kg.records import Entity, Extraction, Mention
 
-__all__ = ["Resolution", "Resolver", "StaleResolutionError", "resolve", "entity_slug", "sizeless"]
+__all__ = ["Resolution", "Resolver", "StaleResolutionError", "resolve", "entity_slug", "sizeless", "count_forms"]
 
 
 def entity_slug(key: str) -> str:
@@ -127,7 +127,18 @@ class StaleResolutionError(KGError):
 
 
 def _mentions_of(extractions: Iterable[Extraction]) -> list[tuple[Mention, list[str]]]:
-    return [(m, forms) for ex in extractions for m in ex.mentions if (forms := _forms(m))]
+    return list(_each_mention(extractions))
+
+
+def _each_mention(extractions: Iterable[Extraction]) -> Iterator[tuple[Mention, list[str]]]:
+    return ((m, forms) for ex in extractions for m in ex.mentions if (forms := _forms(m)))
+
+
+def count_forms(counter: Counter, forms: list[str]) -> None:
+    """Count a mention's forms on its component: its first form once, the others kept with no count
+    (aliases, not label candidates)."""
+    counter.update(forms[:1])
+    counter.update({f: 0 for f in forms[1:]})
 
 
 def _conflicting(longs: set[frozenset[str]]) -> bool:
@@ -173,6 +184,23 @@ class Resolver:
         root = _key(m.kind, m.text) if m.text in linking else _key(m.kind, linking[0])
         return root, linking
 
+    def links(self, m: Mention, forms: list[str]) -> tuple[str, list[str]]:
+        """The key a mention joins under and the keys it unites with it, in union order: each linking
+        form's key, for a model its key without a parameter-count tag, and the lexicon label of a
+        form the lexicon lists under the mention's kind. The one linking rule of every resolution
+        (this class and kg.pipeline.dask_resolve); the order keeps union-find roots the same."""
+        kind = m.kind
+        root, linking = self._root(m, forms)
+        keys = []
+        for f in linking:
+            keys.append(_key(kind, f))
+            if kind == "method":
+                keys.append(norm_key(sizeless(f)))
+            entry = self.lex.lookup(f)
+            if entry is not None and entry.kind == kind:
+                keys.append(_key(kind, entry.label))
+        return root, keys
+
     def _union(self, kind: str, a: str, b: str, touched: set) -> None:
         u = self.uf[kind]
         ra, rb = u.find(a), u.find(b)
@@ -197,6 +225,20 @@ class Resolver:
         an acronym of the earlier ones a second meaning: see `split`.
         """
         mentions = _mentions_of(extractions)
+        self._learn(mentions, incremental=incremental)
+        return self._link(mentions)
+
+    def add_twice(self, first: Iterable[Extraction], second: Iterable[Extraction]) -> tuple[dict, dict]:
+        """`add` over papers read twice, in bounded memory: the acronyms' meanings from `first`,
+        then the links from `second`, which must yield the same papers (in any order).
+
+        No list of every mention is made (`add` needs one for its two passes); the resolver
+        ends as `add` leaves it and the return is the same."""
+        self._learn(_each_mention(first), incremental=False)
+        return self._link(_each_mention(second))
+
+    def _learn(self, mentions: Iterable, *, incremental: bool) -> None:
+        """The first pass: each acronym's long forms; those given two meanings become ambiguous."""
         pending: dict[tuple[str, str], set[frozenset[str]]] = defaultdict(set)
         _add_expansions(pending, mentions, _key)
         newly = {k for k, longs in pending.items()
@@ -206,7 +248,6 @@ class Resolver:
         for k, longs in pending.items():
             self.expansions[k] |= longs
         self.ambiguous |= newly
-        return self._link(mentions)
 
     def split(self, keys: set[tuple[str, str]], extractions: Iterable[Extraction]) -> tuple[dict, dict]:
         """Make the acronyms `keys` ((kind, key) pairs) ambiguous, undoing the links they made.
@@ -239,26 +280,17 @@ class Resolver:
         """The components (kind, root) that hold the (kind, key) pairs `keys`, sorted."""
         return sorted({(kind, self.uf[kind].find(k)) for kind, k in keys if k in self.uf[kind].parent})
 
-    def _link(self, mentions: list) -> tuple[dict, dict]:
+    def _link(self, mentions: Iterable) -> tuple[dict, dict]:
         touched: set[tuple[str, str]] = set()
-        seen = []
         for m, forms in mentions:
-            u = self.uf[m.kind]
-            root, linking = self._root(m, forms)
-            u.find(root)
-            for f in linking:
-                self._union(m.kind, root, _key(m.kind, f), touched)
-                if m.kind == "method":
-                    self._union(m.kind, root, norm_key(sizeless(f)), touched)
-                entry = self.lex.lookup(f)
-                if entry is not None and entry.kind == m.kind:
-                    self._union(m.kind, root, _key(m.kind, entry.label), touched)
-            seen.append((m, root, forms))
-        for m, root, forms in seen:
+            root, keys = self.links(m, forms)
+            self.uf[m.kind].find(root)
+            for k in keys:
+                self._union(m.kind, root, k, touched)
+            # Counted on the component as it is now: a later union moves the counts to the
+            # surviving root (_union), so the sums are those of counting after every union.
             comp = (m.kind, self.uf[m.kind].find(root))
-            counter = self.surface.setdefault(comp, Counter())
-            counter.update(forms[:1])
-            counter.update({f: 0 for f in forms[1:]})
+            count_forms(self.surface.setdefault(comp, Counter()), forms)
             self.conf[comp] = max(self.conf.get(comp, 0.0), m.confidence)
             touched.add(comp)
         before = {c: self.entity.pop(c) for c in sorted(touched) if c in self.entity}

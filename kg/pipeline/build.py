@@ -232,7 +232,8 @@ def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple
     fact_names = fact_extractions(curated.by_paper.values())
     resolver = Resolver()
     try:
-        resolver.add(chain(in_input_order(), fact_names))
+        # Two passes over the stored extractions (acronyms' meanings, then links): never all at once.
+        resolver.add_twice(chain(in_input_order(), fact_names), chain(in_input_order(), fact_names))
     except CacheDamagedError as e:
         if stored is None or e.path != slot.path:
             raise
@@ -244,7 +245,7 @@ def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple
         table = StoredPapers(slot.store, papers)
         papers = None
         resolver = Resolver()
-        resolver.add(chain(in_input_order(), fact_names))
+        resolver.add_twice(chain(in_input_order(), fact_names), chain(in_input_order(), fact_names))
     del fact_names
     stages.done("resolve")
     # Each paper's mentions are resolved as its edges are made (no index of every mention at once).

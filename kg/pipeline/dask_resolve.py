@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from kg.extract.lexicon import Lexicon, norm_key
+from kg.extract.lexicon import Lexicon
 from kg.records import Extraction
-from kg.resolve import Resolver, _add_expansions, _conflicting, _key, _mentions_of, _UnionFind, sizeless
+from kg.resolve import Resolver, _add_expansions, _conflicting, _each_mention, _key, _UnionFind, count_forms
 
 __all__ = ["acronym_meanings", "ambiguous_keys", "name_links", "NameTable", "Links"]
 
@@ -37,7 +37,7 @@ Links = tuple[dict[str, dict[str, str]], dict[Key, Counter], dict[Key, float]]
 def acronym_meanings(extractions: Iterable[Extraction]) -> dict[Key, set[frozenset[str]]]:
     """The long forms each acronym is defined with in these papers (Resolver.add's first pass)."""
     pending: dict[Key, set[frozenset[str]]] = defaultdict(set)
-    _add_expansions(pending, _mentions_of(extractions), _key)
+    _add_expansions(pending, _each_mention(extractions), _key)
     return dict(pending)
 
 
@@ -50,24 +50,17 @@ def name_links(extractions: Iterable[Extraction], ambiguous: set[Key], lexicon: 
     """One partition's share of Resolver.add's second pass, given every partition's ambiguous acronyms."""
     r = Resolver(lexicon)
     r.ambiguous = set(ambiguous)
-    lex, uf = r.lex, defaultdict(_UnionFind)
+    uf: dict[str, _UnionFind] = defaultdict(_UnionFind)
     forms_at: dict[Key, Counter] = {}
     conf_at: dict[Key, float] = {}
-    for m, forms in _mentions_of(extractions):
+    for m, forms in _each_mention(extractions):
         kind = m.kind
         u = uf[kind]
-        root, linking = r._root(m, forms)  # the very rule Resolver._link applies
+        root, keys = r.links(m, forms)  # the very rule Resolver._link applies, in its order
         u.find(root)
-        for f in linking:
-            u.union(root, _key(kind, f))
-            if kind == "method":
-                u.union(root, norm_key(sizeless(f)))
-            entry = lex.lookup(f)
-            if entry is not None and entry.kind == kind:
-                u.union(root, _key(kind, entry.label))
-        counter = forms_at.setdefault((kind, root), Counter())
-        counter.update(forms[:1])
-        counter.update({f: 0 for f in forms[1:]})  # kept with no count: an alias, not a label candidate
+        for k in keys:
+            u.union(root, k)
+        count_forms(forms_at.setdefault((kind, root), Counter()), forms)
         conf_at[(kind, root)] = max(conf_at.get((kind, root), 0.0), m.confidence)
     parents = {kind: {x: u.find(x) for x in u.parent} for kind, u in uf.items()}
     forms_out: dict[Key, Counter] = {}
