@@ -85,6 +85,10 @@ class Resolution:
     entities: dict[str, Entity] = field(default_factory=dict)  # id -> Entity
     _index: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (paper, key) -> kind -> id
 
+    def used_ids(self) -> set[str]:
+        """The ids of every entity a mention here resolved to."""
+        return {eid for by_kind in self._index.values() for eid in by_kind.values()}
+
     def entity_for(self, paper_key: str, text: str, kind: str | None) -> Entity | None:
         """The entity a surface form of one paper resolved to (any kind if `kind` is None)."""
         by_kind = self._index.get((paper_key, norm_key(text)), {})

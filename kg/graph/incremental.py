@@ -92,7 +92,7 @@ def patch_snapshot(
     dirty = set(extractions)
     # Only the entities these papers' mentions resolve to are made (every one of a large build takes seconds).
     resolution = resolver.resolution(named(dirty), {})
-    resolution.entities = resolver.entities({i for ids in resolution._index.values() for i in ids.values()})
+    resolution.entities = resolver.entities(resolution.used_ids())
     contributions = {k: paper_contribution(extractions[k], resolution) for k in sorted(dirty)}
 
     dirty_iris = {paper_iri(k) for k in dirty}
