@@ -107,6 +107,10 @@ CONFIGS = [
     Config("no-task-grammar", tasks=tasks.TaskSettings(purpose=0, colon_list=False)),
     Config("no-task-purpose", tasks=tasks.TaskSettings(purpose=0)),
     Config("no-task-colon", tasks=tasks.TaskSettings(colon_list=False)),
+    # ... a title gerund as its task noun; broken phrases trimmed before ranking; fields of study.
+    Config("no-task-nominal", tasks=tasks.TaskSettings(nominal=False)),
+    Config("no-task-trim", tasks=tasks.TaskSettings(trim_verbs=False)),
+    Config("no-task-fields", tasks=tasks.TaskSettings(fields=False)),
     # Benchmark editions (kg.extract.editions): both rules off, and each off in turn.
     Config("no-editions", editions=editions.EditionSettings(known=False, shared_task=False)),
     Config("no-edition-known", editions=editions.EditionSettings(known=False)),

@@ -204,7 +204,7 @@ def test_a_task_gerund_opening_a_title_part_names_a_task(nlp):
     got = tasks_of(nlp, "Learning Sparse Tree Structures with Greedy Splits", "We fit trees quickly.")
     assert "learning sparse tree structure" in got
     got = tasks_of(nlp, "Segmenting Flooded Fields from Radar Images", "We map fields.")
-    assert "segmenting flooded field" in got
+    assert "flooded field segmentation" in got  # the gerund as its task noun (tests/test_tasks_forms.py)
 
 
 @pytest.mark.parametrize("title", [

@@ -16,7 +16,7 @@ from kg.extract.lexicon import load_wordlist
 
 __all__ = ["normalise_task", "task_phrases", "title_phrases", "split_phrases", "last_phrase", "singular", "head_of",
            "is_name", "task_gerund", "object_phrase", "WORD_OK", "PROBLEM_HEADS",
-           "TOO_BROAD", "phrase_ending"]
+           "TOO_BROAD", "phrase_ending", "gerund_noun"]
 
 #: A task phrase has at most this many words.
 MAX_WORDS = 4
@@ -202,6 +202,20 @@ def task_gerund(word: str, heads: frozenset[str]) -> bool:
         return False
     stem = low[:-3]
     return any(head_of(w, heads) for w in (low, stem + "ion", stem + "ation", stem + "ment"))
+
+
+def gerund_noun(word: str, heads: frozenset[str]) -> str | None:
+    """The task head a gerund is the verb of ("Detecting" / detection), or None when the gerund is
+    a head itself ("Learning") or names none.
+
+    >>> gerund_noun("Accelerating", frozenset({"acceleration"}))
+    'acceleration'
+    """
+    low = word.lower()
+    if head_of(low, heads) or not task_gerund(word, heads):
+        return None
+    stem = low[:-3]
+    return next((w for w in (stem + "ion", stem + "ation", stem + "ment") if head_of(w, heads)), None)
 
 
 def object_phrase(words: list[str]) -> str | None:

@@ -6,10 +6,11 @@ definition, a lexicon entry) and how it is framed (`X tasks`, `tasks such as X`,
 best-supported phrases are the paper's main tasks (at most MAX_TASKS, each with at least MIN_SCORE
 and a share of the best one's evidence), their confidence growing with the evidence. Cue words are
 data in patterns/ (task_heads, task_problem_heads, task_modifiers, task_stop, task_standalone,
-task_frames).
+task_frames, task_fields: fields of study, which are no task).
 Titles also give a head with its object ("Estimation of Multiple Expectations") and a task verb's
-gerund with its object ("Learning Word Representations"). The phrase scanner itself is
-kg.extract.task_phrases.
+gerund with its object, named by its task noun when it has one ("Detecting Cracks": crack detection;
+"Learning Word Representations" stays). A phrase opening with a verb or function word is trimmed
+before it is ranked. The phrase scanner itself is kg.extract.task_phrases.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from spacy.tokens import Doc
 from kg.defaults import LEXICON_DIR, PATTERN_DIR
 from kg.extract.cues import Cues
 from kg.extract.entities import name_shape
+from kg.extract.junk import broken_task
 from kg.extract.lexicon import Lexicon, load_wordlist, norm_key
 from kg.extract.task_phrases import (
     PROBLEM_HEADS,
     TOO_BROAD,
     WORD_OK,
+    gerund_noun,
     head_of,
     last_phrase,
     normalise_task,
@@ -72,12 +75,17 @@ class TaskSettings:
     problem_heads: bool = True  # problem and property nouns as heads (patterns/task_problem_heads.txt)
     purpose: float = 1.0  # "a method for X", "results on X": the phrase a method or result is for
     colon_list: bool = True  # "three tasks: X, Y and Z": a list after a frame noun and a colon or dash
+    nominal: bool = True  # ... the gerund as its task noun ("Accelerating Diffusion Models": diffusion model acceleration)
+    trim_verbs: bool = True  # "introduce token merging": words no noun phrase starts with, cut off before ranking
+    fields: bool = True  # a field of study is no task ("natural language processing"; patterns/task_fields.txt)
 
 
 #: Read at extraction time.
 SETTINGS = TaskSettings()
 
 _FRAMES = {w.split("\t")[0].lower(): float(w.split("\t")[1]) for w in load_wordlist(PATTERN_DIR / "task_frames.txt")}
+# Fields of study, never a paper's task (checked on the display name, like TOO_BROAD).
+_FIELDS = frozenset(w.lower() for w in load_wordlist(PATTERN_DIR / "task_fields.txt"))
 # These run on lower-cased text, case-sensitive: much faster than re.IGNORECASE.
 _FRAME_RE = re.compile(r"\b(?:" + "|".join(sorted(_FRAMES, key=len, reverse=True)) + r")\b")
 # A title phrase after these words names the means ("... via Token Merging"), seldom the task.
@@ -135,7 +143,9 @@ def _title_candidates(title: str, heads: frozenset[str], settings: TaskSettings)
             yield p, weight, source
         elif (settings.title_gerund and before not in _MEANS and task_gerund(words[0], heads)
               and (obj := object_phrase(words[1:]))):
-            yield f"{words[0].lower()} {obj}", settings.title_gerund, source + ":gerund"
+            noun = gerund_noun(words[0], heads) if settings.nominal else None
+            # The task as a noun phrase, as the abstract and the field name it (the object first).
+            yield (f"{obj} {noun}" if noun else f"{words[0].lower()} {obj}"), settings.title_gerund, source + ":gerund"
 
 
 @lru_cache(maxsize=8)
@@ -267,11 +277,18 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
 
     def add(phrase: str, weight: float, pos: int, source: str, aliases=()) -> None:
         words = phrase.split()
+        if settings.trim_verbs and broken_task(phrase):
+            # (the junk screen would drop it after ranking, where it has taken a main task's place)
+            while words and broken_task(words[0]):
+                words.pop(0)
+            if len(words) < 2:
+                return
         while len(words) > 1 and norm_key(words[0]) in exclude:
             words = words[1:]  # "ZorbBench compositional reasoning": a name is no part of a task
         name, forms = _canonical(" ".join(words), aliases, lex)
         keys = {norm_key(f) for f in forms} - {""}
-        if not keys or keys & exclude or name.lower() in TOO_BROAD:
+        low = name.lower()
+        if not keys or keys & exclude or low in TOO_BROAD or (settings.fields and low in _FIELDS):
             return
         e = next((by_key[k] for k in sorted(keys) if k in by_key), None)
         if e is None:
