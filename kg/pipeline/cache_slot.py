@@ -51,26 +51,23 @@ class CacheSlot:
         if reopen:
             self.store = ExtractionCache(self.path)
 
-    def extract(self, papers, **kw) -> list:
-        """extract_papers with this cache, again with a fresh cache if this one turns out damaged."""
+    def _retried(self, run, papers, **kw):
+        """run(papers, cache=this cache), again with a fresh cache if this one turns out damaged."""
         try:
-            return extract_papers(papers, cache=self.store, **kw)
+            return run(papers, cache=self.store, **kw)
         except CacheDamagedError as e:
             if e.path != self.path:
                 raise
             self.damaged(e)
-            return extract_papers(papers, cache=self.store, **kw)
+            return run(papers, cache=self.store, **kw)
+
+    def extract(self, papers, **kw) -> list:
+        """extract_papers with this cache (see _retried)."""
+        return self._retried(extract_papers, papers, **kw)
 
     def extract_stored(self, papers, **kw) -> StoredExtractions:
-        """extract_stored with this cache (every Extraction put in it, none held), again with a fresh
-        cache if this one turns out damaged."""
-        try:
-            return extract_stored(papers, cache=self.store, **kw)
-        except CacheDamagedError as e:
-            if e.path != self.path:
-                raise
-            self.damaged(e)
-            return extract_stored(papers, cache=self.store, **kw)
+        """extract_stored with this cache: every Extraction put in it, none held (see _retried)."""
+        return self._retried(extract_stored, papers, **kw)
 
 
 def open_cache(out: Path, slot: CacheSlot, *, cache: bool,
