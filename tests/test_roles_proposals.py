@@ -25,11 +25,11 @@ PARTS = [
     ("We present ZorGen, an image generator. Our method has two novel branches: 1) Shape Mixing Branch keeps "
      "the layout; 2) Tone Mixing Branch keeps the colours.", {"Shape Mixing Branch", "Tone Mixing Branch"}),
     # an item's acronym stands for it; a hyphenated one-word name
-    ("We present ZorGen, an image generator. Its loop comprises two key techniques: 1) Quill-step: we show that "
-     "it helps. Quill-step is cheap; 2) Dual Quill Tuning (DQT): DQT tunes both.", {"Quill-step", "DQT"}),
+    ("We present ZorGen, a route planner. Our planner combines two simple techniques: 1) Quill-step: it prunes "
+     "dead ends early. Quill-step costs little; 2) Dual Quill Tuning (DQT): DQT tunes both costs.", {"Quill-step", "DQT"}),
     # the "Name: what it does" form, a name right after the colon, a part-name holding a known one
-    ("We present ZorGen, an image generator. We introduce two components:Noise-Guided Pose Sampling: it samples "
-     "poses.Local Feature Pooling: it pools features.", {"Noise-Guided Pose Sampling", "Local Feature Pooling"}),
+    ("We present ZorGen, a route planner. We add two modules:Cost-Aware Edge Sampling: it samples "
+     "edges.Ring Memory Pooling: it pools states.", {"Cost-Aware Edge Sampling", "Ring Memory Pooling"}),
 ]
 
 
@@ -77,10 +77,9 @@ def test_numbered_parts_switch_off(nlp, monkeypatch):
 
 
 @pytest.mark.parametrize("abstract,name", [
-    ("We tune a small model on synthetic pairs. We refer to the tuned model after training as Llama-3-Zed.",
-     "Llama-3-Zed"),
+    ("We prune a large student network layer by layer. We refer to the pruned student as ZedNet-S.", "ZedNet-S"),
     ("We mix two samplers at every step. We call this simple approach QuillMix.", "QuillMix"),
-    ("We develop a discriminative approach for topic models using back propagation (i.e., BP-Zeta).", "BP-Zeta"),
+    ("We design a ranking loss for hard pairs (i.e., MarginRank-Z).", "MarginRank-Z"),
 ])
 def test_names_given_away_from_the_verb_are_proposed(nlp, monkeypatch, abstract, name):
     ex, _ = run(nlp, TITLE, abstract)
@@ -95,14 +94,14 @@ def test_names_given_away_from_the_verb_are_proposed(nlp, monkeypatch, abstract,
     # a naming cue whose object is a dataset names a dataset
     ("We collect hard questions. We refer to this benchmark as ZedQuiz.", "ZedQuiz"),
     # "i.e." in a sentence that is not ours
-    ("Earlier topic models were trained by back propagation (i.e., BP-Zeta).", "BP-Zeta"),
+    ("Earlier rankers were trained with a margin loss (i.e., ZetaRank).", "ZetaRank"),
     # a word that ends in a naming cue
     ("We ask whether solvers with the so-called ZSIDS heuristic are complete.", "ZSIDS"),
     # what a preposition governs, past its article
     ("We introduce a method for the Q9Zed robot arm.", "Q9Zed"),
     ("We also develop a new variant of the Q9Zed solver.", "Q9Zed"),
     # someone else's name between our verb and the name
-    ("We build our work on a recent few-shot pipeline ZetaDet with new modules.", "ZetaDet"),
+    ("We build a planner on a recent search pipeline ZetaDet with two heuristics.", "ZetaDet"),
 ])
 def test_names_that_are_not_ours(nlp, abstract, name):
     ex, _ = run(nlp, TITLE, abstract)
@@ -112,7 +111,7 @@ def test_names_that_are_not_ours(nlp, abstract, name):
 @pytest.mark.parametrize("abstract,name", [
     ("We ask whether solvers with the so-called ZSIDS heuristic are complete.", "ZSIDS"),
     ("We introduce a method for the Q9Zed robot arm.", "Q9Zed"),
-    ("We build our work on a recent few-shot pipeline ZetaDet with new modules.", "ZetaDet"),
+    ("We build a planner on a recent search pipeline ZetaDet with two heuristics.", "ZetaDet"),
 ])
 def test_strict_cues_switch_off(nlp, monkeypatch, abstract, name):
     monkeypatch.setattr(proposals, "SETTINGS", proposals.ProposalSettings(strict_cues=False))
@@ -121,6 +120,6 @@ def test_strict_cues_switch_off(nlp, monkeypatch, abstract, name):
 
 
 def test_named_later_lifts_the_evaluation_to_the_new_name(nlp):
-    ex, _ = run(nlp, TITLE, "We tune a small model on synthetic pairs. We refer to the tuned model after "
-                "training as Llama-3-Zed. Experiments on ZedScenes show large gains.")
-    assert ("Llama-3-Zed", "ZedScenes") in claims(ex, "evaluatesOn")
+    ex, _ = run(nlp, TITLE, "We prune a large student network layer by layer. We refer to the pruned "
+                "student as ZedNet-S. Experiments on ZedScenes show large gains.")
+    assert ("ZedNet-S", "ZedScenes") in claims(ex, "evaluatesOn")

@@ -34,7 +34,7 @@ class ProposalSettings:
 #: Read at extraction time (scripts/crossval.py sets it before worker processes are forked).
 SETTINGS = ProposalSettings()
 
-# "two key techniques:", "three novel training-free branches:": a count, up to three modifiers, a
+# "two simple modules:", "three new sampling stages:": a count, up to three modifiers, a
 # noun for methods (group 2) or for parts of one, a colon.
 _COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 _PARTS_HEAD = re.compile(r"\b(two|three|four|five|[2-5])\s+(?:[\w-]+\s+){0,3}?(?:(methods?|variants?|algorithms?|"
@@ -153,7 +153,7 @@ def mark_parts(text: str, bounds: list[tuple[int, int]], real: list[Candidate]) 
     return sorted([d for d in real if not any(inside(d, c) for c in new)] + new, key=lambda c: c.start)
 
 
-# "we refer to the model after tuning as", "we call this approach", "we term the resulting method":
+# "we refer to the pruned network as", "we call this approach", "we term the resulting method":
 # the naming verb, its object (no sentence or clause break), then "as" or the name itself.
 _NAMED_AS = re.compile(r"\bwe\s+(?:\w+\s+)?(?:refer\s+to|denote|call|name|term|dub)\s+[^.;:()]{1,60}?\s+as\s+$")
 _NAMED_BARE = re.compile(r"\bwe\s+(?:\w+\s+)?(?:call|name|term|dub)\s+(?:this|these|the|our|it|them)"
@@ -174,5 +174,5 @@ _IE = re.compile(r"\(i\.\s?e\.,?\s+$")
 
 
 def ie_parenthesised(text: str, c: Candidate) -> bool:
-    """The name stands in parentheses after "i.e.": "... using back propagation (i.e., BP-Foo)"."""
+    """The name stands in parentheses after "i.e.": "... a ranking loss for hard pairs (i.e., FooRank)"."""
     return SETTINGS.ie_paren and text[c.end:c.end + 1] == ")" and bool(_IE.search(text, max(0, c.start - 12), c.start))

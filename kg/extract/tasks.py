@@ -7,9 +7,9 @@ best-supported phrases are the paper's main tasks (at most MAX_TASKS, each with 
 and a share of the best one's evidence), their confidence growing with the evidence. Cue words are
 data in patterns/ (task_heads, task_problem_heads, task_modifiers, task_stop, task_standalone,
 task_frames, task_fields: fields of study, which are no task).
-Titles also give a head with its object ("Estimation of Multiple Expectations") and a task verb's
+Titles also give a head with its object ("Estimation of Tail Risks") and a task verb's
 gerund with its object, named by its task noun when it has one ("Detecting Cracks": crack detection;
-"Learning Word Representations" stays). A phrase opening with a verb or function word is trimmed
+"Learning Sparse Tree Structures" stays). A phrase opening with a verb or function word is trimmed
 before it is ranked. The phrase scanner itself is kg.extract.task_phrases.
 """
 
@@ -70,12 +70,12 @@ class TaskSettings:
     max_tasks: int = MAX_TASKS
     general_heads: bool = True  # also the head words of the broad task list (lexicon/pwc_task_heads.txt)
     # The candidate rules of general forms (0 or False switches one off; see _title_candidates):
-    title_of: float = 2.0  # "Estimation of Multiple Expectations": a head with its "of" object
-    title_gerund: float = 1.5  # "Learning Word Representations": a gerund with its object
+    title_of: float = 2.0  # "Estimation of Tail Risks": a head with its "of" object
+    title_gerund: float = 1.5  # "Learning Sparse Tree Structures": a gerund with its object
     problem_heads: bool = True  # problem and property nouns as heads (patterns/task_problem_heads.txt)
     purpose: float = 1.0  # "a method for X", "results on X": the phrase a method or result is for
     colon_list: bool = True  # "three tasks: X, Y and Z": a list after a frame noun and a colon or dash
-    nominal: bool = True  # ... the gerund as its task noun ("Accelerating Diffusion Models": diffusion model acceleration)
+    nominal: bool = True  # ... the gerund as its task noun ("Compressing Speech Encoders": speech encoder compression)
     trim_verbs: bool = True  # "introduce token merging": words no noun phrase starts with, cut off before ranking
     fields: bool = True  # a field of study is no task ("natural language processing"; patterns/task_fields.txt)
 
@@ -124,8 +124,8 @@ _FIRST = re.compile(
 def _title_candidates(title: str, heads: frozenset[str], settings: TaskSettings):
     """(phrase, weight, source) for each task phrase of a title: the phrases ending in a head
     (as task_phrases.title_phrases finds them, here with the next part's words at hand), a head's "of"
-    object with it ("Estimation of Multiple Expectations"), and a gerund opening a title part with its
-    object ("Learning Word Representations")."""
+    object with it ("Estimation of Tail Risks"), and a gerund opening a title part with its
+    object ("Learning Sparse Tree Structures")."""
     phrases = split_phrases(title)
     for n, (before, words) in enumerate(phrases):
         after, following = phrases[n + 1] if n + 1 < len(phrases) else ("", [])
