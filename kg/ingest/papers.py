@@ -44,6 +44,7 @@ whose arXiv ids or DOIs differ are never merged.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 from collections import Counter
@@ -238,8 +239,9 @@ def read_papers(
     `on_warning` hear of each problem once a file is done, in line order.
 
     `start`, an earlier result, is read on from (an update): the new records merge into its
-    papers, which are changed in place, and only the new problems are reported. Folders in
-    `exclude` (the build's output folder) are not read when met inside an input folder.
+    papers, and only the new problems are reported. Its list of papers is changed in place, its
+    Paper objects never: one that a new record fills in is replaced in the list by a filled copy.
+    Folders in `exclude` (the build's output folder) are not read when met inside an input folder.
 
     `categories` ("cs.LG", or a whole archive: "cs"): a record that lists arXiv-style categories
     (the arXiv snapshot and Atom) is kept only when one of them is wanted; it is counted in
@@ -267,7 +269,39 @@ def read_papers(
 
     for p in out.papers:
         register_all(p)
-        by_title.setdefault(paper_key(p.title), []).append(p)
+    # The papers read on from (an update) are indexed by title only once a new record has the title of
+    # one of them: the first paper of a title has that title's key (a later paper of the same title
+    # gets a key of its own), so a title key no earlier paper has is no earlier paper's title, and
+    # hashing 100,000 stored titles again was most of an update's ingest.
+    earlier, titles_indexed = len(out.papers), not out.papers
+
+    def same_title_as(key: str) -> list[Paper]:
+        nonlocal by_title, titles_indexed
+        if not titles_indexed and position.get(key, earlier) < earlier:
+            titles_indexed = True
+            index: dict[str, list[Paper]] = {}
+            for p in out.papers[:earlier]:
+                index.setdefault(paper_key(p.title), []).append(p)
+            for k, later in by_title.items():  # titles of new papers only (see above): after the earlier ones
+                index.setdefault(k, []).extend(later)
+            by_title = index
+        return by_title.setdefault(key, [])
+
+    copied: set[str] = set()  # keys of the earlier papers replaced by copies (the indexes hold the copies)
+
+    def own_copy(p: Paper) -> Paper:
+        """Earlier paper `p` replaced by a copy in the list and the indexes, so that filling it in leaves `p` as it was
+        (the caller may hold it: an update compares the papers it read on from with what they became)."""
+        c = copy.copy(p)
+        out.papers[position[p.key]] = c
+        for index, value in ((by_arxiv, p.arxiv_id), (by_doi, paper_doi(p)), (by_id, p.id)):
+            if value and index.get(value) is p:
+                index[value] = c
+        if titles_indexed:
+            same = by_title[paper_key(p.title)]
+            same[next(i for i, q in enumerate(same) if q is p)] = c
+        return c
+
     reported = [len(out.skipped), len(out.warnings)]  # how many problems the callbacks have seen
 
     def report() -> None:
@@ -287,7 +321,7 @@ def read_papers(
             if categories and paper.categories and not in_categories(paper.categories, categories):
                 out.off_category += 1
                 continue
-            same_title = by_title.setdefault(paper.key, [])
+            same_title = same_title_as(paper.key)
             doi = paper_doi(paper)
             first, rule = None, ""
             for cand, why in (*((c, "same title") for c in same_title), (by_arxiv.get(paper.arxiv_id or ""), "same arXiv id"),
@@ -298,6 +332,9 @@ def read_papers(
             if first is not None:
                 out.duplicates += 1
                 out.merged_by[rule] += 1
+                if position[first.key] < earlier and first.key not in copied:
+                    first = own_copy(first)
+                    copied.add(first.key)
                 _fill(first, paper)
                 register_all(first)
                 continue

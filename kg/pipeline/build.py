@@ -46,7 +46,7 @@ from kg.pipeline.outputs import (
     RDF_EXTENSIONS,
     REBUILD_HINT,
     keys_digest,
-    output_digests,
+    output_digests_started,
     papers_digest,
     record_stats,
     remove_stale_outputs,
@@ -337,6 +337,9 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
             else:
                 summary.triples = write_rdf_formats(snap, paths, include_abstracts=include_abstracts)
             stages.done("rdf")
+            # The RDF files are final now: hashed in a thread while the map and the CSV are written.
+            rdf_digests = (output_digests_started(paths, {path: Path(tmp) for tmp, path in pending})
+                           if slot.store is not None else None)
             write_top_methods_chart_snapshot(snap, scores, out / "top_methods.svg")
             write_trends_chart(trends, out / "trends.svg")
             write_html_snapshot(snap, out / "graph.html", max_nodes=max_nodes, pagerank=pagerank,
@@ -347,9 +350,8 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
             if slot.store is not None:
                 # Saved before the renames, in one transaction: the stored papers describe the
                 # outputs about to be in out_dir, and name them by content (see verify_outputs).
-                written = {path: Path(tmp) for tmp, path in pending}
                 state = {**options, "version": state_version(), "triples": summary.triples, "input_filter": input_filter,
-                         "digests": output_digests(paths, written),
+                         "digests": rdf_digests(),
                          "papers": papers_digest(ingested.papers) if ingested.papers is not None else keys_digest(keys)}
                 blobs = {f"snapshot.{k}": v for k, v in snap.to_blobs().items()}
                 blobs["resolver"] = resolver.to_json().encode("utf-8")

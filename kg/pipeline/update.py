@@ -12,10 +12,8 @@ with that same function, so its papers are those of a full build over the old in
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
-from operator import attrgetter
 from pathlib import Path
 
 from kg.errors import GraphError
@@ -30,12 +28,10 @@ from kg.pipeline.cache import BuildState, CacheDamagedError, state_version
 from kg.pipeline.cache_slot import CacheSlot
 from kg.pipeline.parallel import extract_papers
 from kg.pipeline.progress import Stages
-from kg.records import Paper, Problem
+from kg.records import Problem
 from kg.resolve import Resolver, StaleResolutionError
 
 __all__ = ["continue_ingest", "patch_stored", "splice_outputs"]
-
-_paper_fields = attrgetter(*(f.name for f in dataclasses.fields(Paper)))  # Paper(*these) copies a paper
 
 
 def continue_ingest(
@@ -52,8 +48,8 @@ def continue_ingest(
     Only the new inputs' skips and warnings are passed to `on_skip`/`on_warning`; the returned
     account covers both builds, as a full rebuild's would. `previous` is left as it was.
     """
-    # read_papers fills metadata into the papers it starts from: give it (shallow) copies.
-    start = Ingested([Paper(*_paper_fields(p)) for p in previous.papers], previous.records_read, previous.duplicates,
+    # read_papers replaces a paper it fills in by a copy (previous.papers stay as stored): a new list is enough.
+    start = Ingested(list(previous.papers), previous.records_read, previous.duplicates,
                      list(previous.skipped), list(previous.warnings))
     # `off_category` counts the new inputs' records only: the stored build does not keep its count.
     return read_papers(inputs, fmt=fmt, on_skip=on_skip, on_warning=on_warning, start=start, categories=categories)
@@ -83,7 +79,8 @@ def patch_stored(slot: CacheSlot, stored: tuple[dict, dict[str, bytes]], previou
         if now != stored_facts:
             return None
     new_papers = [p for p in ingested.papers if p.key not in old_papers]
-    changed = [p.key for p in ingested.papers if p.key in old_papers and p != old_papers[p.key]]
+    changed = [p.key for p in ingested.papers if p.key in old_papers and p is not old_papers[p.key]
+               and p != old_papers[p.key]]
     try:
         resolver = Resolver.from_json(blobs["resolver"].decode("utf-8"))
         old = Snapshot.from_blobs({k[len("snapshot."):]: v for k, v in blobs.items() if k.startswith("snapshot.")},

@@ -167,10 +167,11 @@ def _papers(snap: Snapshot) -> dict:
     """The paper columns: periods now (the page's header needs to know whether there are any), the
     text columns as generators."""
     ids = np.flatnonzero(snap.kind == _PAPER).tolist()
-    labels, periods = _periods(list(_paper_column(snap, ids, lambda d: d.get("date"))))
+    dates = list(_paper_column(snap, ids, lambda d: d.get("date")))  # short strings: kept for the date column
+    labels, periods = _periods(dates)
     return {
         "node": ids,
-        "date": _paper_column(snap, ids, lambda d: display_date(d.get("date"))),
+        "date": (display_date(d) for d in dates),
         "authors": _paper_column(snap, ids, lambda d: [display_text(a) for a in d.get("authors") or ()]),
         "url": _paper_column(snap, ids, _url),
         "abstract": _paper_column(snap, ids, lambda d: _abstract(d.get("abstract") or "")),
