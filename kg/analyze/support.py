@@ -28,7 +28,7 @@ import numpy as np
 from kg.defaults import CLAIM_RELATIONS, PAGERANK_ALPHA
 from kg.errors import AnalysisError
 
-__all__ = ["SUPPORT_RELS", "support_pagerank", "support_keys", "graph_support", "sorted_unique"]
+__all__ = ["SUPPORT_RELS", "support_pagerank", "support_keys", "graph_support", "sorted_unique", "among"]
 
 #: Paper -> entity edges that make a paper involve an entity (hasCode goes to repos, not entities).
 SUPPORT_RELS = ("mentions", "proposes")
@@ -54,7 +54,7 @@ def support_pagerank(n: int, involved, proposed, claimed, *, alpha: float = PAGE
         return np.zeros(n)
     import scipy as sp
 
-    weight = 1.0 + _among(keys, sorted_unique(proposed)) + _among(keys, sorted_unique(claimed))
+    weight = 1.0 + among(keys, sorted_unique(proposed)) + among(keys, sorted_unique(claimed))
     paper, entity = np.divmod(keys, n)
     per_paper = np.bincount(paper, weights=weight, minlength=n)
     papers_of = np.bincount(entity, minlength=n).astype(float)
@@ -75,7 +75,7 @@ def support_pagerank(n: int, involved, proposed, claimed, *, alpha: float = PAGE
     raise nx.PowerIterationFailedConvergence(_MAX_ITER)
 
 
-def _among(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
+def among(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
     """np.isin(keys, members) for a sorted `members`, by binary search (np.isin hashes or sorts both)."""
     if not members.size:
         return np.zeros(keys.shape, dtype=bool)

@@ -14,13 +14,13 @@ import numpy as np
 from scipy.sparse import coo_matrix
 
 from kg.analyze.snapshot_views import paper_counts
-from kg.analyze.support import sorted_unique
+from kg.analyze.support import among, sorted_unique
 from kg.defaults import NODE_KINDS, RELATIONS, RESOURCE_BASE
 from kg.export.html.layout import layout_pairs
-from kg.export.html.text import display_date, display_text, period_key, period_label, safe_url
+from kg.export.html.text import MARKUP_CHARS, display_date, display_text, period_key, period_label, safe_url
 from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 
-__all__ = ["map_data", "map_data_lazy", "materialized", "Lazy", "co_mention_pairs", "ABSTRACT_MAX_CHARS"]
+__all__ = ["map_data_lazy", "materialized", "Lazy", "co_mention_pairs", "ABSTRACT_MAX_CHARS"]
 
 _PAPER = KIND_CODE["paper"]
 _REPO = KIND_CODE["repo"]
@@ -48,7 +48,7 @@ def _cut(text: str, limit: int) -> str:
 def _abstract(text: str) -> str:
     """_cut(display_text(text), ABSTRACT_MAX_CHARS), cleaning only the start of a long abstract without
     markup: display_text then only collapses whitespace, so that of a prefix is a prefix of the whole's."""
-    if len(text) > 2 * ABSTRACT_MAX_CHARS and not any(c in text for c in "\\$~<"):
+    if len(text) > 2 * ABSTRACT_MAX_CHARS and not any(c in text for c in MARKUP_CHARS):
         start = display_text(text[:2 * ABSTRACT_MAX_CHARS])
         if len(start) > ABSTRACT_MAX_CHARS:
             return _cut(start, ABSTRACT_MAX_CHARS)
@@ -100,8 +100,7 @@ def co_mention_pairs(snap: Snapshot, drawn: np.ndarray, papers: np.ndarray, per_
     n = len(snap.nodes)
     linked = sorted_unique(np.minimum(snap.src, snap.dst).astype(np.int64) * n + np.maximum(snap.src, snap.dst))
     lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    at = np.minimum(np.searchsorted(linked, lo * n + hi), max(len(linked) - 1, 0))
-    free = linked[at] != lo * n + hi if len(linked) else np.ones(len(lo), dtype=bool)
+    free = ~among(lo * n + hi, linked)
     out: dict[tuple[int, int], int] = {}
     for s, t, k in zip(lo[free].tolist(), hi[free].tolist(), shared[top][free].tolist()):
         out[(s, t)] = k
@@ -276,9 +275,3 @@ def materialized(obj: object) -> object:
     if isinstance(obj, Iterator):
         return list(obj)
     return obj
-
-
-def map_data(snap: Snapshot, cent: np.ndarray, drawn: np.ndarray, *,
-             communities: Mapping[str, int] | None = None) -> dict:
-    """The data block of the map of `snap` that first draws `drawn` (node indices, most central first), whole."""
-    return materialized(map_data_lazy(snap, cent, drawn, communities=communities))

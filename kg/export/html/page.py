@@ -51,13 +51,13 @@ REL_STYLE = {
     "improvesOver": "#0072B2",
 }
 CO_STYLE = "#d9d9d9"
-#: The map's script, one job per file (each file's first line says which), in the order they are put
-#: on the page: they share one function scope, and each runs after those it needs. main.js, last,
-#: wires them up and draws.
 #: Items of a long list encoded at once when the data block is written (see _write_json).
 _JSON_BLOCK = 4096
 #: Characters of the page gathered before they are encoded and written.
 _FLUSH_CHARS = 1 << 20
+#: The map's script, one job per file (each file's first line says which), in the order they are put
+#: on the page: they share one function scope, and each runs after those it needs. main.js, last,
+#: wires them up and draws.
 SCRIPT_FILES = ("data.js", "dom.js", "search.js", "view.js", "labels.js", "explore.js", "filters.js",
                 "panel.js", "state.js", "export.js", "main.js")
 

@@ -63,6 +63,10 @@ def _math(m: re.Match) -> str:
     return inner.replace("{", "").replace("}", "")
 
 
+#: The characters that make display_text do more than collapse whitespace (LaTeX, ties, tags).
+MARKUP_CHARS = "\\$~<"
+
+
 def display_text(text: object) -> str:
     """`text` for reading: LaTeX escapes, formatting commands, inline math, `~` ties and bare
     formatting tags cleaned, references dropped, whitespace collapsed.
