@@ -207,14 +207,12 @@ def build_snapshot(
         if p not in table:
             continue
         for f in paper_facts:
-            fe = fact_edges(f, p, resolution_of)
-            for target, sources in [*((entity_iri(e), s) for e, s in fe.mentions.items()),
-                                    *((url, s) for url, s in fe.repos.items())]:
-                rel = "hasCode" if not target.startswith(RESOURCE_BASE) else "mentions"
-                add(p, target, rel)
-                curated[(p, target, rel)] |= sources
-            for (s, o, pred), cs in fe.claims.items():
-                claims[(entity_iri(s), entity_iri(o), pred)] += [{**c, "metric": entity_iri(c["metric"])} for c in cs]
+            fact_links, fact_claims = fact_graph(f, p, resolution_of)
+            for edge, sources in fact_links:
+                add(*edge)
+                curated[edge] |= sources
+            for edge, cs in fact_claims:
+                claims[edge] += cs
 
     # Nodes: every paper; an entity or repo while a paper links it (a later kind wins, as add_node's would).
     kind_of = {iri: KIND_CODE["paper"] for iri in table}
@@ -273,6 +271,18 @@ class PaperAttrs(Mapping):
 
     def __len__(self) -> int:
         return len(self._papers)
+
+
+def fact_graph(f: PaperFacts, paper: str, resolution: Resolution) -> tuple[list, list]:
+    """One paper's curated facts as the graph holds them: ((paper, target, "mentions"/"hasCode"),
+    sources) per entity or repo it links, and (claim edge, claims) with entity IRIs (`paper`: its IRI)."""
+    fe = fact_edges(f, paper, resolution)
+    links = []
+    for target, sources in [*((entity_iri(e), s) for e, s in fe.mentions.items()), *fe.repos.items()]:
+        links.append(((paper, target, "hasCode" if not target.startswith(RESOURCE_BASE) else "mentions"), sources))
+    claims = [((entity_iri(s), entity_iri(o), pred), [{**c, "metric": entity_iri(c["metric"])} for c in cs])
+              for (s, o, pred), cs in fe.claims.items()]
+    return links, claims
 
 
 def entity_node_attrs(ent: Entity) -> dict:

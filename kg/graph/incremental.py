@@ -10,32 +10,30 @@ nodes whose RDF subjects may differ are returned as `owners`, for kg.export.rdf.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from kg.defaults import CLAIM_RELATIONS, RESOURCE_BASE
+from kg.defaults import CLAIM_RELATIONS
 from kg.graph.assemble import (
     PaperAttrs,
     edge_claims,
     entity_iri,
     entity_node_attrs,
+    fact_graph,
     paper_contribution,
     paper_iri,
     with_claim_edges,
 )
-from kg.graph.facts import fact_edges, fact_extractions
+from kg.graph.facts import fact_extractions
 from kg.graph.snapshot import KIND_CODE, REL_CODE, Snapshot
 from kg.ingest.pwc_facts import PaperFacts
 from kg.records import Extraction, Paper
 from kg.resolve import Resolver, StaleResolutionError
 
-__all__ = ["PaperAttrs", "Patched", "patch_snapshot", "facts_digests"]
+__all__ = ["PaperAttrs", "Patched", "patch_snapshot"]
 
 _CLAIM_CODES = np.array([REL_CODE[r] for r in CLAIM_RELATIONS], dtype=np.int8)
 
@@ -62,7 +60,7 @@ def patch_snapshot(
     `papers`: every paper of the update, by key; `changed`: keys of old papers whose metadata the
     update filled in; `load(papers)` gives the cached extractions of old papers that must be
     made again. `facts`: the curated facts of every paper that has some (kg.ingest.pwc_facts); an old
-    paper's must be those the stored build had (see `facts_digests`): only the new papers' names are
+    paper's must be those the stored build had (see kg.pipeline.outputs.facts_digests): only the new papers' names are
     added to `resolver`, which is updated in place.
     """
     facts = facts or {}
@@ -114,13 +112,12 @@ def patch_snapshot(
     curated_new: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for key in sorted(k for k in dirty if k in facts and k in papers):
         p = paper_iri(key)
-        fe = fact_edges(facts[key], p, resolution)
-        for target, sources in [*((entity_iri(e), s) for e, s in fe.mentions.items()), *fe.repos.items()]:
-            rel = "hasCode" if not target.startswith(RESOURCE_BASE) else "mentions"
-            new_edges.append((p, target, rel))
-            curated_new[(p, target, rel)] |= sources
-        for (s, o, pred), cs in fe.claims.items():
-            gained[(entity_iri(s), entity_iri(o), pred)] += [{**c, "metric": entity_iri(c["metric"])} for c in cs]
+        fact_links, fact_claims = fact_graph(facts[key], p, resolution)
+        for edge, sources in fact_links:
+            new_edges.append(edge)
+            curated_new[edge] |= sources
+        for edge, cs in fact_claims:
+            gained[edge] += cs
     for edge, cs in gained.items():
         final_claims[edge] = edge_claims([*final_claims.get(edge, ()), *cs])
 
@@ -185,13 +182,6 @@ def patch_snapshot(
     owners = (dirty_iris | {entity_iri(e.id) for e in before.values()} | {entity_iri(e.id) for e in after.values()}
               | {u for u, _, _ in changed_claims} | (set(nodes) ^ set(old.nodes)))
     return Patched(snap, owners, changed_claims, len(dirty))
-
-
-def facts_digests(facts: Mapping[str, PaperFacts]) -> dict[str, str]:
-    """paper key -> a digest of its curated facts: stored with a build, so that an update can tell which
-    old papers' facts are as they were (kg.pipeline.update builds afresh when one is not)."""
-    return {k: hashlib.sha1(json.dumps(dataclasses.asdict(f), sort_keys=True, ensure_ascii=False).encode("utf-8"))
-            .hexdigest() for k, f in sorted(facts.items())}
 
 
 def _current_id(resolver: Resolver, kind: str, key: str) -> str | None:

@@ -34,7 +34,6 @@ from kg.export.rdf.merge import merge_shards
 from kg.export.rdf.shards import remove_shards
 from kg.graph.assemble import PaperAttrs, build_snapshot
 from kg.graph.facts import fact_extractions
-from kg.graph.incremental import facts_digests
 from kg.graph.snapshot import Snapshot
 from kg.ingest.papers import read_papers
 from kg.ingest.pwc_facts import facts_digest, read_facts
@@ -45,6 +44,7 @@ from kg.pipeline.outputs import (
     OTHER_OUTPUTS,
     RDF_EXTENSIONS,
     REBUILD_HINT,
+    facts_digests,
     keys_digest,
     output_digests_started,
     papers_digest,

@@ -3,16 +3,18 @@ written, the check that OUT still holds them before an update, and stale RDF fil
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kg.errors import InputError, KGError
+from kg.ingest.pwc_facts import PaperFacts
 from kg.pipeline.cache import BuildState, CacheDamagedError, ExtractionCache
 
-__all__ = ["RDF_EXTENSIONS", "OTHER_OUTPUTS", "REBUILD_HINT", "output_digests", "output_digests_started", "papers_digest", "keys_digest", "record_stats",
+__all__ = ["RDF_EXTENSIONS", "OTHER_OUTPUTS", "REBUILD_HINT", "output_digests", "output_digests_started", "papers_digest", "facts_digests", "keys_digest", "record_stats",
            "remove_stale_outputs", "verify_outputs"]
 
 #: RDF serialisations `kg build --rdf-format` writes, and the file extension of each.
@@ -121,3 +123,10 @@ def verify_outputs(out: Path, store: ExtractionCache, previous: BuildState) -> t
             raise InputError(f"--update: {path} does not match the build recorded in {cache} (copied from "
                              f"another build, or edited); {REBUILD_HINT}")
     return state, blobs
+
+
+def facts_digests(facts: Mapping[str, PaperFacts]) -> dict[str, str]:
+    """paper key -> a digest of its curated facts: stored with a build, so that an update can tell which
+    old papers' facts are as they were (kg.pipeline.update builds afresh when one is not)."""
+    return {k: hashlib.sha1(json.dumps(dataclasses.asdict(f), sort_keys=True, ensure_ascii=False).encode("utf-8"))
+            .hexdigest() for k, f in sorted(facts.items())}

@@ -63,7 +63,7 @@ def patch_stored(slot: CacheSlot, stored: tuple[dict, dict[str, bytes]], previou
     be (then the caller builds afresh from the cached extractions, with the same result).
 
     `facts`: the curated facts by paper key (kg.ingest.pwc_facts) and `fact_digests` their
-    kg.graph.incremental.facts_digests: the new papers' facts are patched in; when an old paper's
+    kg.pipeline.outputs.facts_digests: the new papers' facts are patched in; when an old paper's
     facts are not the stored build's (a new paper took over its arXiv id), None.
     """
     state, blobs = stored
