@@ -150,13 +150,14 @@ class Snapshot:
             self._by_node = (dst[order], src[order])
         targets, papers = self._by_node
         i = self.index[iri]
-        lo, hi = np.searchsorted(targets, [i, i + 1])
+        lo, hi = targets.searchsorted(np.array([i, i + 1], dtype=targets.dtype))
         return tuple(self.nodes[j] for j in papers[lo:hi].tolist())
 
     def out_edges(self, iri: str) -> list[tuple[str, str, str]]:
         """(u, v, rel) of the edges leaving `iri`, sorted."""
         i = self.index[iri]
-        lo, hi = np.searchsorted(self.src, [i, i + 1])  # src is sorted
+        # src is sorted. Keys of src's own dtype: int64 keys would make numpy cast all of src on every call.
+        lo, hi = self.src.searchsorted(np.array([i, i + 1], dtype=self.src.dtype))
         return [(iri, self.nodes[int(v)], RELATIONS[int(r)]) for v, r in zip(self.dst[lo:hi], self.rel[lo:hi])]
 
     def edge_attrs(self, u: str, v: str, rel: str) -> dict:
