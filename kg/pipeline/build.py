@@ -201,14 +201,13 @@ def _build_locked(inputs: Sequence[str | Path], out: Path, *, fmt: str, rdf_form
             slot.store.close()
 
 
-def _extractions(slot: CacheSlot, papers: list, **kw) -> tuple[Callable[[], Iterator[Extraction]],
-                                                            Callable[[], Iterator[Extraction]], StoredExtractions | None]:
+def _extractions(slot: CacheSlot, papers: list, keys: list[str], **kw) -> tuple[
+        Callable[[], Iterator[Extraction]], Callable[[], Iterator[Extraction]], StoredExtractions | None]:
     """Every paper's Extraction, as two ways to read them: in input order (resolution) and by paper key
     (the graph); and the cache's StoredExtractions. With a cache they are put in it as they are made
     and read back from it in batches, so the build never holds them all; without one (--no-cache), held."""
     if slot.store is not None:
         stored = slot.extract_stored(papers, **kw)
-        keys = [p.key for p in papers]
         return (lambda: stored.each(keys)), (lambda: stored.each(sorted(keys))), stored
     extractions = slot.extract(papers, **kw)
     return (lambda: iter(extractions)), (lambda: iter(sorted(extractions, key=attrgetter("paper_key")))), None
@@ -222,30 +221,28 @@ def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple
     build holds each paper's key, not its text or its extraction."""
     papers = ingested.papers
     keys = [p.key for p in papers]
-    in_input_order, by_key, stored = _extractions(slot, papers, **kw)
-    table = papers
-    if stored is not None:
-        table = StoredPapers(slot.store, papers)
-        ingested.papers = papers = None
-    stages.done("extract")
     # The facts' names are resolved with the extracted ones: one node for "SNLI" from both.
     fact_names = fact_extractions(curated.by_paper.values())
-    resolver = Resolver()
-    try:
-        # Two passes over the stored extractions (acronyms' meanings, then links): never all at once.
-        resolver.add_twice(chain(in_input_order(), fact_names), chain(in_input_order(), fact_names))
-    except CacheDamagedError as e:
-        if stored is None or e.path != slot.path:
-            raise
-        # A stored row that does not read back (edited): the cache is set aside (its spilled papers
-        # read back first) and the papers are extracted afresh into a fresh one.
-        papers = slot.store.spilled_in_order()
-        slot.damaged(e)
-        in_input_order, by_key, stored = _extractions(slot, papers, **kw)
-        table = StoredPapers(slot.store, papers)
-        papers = None
+    for attempt in (1, 2):
+        in_input_order, by_key, stored = _extractions(slot, papers, keys, **kw)
+        table = papers
+        if stored is not None:
+            table = StoredPapers(slot.store, papers)
+            ingested.papers = papers = None
+        if attempt == 1:
+            stages.done("extract")
         resolver = Resolver()
-        resolver.add_twice(chain(in_input_order(), fact_names), chain(in_input_order(), fact_names))
+        try:
+            # Two passes over the stored extractions (acronyms' meanings, then links): never all at once.
+            resolver.add_twice(chain(in_input_order(), fact_names), chain(in_input_order(), fact_names))
+            break
+        except CacheDamagedError as e:
+            if stored is None or e.path != slot.path or attempt == 2:
+                raise
+            # A stored row that does not read back (edited): the cache is set aside (its spilled papers
+            # read back first) and the papers are extracted afresh into a fresh one.
+            papers = slot.store.spilled_in_order()
+            slot.damaged(e)
     del fact_names
     stages.done("resolve")
     # Each paper's mentions are resolved as its edges are made (no index of every mention at once).
