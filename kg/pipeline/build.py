@@ -51,6 +51,7 @@ from kg.pipeline.outputs import (
     record_stats,
     remove_stale_outputs,
 )
+from kg.pipeline.parallel import start_workers_early
 from kg.pipeline.progress import Stages
 from kg.pipeline.stored import StoredExtractions, StoredPapers
 from kg.pipeline.update import continue_ingest, patch_stored, splice_outputs
@@ -265,6 +266,8 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
         ingested = continue_ingest(previous, inputs, fmt=fmt, on_skip=on_skip, on_warning=on_warning,
                                    categories=categories)
     else:
+        if scheduler is None:
+            start_workers_early(jobs)  # their imports run while the input is read
         ingested = read_papers(list(inputs) or [SAMPLE_CORPUS_DIR], fmt=fmt, on_skip=on_skip, on_warning=on_warning,
                                exclude=[out], categories=categories)  # `kg build papers/ --out papers/out`: not read back
     curated = read_facts(facts, ingested.papers)

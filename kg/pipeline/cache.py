@@ -250,14 +250,18 @@ class ExtractionCache:
                         found[key] = extraction_from_json(key, data)
         return found
 
-    @_guarded
     def put(self, items: Iterable[tuple[str, str, Extraction]], *, min_confidence: float) -> None:
         """Store (title, abstract, Extraction) triples."""
+        self.put_encoded(((t, a, extraction_to_json(ex)) for t, a, ex in items), min_confidence=min_confidence)
+
+    @_guarded
+    def put_encoded(self, items: Iterable[tuple[str, str, str]], *, min_confidence: float) -> None:
+        """Store (title, abstract, the Extraction's extraction_to_json text) triples."""
         conf = repr(float(min_confidence))
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)",
-                ((content_key(t, a), self.version, conf, extraction_to_json(ex)) for t, a, ex in items),
+                ((content_key(t, a), self.version, conf, data) for t, a, data in items),
             )
 
     def extract(

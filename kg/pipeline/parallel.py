@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,13 +18,14 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from kg.errors import KGError
+from kg.pipeline.cache_json import extraction_to_json
 from kg.records import Extraction, Paper
 
 if TYPE_CHECKING:
     from kg.pipeline.cache import ExtractionCache
     from kg.pipeline.stored import StoredExtractions
 
-__all__ = ["extract_papers", "extract_parallel", "extract_chunks", "extract_stored", "extraction_runner", "available_cpus", "default_jobs", "DEFAULT_CHUNK_SIZE",
+__all__ = ["extract_papers", "extract_parallel", "extract_chunks", "extract_stored", "extraction_runner", "available_cpus", "default_jobs", "start_workers_early", "DEFAULT_CHUNK_SIZE",
            "MAX_DEFAULT_JOBS"]
 
 #: Papers per task sent to a worker: large enough that pickling and scheduling stay well under
@@ -58,22 +60,24 @@ def _init_worker(min_confidence: float) -> None:
     _NLP, _MIN_CONFIDENCE = build_nlp(), min_confidence
 
 
-def _extract_chunk(chunk: list[tuple[str, str, str]]) -> list[Extraction]:
-    """Worker side: (key, title, abstract) triples -> their Extractions, in order."""
+def _extract_chunk(chunk: list[tuple[str, str, str]], encoded: bool = False) -> list[Extraction] | list[str]:
+    """Worker side: (key, title, abstract) triples -> their Extractions, in order; `encoded`: each as the
+    cache stores it (extraction_to_json), which is cheaper to send than the objects and is stored as is."""
     from kg.extract import extract_all
 
     papers = [Paper(key=k, title=t, abstract=a, source="") for k, t, a in chunk]
-    return list(extract_all(papers, _NLP, min_confidence=_MIN_CONFIDENCE))
+    made = extract_all(papers, _NLP, min_confidence=_MIN_CONFIDENCE)
+    return [extraction_to_json(ex) for ex in made] if encoded else list(made)
 
 
 def _in_process(papers: Sequence[Paper], min_confidence: float, on_progress: Callable[[int], None] | None,
-                chunk_size: int) -> Iterator[list[Extraction]]:
+                chunk_size: int, encoded: bool) -> Iterator[list[Extraction] | list[str]]:
     from kg.extract import extract_all
     from kg.extract.pipeline import build_nlp
 
     out = []
     for ex in extract_all(papers, build_nlp(), min_confidence=min_confidence):
-        out.append(ex)
+        out.append(extraction_to_json(ex) if encoded else ex)
         if on_progress:
             on_progress(1)
         if len(out) >= chunk_size:
@@ -87,14 +91,38 @@ def _mp_context(fork: bool = False) -> multiprocessing.context.BaseContext:
     # forkserver: workers fork from a small server process, not from the build's process. A worker
     # forked from the build would map its whole heap (100,000 papers and more); Python's reference
     # counts and collector then write to those pages, so each worker ends up with its own copy.
-    # Nothing is preloaded: the server lives as long as the build, and spaCy in it would cost
-    # memory for the whole build to save each worker a second of imports. Else (Windows) spawn.
+    # The server imports the extractor (spaCy) once and each worker forks with it imported: workers
+    # start in a fraction of a second instead of importing it, and the command that started the build,
+    # each for itself (about 1.3 s of CPU each). Its ~100 MB are shared with the workers it forks.
+    # Else (Windows) spawn.
     # `fork` asks for workers that see this process's module state (extractor settings changed in
     # memory, as scripts/crossval.py does), for small in-memory builds only.
     methods = multiprocessing.get_all_start_methods()
     if fork and "fork" in methods:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_preload())
+    return context
+
+
+def _preload() -> list[str]:
+    """What the forkserver imports before it forks a worker: the extractor, and what the build's main
+    module imports. Each worker imports the main module again (multiprocessing's rule): for the `kg`
+    command that is kg.cli, for `python -m kg` kg.__main__; imported in the server, it costs a worker nothing."""
+    main = getattr(getattr(sys.modules["__main__"], "__spec__", None), "name", None)
+    return ["kg.extract.pipeline", "kg.cli"] + ([main] if main else [])
+
+
+def start_workers_early(jobs: int) -> None:
+    """Start the forkserver now, when extraction may run on `jobs` processes: its imports then run on
+    another core while this process reads the input, and the first worker forks ready."""
+    if (jobs or default_jobs()) > 1 and "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        _mp_context()
+        forkserver.ensure_running()
 
 
 def extract_parallel(
@@ -128,9 +156,10 @@ def extract_chunks(
     chunk_size: int | None = None,
     on_progress: Callable[[int], None] | None = None,
     fork: bool = False,
-) -> Iterator[list[Extraction]]:
+    encoded: bool = False,
+) -> Iterator[list[Extraction] | list[str]]:
     """extract_parallel's Extractions a chunk at a time, in input order, as they are made: a caller
-    that stores each chunk (kg.pipeline.cache) never holds them all."""
+    that stores each chunk (kg.pipeline.cache) never holds them all; `encoded`: as the cache stores them."""
     if jobs < 0:
         raise KGError(f"jobs must be 0 (auto) or more, not {jobs}")
     chunk_size = chunk_size or DEFAULT_CHUNK_SIZE
@@ -140,21 +169,21 @@ def extract_chunks(
     if not papers:
         return
     if jobs == 1 or len(papers) <= chunk_size:
-        yield from _in_process(papers, min_confidence, on_progress, chunk_size)
+        yield from _in_process(papers, min_confidence, on_progress, chunk_size, encoded)
         return
     # Chunks are cut as they are sent, not all at once: the (key, title, abstract) copies of every
     # paper are not held.
     chunks = ([(p.key, p.title, p.abstract) for p in papers[i:i + chunk_size]]
               for i in range(0, len(papers), chunk_size))
     workers = min(jobs, -(-len(papers) // chunk_size))
-    for done in _run_pool(chunks, workers, min_confidence, fork=fork):
+    for done in _run_pool(chunks, workers, min_confidence, fork=fork, encoded=encoded):
         if on_progress:
             on_progress(len(done))
         yield done
 
 
 def _run_pool(chunks: Iterable[list[tuple[str, str, str]]], workers: int,
-              min_confidence: float, *, fork: bool = False) -> Iterator[list[Extraction]]:
+              min_confidence: float, *, fork: bool = False, encoded: bool = False) -> Iterator[list]:
     """Results chunk by chunk, in order; at most 2 chunks per worker are queued at a time, so the
     parent never holds more than a few chunks of pickled input and output at once."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(fork),
@@ -163,14 +192,14 @@ def _run_pool(chunks: Iterable[list[tuple[str, str, str]]], workers: int,
     todo = iter(chunks)
     try:
         for chunk in todo:
-            pending.append(pool.submit(_extract_chunk, chunk))
+            pending.append(pool.submit(_extract_chunk, chunk, encoded))
             if len(pending) >= 2 * workers:
                 break
         while pending:
             result = pending.popleft().result()
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append(pool.submit(_extract_chunk, nxt))
+                pending.append(pool.submit(_extract_chunk, nxt, encoded))
             yield result
     except BrokenProcessPool as e:
         raise KGError(f"an extraction worker process died ({e}); out of memory? Try fewer --jobs") from e
@@ -179,22 +208,23 @@ def _run_pool(chunks: Iterable[list[tuple[str, str, str]]], workers: int,
 
 
 def extraction_runner(*, jobs: int, min_confidence: float, scheduler: str | None = None,
-                      fork: bool = False) -> Callable[..., Iterator[list[Extraction]]]:
+                      fork: bool = False, encoded: bool = False) -> Callable[..., Iterator[list]]:
     """`run(papers, on_progress=...)`: the Extractions of `papers` a chunk at a time, in order, made by
     `jobs` processes or on the Dask `scheduler` ("local": a local cluster of `jobs` workers, which
-    returns them in one chunk); `fork` as in extract_parallel."""
+    returns them in one chunk); `fork` as in extract_parallel; `encoded`: as the cache stores them."""
 
     def run(todo: Sequence[Paper], *, on_progress: Callable[[int], None] | None = None) -> Iterator[list[Extraction]]:
         if scheduler is None:
             yield from extract_chunks(todo, jobs=jobs, min_confidence=min_confidence, on_progress=on_progress,
-                                      fork=fork)
+                                      fork=fork, encoded=encoded)
             return
         from kg.pipeline.distributed import connect, disconnect, extract_distributed
 
         # Connected only now: a fully cached build never waits for a cluster.
         client = connect(scheduler, workers=jobs or default_jobs())
         try:
-            yield extract_distributed(todo, client=client, min_confidence=min_confidence, on_progress=on_progress)
+            made = extract_distributed(todo, client=client, min_confidence=min_confidence, on_progress=on_progress)
+            yield [extraction_to_json(ex) for ex in made] if encoded else made
         finally:
             disconnect(client)
 
@@ -209,7 +239,7 @@ def extract_stored(papers: Sequence[Paper], *, cache: ExtractionCache, jobs: int
     from kg.pipeline.progress import Progress
     from kg.pipeline.stored import extract_stored_in
 
-    run = extraction_runner(jobs=jobs, min_confidence=min_confidence, scheduler=scheduler)
+    run = extraction_runner(jobs=jobs, min_confidence=min_confidence, scheduler=scheduler, encoded=True)
     with Progress(total=len(papers), desc="extracting", quiet=quiet) as bar:
         return extract_stored_in(cache, papers, run, min_confidence=min_confidence, on_progress=bar.update)
 

@@ -32,8 +32,8 @@ def extract_stored_in(
     on_progress: Callable[[int], None] | None = None,
 ) -> StoredExtractions:
     """Every paper's Extraction put in `cache`, none held: those not there yet are made by
-    `run(missing_papers, on_progress=...)`, which gives them a chunk at a time in order, and each
-    chunk is stored as it comes. The result reads them back in batches (StoredExtractions.each)."""
+    `run(missing_papers, on_progress=...)`, which gives them a chunk at a time in order, each as the
+    cache stores it (extraction_to_json), and each chunk is stored as it comes. The result reads them back in batches (StoredExtractions.each)."""
     conf = repr(float(min_confidence))
     contents = {p.key: content_key(p.title, p.abstract) for p in papers}
     present = cache.present(set(contents.values()), conf)
@@ -46,7 +46,7 @@ def extract_stored_in(
         done = missing[made:made + len(chunk)]
         if len(done) != len(chunk):
             break
-        cache.put(((p.title, p.abstract, ex) for p, ex in zip(done, chunk)), min_confidence=min_confidence)
+        cache.put_encoded(((p.title, p.abstract, data) for p, data in zip(done, chunk)), min_confidence=min_confidence)
         made += len(chunk)
     if made != len(missing):
         raise KGError(f"extraction returned {made} results for {len(missing)} papers")
