@@ -392,6 +392,8 @@ def _add_expansions(expansions: dict, mentions, keyfn) -> set[tuple[str, str]]:
     """Record the long forms each acronym is defined with; returns the (kind, acronym key)s touched."""
     touched = set()
     for m, forms in mentions:
+        if len(forms) < 2:  # an acronym with its long form takes two forms; most mentions have one
+            continue
         longs = {_stems(f) for f in forms if not _is_acronym(f)} - {frozenset()}
         for f in forms:
             if _is_acronym(f) and longs:
