@@ -111,6 +111,16 @@ CONFIGS = [
     Config("no-task-nominal", tasks=tasks.TaskSettings(nominal=False)),
     Config("no-task-trim", tasks=tasks.TaskSettings(trim_verbs=False)),
     Config("no-task-fields", tasks=tasks.TaskSettings(fields=False)),
+    # ... "image and video generation" gives "image generation"; a result number before "on X"; a prefixed
+    # head alone in a title; the object of "improve/enhance X"; a frame noun after a coordination ("A and B
+    # tasks"); all five off (no-task-cues-2).
+    Config("no-task-coordination", tasks=tasks.TaskSettings(coordination=False)),
+    Config("no-task-result-on", tasks=tasks.TaskSettings(result_on=False)),
+    Config("no-task-compound", tasks=tasks.TaskSettings(compound=False)),
+    Config("no-task-improve", tasks=tasks.TaskSettings(improve=0)),
+    Config("no-task-conjuncts", tasks=tasks.TaskSettings(conjuncts=False)),  # "A, B and C tasks": each one
+    Config("no-task-cues-2", tasks=tasks.TaskSettings(coordination=False, result_on=False, compound=False,
+                                                      improve=0, conjuncts=False)),
     # Benchmark editions (kg.extract.editions): both rules off, and each off in turn.
     Config("no-editions", editions=editions.EditionSettings(known=False, shared_task=False)),
     Config("no-edition-known", editions=editions.EditionSettings(known=False)),

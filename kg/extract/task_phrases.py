@@ -16,7 +16,7 @@ from kg.extract.lexicon import load_wordlist
 
 __all__ = ["normalise_task", "task_phrases", "title_phrases", "split_phrases", "last_phrase", "singular", "head_of",
            "is_name", "task_gerund", "object_phrase", "WORD_OK", "PROBLEM_HEADS",
-           "TOO_BROAD", "phrase_ending", "gerund_noun"]
+           "TOO_BROAD", "phrase_ending", "gerund_noun", "MODIFIERS"]
 
 #: A task phrase has at most this many words.
 MAX_WORDS = 4
@@ -26,7 +26,8 @@ _FUNCTION = frozenset(
     "for via with using through by in on of to toward towards from without and or as at under beyond is are was "
     "were be been do does can could may might will would should a an the we our its their this that these those "
     "which it they has have had when where how why what into over between against across based than while such "
-    "not also only like including especially e.g i.e etc".split()
+    "not also only like including especially e.g i.e etc them us itself themselves ourselves you your he she his her"
+    .split()
 )
 _TOKEN = re.compile(r"[:,;?!()\[\]—–]|\s-\s|[^\s:,;?!()\[\]—–]+")
 # "parameter efficient fine-tuning": a noun before one of these makes a compound adjective.
@@ -35,6 +36,7 @@ _COMPOUND_NOUNS = frozenset({"parameter", "memory", "data", "sample", "compute",
                              "resource", "training", "tuning", "reference", "context", "knowledge", "text", "budget"})
 WORD_OK = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 _MODIFIERS = frozenset(w.lower() for w in load_wordlist(PATTERN_DIR / "task_modifiers.txt"))
+MODIFIERS = _MODIFIERS  # (kg.extract.tasks: words that modify no task head)
 TOO_BROAD = frozenset(w.lower() for w in load_wordlist(PATTERN_DIR / "task_stop.txt"))
 _STANDALONE = frozenset(w.lower() for w in load_wordlist(PATTERN_DIR / "task_standalone.txt"))
 _PROBLEM = [w.lower() for w in load_wordlist(PATTERN_DIR / "task_problem_heads.txt")]

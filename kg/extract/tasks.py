@@ -7,10 +7,13 @@ best-supported phrases are the paper's main tasks (at most MAX_TASKS, each with 
 and a share of the best one's evidence), their confidence growing with the evidence. Cue words are
 data in patterns/ (task_heads, task_problem_heads, task_modifiers, task_stop, task_standalone,
 task_frames, task_fields: fields of study, which are no task).
-Titles also give a head with its object ("Estimation of Tail Risks") and a task verb's
-gerund with its object, named by its task noun when it has one ("Detecting Cracks": crack detection;
-"Learning Sparse Tree Structures" stays). A phrase opening with a verb or function word is trimmed
-before it is ranked. The phrase scanner itself is kg.extract.task_phrases.
+Titles also give a head with its object ("Estimation of Tail Risks") and a task verb's gerund
+with its object, named by its task noun when it has one ("Detecting Cracks": crack detection; "Learning Sparse Tree Structures"
+stays), and a prefixed head on its own ("Meta-Training"). The abstract also gives the object of a verb
+of improving ("improves retrieval"), the phrase after a result number ("4% on X"), each conjunct
+before a frame noun ("parsing and tagging tasks"), and a modifier coordinated with a task's first
+word ("image and video generation": image generation too). A phrase opening with a verb or function
+word is trimmed before it is ranked. The phrase scanner itself is kg.extract.task_phrases.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from kg.extract.entities import name_shape
 from kg.extract.junk import broken_task
 from kg.extract.lexicon import Lexicon, load_wordlist, norm_key
 from kg.extract.task_phrases import (
+    MODIFIERS,
     PROBLEM_HEADS,
     TOO_BROAD,
     WORD_OK,
@@ -78,6 +82,11 @@ class TaskSettings:
     nominal: bool = True  # ... the gerund as its task noun ("Compressing Speech Encoders": speech encoder compression)
     trim_verbs: bool = True  # "introduce token merging": words no noun phrase starts with, cut off before ranking
     fields: bool = True  # a field of study is no task ("natural language processing"; patterns/task_fields.txt)
+    result_on: bool = True  # "gains of 4% on X": a result number before "on"/"in" makes X what the result is on
+    compound: bool = True  # a title part that is one prefixed head ("Meta-Training", "Self-Correction")
+    improve: float = 1.0  # "improves retrieval", "enhancing LLM reasoning": the object of a verb of improving
+    conjuncts: bool = True  # "parsing and tagging tasks": a frame noun after a coordination frames each conjunct
+    coordination: bool = True  # "image and video generation": a modifier shares the head after "and"/"or"
 
 
 #: Read at extraction time.
@@ -90,6 +99,8 @@ _FIELDS = frozenset(w.lower() for w in load_wordlist(PATTERN_DIR / "task_fields.
 _FRAME_RE = re.compile(r"\b(?:" + "|".join(sorted(_FRAMES, key=len, reverse=True)) + r")\b")
 # A title phrase after these words names the means ("... via Token Merging"), seldom the task.
 _MEANS = frozenset({"with", "via", "using", "by", "through"})
+# "A, B and C tasks": what joins the conjuncts a frame noun after them applies to.
+_CONJUNCTS = frozenset({"and", "or", ","})
 # "tasks such as X, Y and Z", "applications including X": a list of tasks follows. The opener
 # is searched first (it is rarer), then a frame noun just before it.
 _LIST_OPENER = re.compile(r"(?:such as|including|like|e\.g\.,?|namely|spanning|covering|ranging from)\s+")
@@ -112,9 +123,20 @@ _PURPOSE_WORDS = frozenset(
     "system systems pipeline pipelines solution solutions tool tools performance results accuracy improvement "
     "improvements gains progress advances research apply applied applying application applications".split()
 )
+# "Meta-Training", "Self-Evaluation": a plain prefix glued to a head by a hyphen.
+_COMPOUND_TASK = re.compile(r"^[A-Za-z][a-z]{1,8}-[A-Za-z][a-z]+$")
+# "gains of 4% on X", "0.8 BLEU points in X": a result number before "on"/"in" (X a task when it ends in a head).
+_RESULT_NUMBER = re.compile(r"^[+-]?\d[\d.,]*(?:%|x|×|points?)?$")
+# "improves retrieval", "enhancing LLM reasoning": what a paper makes better is its task.
+# (No leading \b: it makes the search three times slower; the word start is checked on the few hits.)
+_IMPROVE = re.compile(r"(?:(?:improv|enhanc|advanc|accelerat)(?:e|es|ed|ing)|boost(?:s|ed|ing)?) (?:the )?")
+# First words after a verb of improving that open no object phrase (a cheap test before the phrase scan).
+_NOT_OBJECT = frozenset("on by upon over with in to for and or from their its our this these that both a an".split())
 # A sentence opening "For X, ..." or "In X, ..." sets the task of what follows.
 _OPENING = re.compile(r"[.!?] (?:for|in) (?=[^,.;]{3,50},)")
 _CHUNK_END = re.compile(r"[.;:()]|\b(?:which|that|where|while|to|with|using|by)\b")
+# Words before "and"/"or" that are no modifier of the head after it (evaluative or quantifying words).
+_CONJ_NOT = MODIFIERS
 _FIRST = re.compile(
     r"^(?:In\s+|Recent (?:advances|progress|work) in\s+)?(.{3,80}?)"
     r"(?:\s+\([^)]{1,15}\))?(?:\s+(?:aims?|is|are|has|have|refers|seeks|involves|remains|methods|approaches)\b|,)"
@@ -139,6 +161,9 @@ def _title_candidates(title: str, heads: frozenset[str], settings: TaskSettings)
                     p, weight = words[-1].lower(), min(weight, settings.title_of)
                 yield f"{p} of {obj}", weight, source + ":of"
                 continue
+        if p is None and settings.compound and len(words) == 1 and _COMPOUND_TASK.match(words[0]) \
+                and head_of(words[0], heads):
+            p = words[0].lower()  # "Meta-Training with ...": a prefixed head is a task on its own
         if p:
             yield p, weight, source
         elif (settings.title_gerund and before not in _MEANS and task_gerund(words[0], heads)
@@ -218,8 +243,9 @@ def _initial_fits(acronym: str, text: str) -> bool:
     return acronym[:1].lower() == text[:1].lower()
 
 
-def _frame_phrases(abstract: str, scan: str, heads: frozenset[str]):
-    """("<task phrase>", weight, offset) before each frame noun ("... captioning tasks")."""
+def _frame_phrases(abstract: str, scan: str, heads: frozenset[str], conjuncts: bool = False):
+    """("<task phrase>", weight, offset) before each frame noun ("... captioning tasks"), and with
+    `conjuncts` before it too when the frame follows a coordination ("parsing and tagging tasks")."""
     for m in _FRAME_RE.finditer(scan):
         window = abstract[max(0, m.start() - 60): m.start()]
         before = window.rsplit(None, 1)
@@ -233,6 +259,17 @@ def _frame_phrases(abstract: str, scan: str, heads: frozenset[str]):
                 if p:
                     frame = m.group(0).lower()
                     yield p, _FRAMES[frame], m.start(), "frame:" + frame
+                    if not conjuncts or phrases[-1][0] not in _CONJUNCTS:
+                        continue
+                    # A coordination before the frame: its conjuncts, in a longer window (that may cut a word).
+                    phrases = split_phrases(abstract[max(0, m.start() - 120): m.start()])
+                    n, first = len(phrases) - 1, 0 if m.start() <= 120 else 1
+                    while n > first and phrases[n][0] in _CONJUNCTS:
+                        n -= 1  # "A, B and C tasks": each conjunct ending in a head is one
+                        q = last_phrase(phrases[n][1], heads, single=True)
+                        if q is None or not phrases[n][1] or not head_of(phrases[n][1][-1], heads):
+                            break
+                        yield q, _FRAMES[frame], m.start(), "frame:" + frame + ":conjunct"
 
 
 def _right_phrases(abstract: str, scan: str, heads: frozenset[str], settings: TaskSettings):
@@ -248,9 +285,20 @@ def _right_phrases(abstract: str, scan: str, heads: frozenset[str], settings: Ta
         items = task_phrases(chunk, heads)
         for p in items if is_list else items[:1]:
             yield p, _W_FRAME, start, "list" if is_list else "cue"
+    if settings.improve:
+        for m in _IMPROVE.finditer(scan):
+            if (m.start() and scan[m.start() - 1].isalnum()) or scan[m.end(): m.end() + 12].split(" ", 1)[0] in _NOT_OBJECT:
+                continue  # inside a word ("unboosted"), or no noun phrase next ("improves on", "enhanced by")
+            phrases = split_phrases(_CHUNK_END.split(abstract[m.end(): m.end() + 80], 1)[0])
+            if phrases and not phrases[0][0]:  # the phrase starts right after the verb
+                p = last_phrase(phrases[0][1], heads, single=True)
+                if p:
+                    yield p, settings.improve, m.end(), "improve"
     if settings.purpose:
         for m in _PURPOSE_PREP.finditer(scan):
-            if scan[scan.rfind(" ", 0, m.start()) + 1: m.start()].lower() not in _PURPOSE_WORDS:
+            word = scan[scan.rfind(" ", 0, m.start()) + 1: m.start()].lower()
+            if word not in _PURPOSE_WORDS and not (settings.result_on and _RESULT_NUMBER.match(word)
+                                                   and m.group(0)[1:3] in ("on", "in")):
                 continue
             phrases = split_phrases(_CHUNK_END.split(abstract[m.end(): m.end() + 80], 1)[0])
             if phrases and not phrases[0][0]:  # the phrase starts right after the cue
@@ -318,9 +366,14 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
         if m:
             for p in task_phrases(m.group(1), heads, single=False)[:1]:
                 add(p, _W_FIRST, 1, "first")
-    for p, weight, pos, source in (*_frame_phrases(abstract, scan, heads),
+    for p, weight, pos, source in (*_frame_phrases(abstract, scan, heads, settings.conjuncts),
                                    *_right_phrases(abstract, scan, heads, settings)):
         add(p, weight, pos, source)
+    if settings.coordination:
+        low_text = text.lower()
+        for e in list(found):  # (add() may append)
+            for x in _coordinated(low_text, e.text.lower(), heads, exclude):
+                add(f"{x} {e.text.split(' ', 1)[1]}", e.score, e.first, "coordinated")
     for e in found:
         n = max(abstract.count(f) if name_shape(f) == "caps" else low_abstract.count(f.lower())
                 for f in e.aliases | {e.text})
@@ -328,6 +381,29 @@ def find_tasks(doc: Doc, title_end: int, lexicon_tasks: list[Mention], cues: Cue
         if e.first > 0 and e.text.lower() in low_title:
             e.score += _W_IN_TITLE
     return _choose(found, settings)
+
+
+# The word right before "and"/"or" (after a comma, if one comes first: then a list item).
+_WORD_BEFORE = re.compile(r"(,?)\s*\b([a-z][a-z0-9-]{2,})$")
+
+
+def _coordinated(low_text: str, phrase: str, heads: frozenset[str], exclude: set[str]):
+    """The modifiers coordinated with a task phrase's first word ("image" in "image and video
+    generation"): one plain singular word before "and"/"or" that is no head, modifier or name, and
+    not an item of a comma list ("detection, video and image generation")."""
+    if " " not in phrase:
+        return
+    for conj in (" and ", " or "):
+        needle = conj + phrase
+        at = low_text.find(needle)
+        while at > 0:
+            m = _WORD_BEFORE.search(low_text, max(0, at - 40), at)
+            if m and not m.group(1):
+                x = m.group(2)
+                if (singular(x) == x and not x.endswith("ly") and x not in _CONJ_NOT and not head_of(x, heads)
+                        and not broken_task(x) and norm_key(x) not in exclude):
+                    yield x
+            at = low_text.find(needle, at + 1)
 
 
 def _choose(found: list[_Evidence], settings: TaskSettings) -> list[Mention]:
