@@ -135,8 +135,6 @@ _NOT_OBJECT = frozenset("on by upon over with in to for and or from their its ou
 # A sentence opening "For X, ..." or "In X, ..." sets the task of what follows.
 _OPENING = re.compile(r"[.!?] (?:for|in) (?=[^,.;]{3,50},)")
 _CHUNK_END = re.compile(r"[.;:()]|\b(?:which|that|where|while|to|with|using|by)\b")
-# Words before "and"/"or" that are no modifier of the head after it (evaluative or quantifying words).
-_CONJ_NOT = MODIFIERS
 _FIRST = re.compile(
     r"^(?:In\s+|Recent (?:advances|progress|work) in\s+)?(.{3,80}?)"
     r"(?:\s+\([^)]{1,15}\))?(?:\s+(?:aims?|is|are|has|have|refers|seeks|involves|remains|methods|approaches)\b|,)"
@@ -400,7 +398,7 @@ def _coordinated(low_text: str, phrase: str, heads: frozenset[str], exclude: set
             m = _WORD_BEFORE.search(low_text, max(0, at - 40), at)
             if m and not m.group(1):
                 x = m.group(2)
-                if (singular(x) == x and not x.endswith("ly") and x not in _CONJ_NOT and not head_of(x, heads)
+                if (singular(x) == x and not x.endswith("ly") and x not in MODIFIERS and not head_of(x, heads)
                         and not broken_task(x) and norm_key(x) not in exclude):
                     yield x
             at = low_text.find(needle, at + 1)
