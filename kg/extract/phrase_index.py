@@ -294,14 +294,16 @@ class FormIndex:
         if not hits:
             return []
         hits.sort()
-        offsets = list(accumulate(map(len, parts), initial=0))
         out = []
         last = 0
+        # The offset of run i, summed on from the last hit's (few runs are hits: no table of all).
+        p = j = 0
         for i in hits:
             before = parts[2 * i]
             if (before[-1] in "-_") if before else i:
                 continue  # a word character or a hyphen before it
-            p = offsets[2 * i + 1]
+            p += sum(map(len, parts[j:2 * i + 1]))
+            j = 2 * i + 1
             if p < last:
                 continue
             run = runs[i]

@@ -60,6 +60,9 @@ class Context:
         self.text = text
         self.bounds = bounds
         self._low: dict[int, str] = {}
+        # (sentence, from, to) -> the words of that window: the rules ask for the same few
+        # windows around each candidate about three times each.
+        self._words: dict[tuple[int, int, int], list[str]] = {}
 
     def sent_low(self, i: int) -> str:
         s = self._low.get(i)
@@ -72,11 +75,19 @@ class Context:
         """The n words before the candidate (or before offset `at` of its sentence)."""
         b0 = self.bounds[c.sent][0]
         pos = (c.start if at < 0 else at) - b0
-        return _TOKEN.findall(self.sent_low(c.sent)[max(0, pos - 12 * n):pos])[-n:]
+        return self._window(c.sent, max(0, pos - 12 * n), pos)[-n:]
 
     def after(self, c: Candidate, n: int) -> list[str]:
         b0 = self.bounds[c.sent][0]
-        return _TOKEN.findall(self.sent_low(c.sent)[c.end - b0:c.end - b0 + 12 * n])[:n]
+        return self._window(c.sent, c.end - b0, c.end - b0 + 12 * n)[:n]
+
+    def _window(self, sent: int, lo: int, hi: int) -> list[str]:
+        """The words of sentence `sent`'s lower-cased text [lo:hi] (callers get slices, never this list)."""
+        key = (sent, lo, hi)
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = _TOKEN.findall(self.sent_low(sent)[lo:hi])
+        return words
 
 
 def _list_groups(text: str, cands: list[Candidate]) -> list[list[Candidate]]:
