@@ -67,6 +67,7 @@ _MODIFIERS = re.compile(r"(?<![\w-])((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*\s){1,2})$"
 _ADJECTIVE = re.compile(r"(?:al|ar|ic|ous|ive|ible|able|ful|less|ly|ed)$")
 # "AUC=0.75", "F1: 91.2": a name glued to a reported number (the lexicon's match stops at "=").
 _GLUED = re.compile(r"(?<![\w@.-])([A-Za-z][\w@-]{0,15})\s?[=:]\s?[-+]?\d")
+_GLUED_TAIL = re.compile(r"[=:]\s?[-+]?\d")  # the part of _GLUED after the name
 # The paper speaking of itself: the sentences before the first of these are its motivation.
 _SELF = re.compile(r"\b(?:we|our|ours|us|this (?:paper|work|study|article|report|letter|thesis)|the proposed)\b")
 
@@ -85,7 +86,8 @@ def metric_phrases(text: str, starts: list[int], lex: Lexicon) -> list[Candidate
     out = [Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), "metric", 0.6, "shape")
            for m in _AT_K.finditer(text)] if "@" in text else []
     settings = SETTINGS
-    if settings.glued and ("=" in text or ":" in text):
+    # (Every glued match holds "= number": the name is looked for only in the few texts with one.)
+    if settings.glued and ("=" in text or ":" in text) and _GLUED_TAIL.search(text):
         for m in _GLUED.finditer(text):
             if _known_metric(lex, m.group(1)):
                 out.append(Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), "metric", 0.8,
