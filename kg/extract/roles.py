@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from kg.extract import proposals
 from kg.extract.abbreviations import match_long_form
@@ -60,9 +61,6 @@ class Context:
         self.text = text
         self.bounds = bounds
         self._low: dict[int, str] = {}
-        # (sentence, from, to) -> the words of that window: the rules ask for the same few
-        # windows around each candidate about three times each.
-        self._words: dict[tuple[int, int, int], list[str]] = {}
 
     def sent_low(self, i: int) -> str:
         s = self._low.get(i)
@@ -83,11 +81,15 @@ class Context:
 
     def _window(self, sent: int, lo: int, hi: int) -> list[str]:
         """The words of sentence `sent`'s lower-cased text [lo:hi] (callers get slices, never this list)."""
-        key = (sent, lo, hi)
-        words = self._words.get(key)
-        if words is None:
-            words = self._words[key] = _TOKEN.findall(self.sent_low(sent)[lo:hi])
-        return words
+        return _words_of(self.sent_low(sent)[lo:hi])
+
+
+@lru_cache(maxsize=1 << 16)
+def _words_of(window: str) -> list[str]:
+    """The words of a window of text. Cached: the rules read the same windows around a candidate
+    several times, and short windows (", a", " model") recur across papers. The list is shared:
+    Context hands out slices of it only."""
+    return _TOKEN.findall(window)
 
 
 def _list_groups(text: str, cands: list[Candidate]) -> list[list[Candidate]]:
