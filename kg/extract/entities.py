@@ -20,6 +20,7 @@ from kg.extract.games import game_candidates
 from kg.extract.lexicon import LexEntry, Lexicon, norm_key
 from kg.extract.metric_names import metric_phrases
 from kg.extract.sentences import sentence_at
+from kg.extract.urls import url_spans
 
 __all__ = ["Candidate", "EntitySettings", "SETTINGS", "name_shape", "find_candidates", "strip_suffix",
            "is_plural_acronym"]
@@ -43,7 +44,6 @@ _VERSION = re.compile(r"^(?:v\d+(?:\.\d+)*[A-Za-z]?|V\d+(?:\.\d+)*|\d(?:\.\d+)?|
 # Size tags name the same model (Llama 2 7B is Llama 2); numbered versions and tuned variants
 # (Llama 2-Chat, GPT-4o mini, -Instruct) are other models.
 _SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[BM]|[BLSHT]/\d+|XL|XXL|Large|Base|Small|Tiny|Huge)$")
-_URL = re.compile(r"(?:https?://|www\.|\b[\w.-]+\.(?:com|org|io|net|ai)/)\S*")
 _SIZED_TAIL = re.compile(r"-\d+(?:\.\d+)?[bm](?![\w-])")  # "-7b" after a lower-cased known model
 _NUMBERISH = re.compile(r"^(?:\d+(?:[.,]\d+)*(?:[A-Za-z]{0,2}|%|x|×)|[A-Za-z]\d?|\d+[DdKkMmBbx]|[IVX]+)$")
 # A word holding an upper-case letter or a digit (the only words that can be a coined name),
@@ -238,40 +238,13 @@ def _lexicon_hits(text: str, starts: list[int], lex: Lexicon, family: dict[int, 
     return hits
 
 
-# What every _URL match holds: a match runs to the next white space ("\\S*"), so it lies in one
-# white-space-free chunk, and only a chunk holding one of these can hold one.
-_URL_ANCHORS = ("://", "www.", ".com/", ".org/", ".io/", ".net/", ".ai/")
-
-
-def _url_spans(text: str) -> list[tuple[int, int]]:
-    """The spans of `_URL.finditer(text)`, the regex run only on the chunks that can hold a URL
-    (its `\\b[\\w.-]+\\.com/` alternative, tried at every word of a whole abstract, was the cost)."""
-    chunks = set()
-    for anchor in _URL_ANCHORS:
-        p = text.find(anchor)
-        while p >= 0:
-            a = p
-            while a > 0 and not text[a - 1].isspace():
-                a -= 1
-            chunks.add(a)
-            p = text.find(anchor, p + 1)
-    spans = []
-    n = len(text)
-    for a in sorted(chunks):
-        b = a
-        while b < n and not text[b].isspace():
-            b += 1
-        spans.extend(u.span() for u in _URL.finditer(text, a, b))
-    return spans
-
-
 def _shape_candidates(text: str, bounds: list[tuple[int, int]], starts: list[int], lex: Lexicon,
                       cues: Cues, plural_keys: set[str]) -> list[Candidate]:
     """Name-shaped words, merged with following capitalised words and version tags."""
     out: list[Candidate] = []
     words = []
     # Words of a URL ("github.com/lab/FooNet_cvpr") are no mentions; the repo stage reads URLs.
-    urls = _url_spans(text) if ("://" in text or "www." in text or ".com/" in text) else []
+    urls = url_spans(text) if ("://" in text or "www." in text or ".com/" in text) else []
     first = _NAMEISH_AT_START.match(text)
     for m in ([first] if first else []) + list(_NAMEISH.finditer(text, first.end() if first else 0)):
         s0, g = (m.start(), m.group()) if m is first else (m.start(1), m.group(1))
