@@ -14,7 +14,6 @@ from dataclasses import dataclass
 __all__ = ["Abbreviation", "find_abbreviations", "match_long_form"]
 
 _PAREN = re.compile(r"\(([^()]{1,40})\)")
-_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +96,28 @@ def _initials_long_form(short: str, candidate: str) -> str | None:
     return None
 
 
-def _last_words(text: str, end: int, n: int) -> list[re.Match]:
-    """The last `n` words (\\S+ runs) of text[:end], read from a window that grows backwards.
+def _last_words_start(text: str, end: int, n: int) -> int:
+    """Where the last `n` words (\\S+ runs) of text[:end] start (the first word's start when there
+    are fewer), or -1 when there is none; read from a window that grows backwards.
 
-    Scanning the whole text before every parenthesis would make long abstracts quadratic.
+    Scanning the whole text before every parenthesis would make long abstracts quadratic. The
+    words are split off in C and only the last n are placed, from the end (a match object per
+    word of the window cost more than the rest of the rule).
     """
     size = 64 * (n + 1)
     while True:
         lo = max(0, end - size)
-        words = list(_WORD.finditer(text, lo, end))
+        words = text[lo:end].split()
         # The first word of a window that does not start the text may be cut short: it is
         # never among the last n when more than n words are in the window.
         if lo == 0 or len(words) > n:
-            return words[-n:]
+            if not words:
+                return -1
+            pos = end
+            for w in reversed(words[-n:]):
+                # Only white space stands between a word and pos: its last occurrence is the word.
+                pos = text.rfind(w, lo, pos)
+            return pos
         size *= 4
 
 
@@ -125,10 +133,9 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
             end -= 1
         if _is_short_form(inner):
             n = min(len(inner) + 5, 2 * len(inner))
-            window = _last_words(text, end, n)
-            if not window:
+            cand_start = _last_words_start(text, end, n)
+            if cand_start < 0:
                 continue
-            cand_start = window[0].start()
             # A long form never crosses a sentence or clause boundary.
             for sep in (". ", "; ", ": ", ", "):
                 k = text.rfind(sep, cand_start, end)

@@ -26,6 +26,12 @@ class Cues:
     self_refs: tuple[str, ...]
     task_heads: frozenset[str]
 
+    def __hash__(self) -> int:
+        # The rules' caches are keyed by the cues: hashing every field's tuple of phrases on each
+        # call cost more than some of the cached answers. Equal cues have equal verb sets, and a
+        # frozenset keeps its hash once made.
+        return hash(self.propose_verbs)
+
 
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:

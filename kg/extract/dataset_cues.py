@@ -26,7 +26,7 @@ from kg.extract.cues import Cues
 from kg.extract.relations import states_comparison
 
 if TYPE_CHECKING:
-    from kg.extract.roles import Context
+    from kg.extract.context import Context
 
 __all__ = ["NOT_DATASET_BEFORE_ON", "DatasetCueSettings", "SETTINGS", "dataset_cue", "names_dataset", "split_comma_pair"]
 

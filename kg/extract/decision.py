@@ -98,7 +98,7 @@ def method_features(ctx, cands: list[Candidate], cues: Cues, *, typed: set[str],
                     method_nouns: frozenset[str], not_dataset_before_on: frozenset[str]) -> dict[str, list[float]]:
     """norm_key -> feature vector (FEATURES) of each non-proposed method name among `cands`.
 
-    `ctx` is kg.extract.roles.Context (words around a candidate); `typed` the keys a cue typed
+    `ctx` is kg.extract.context.Context (words around a candidate); `typed` the keys a cue typed
     (a kind noun, a list, a comparison) rather than the default; `result_sentence(i)` whether
     sentence i reports results; `not_dataset_before_on` the words that make "on X" a model something
     runs on ("built on X"). `compared`: the name's sentence holds a comparison cue (one of the

@@ -36,7 +36,9 @@ _AFTER = re.compile(r" " + _YEAR + r"(?![\w.,]\d)(?: (?:[Ss]hared )?[Tt](?:ask|r
                     r"(?![\w-])")
 # A plural lower-case word after the number: it counted things ("2000 images"), it was no year.
 _COUNTED = re.compile(r" (?!(?:datasets|benchmarks|tasks|tracks|corpora|splits|sets|results|data)\b)[a-z]+s\b")
-_SHARED = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*(?:[ -]|'?)(?:" + _YEAR + r"|'\d\d)"
+# (The capital comes first and the look-behind after it: a pattern led by a character class is
+# skipped through in C to the next capital; led by a look-behind it is tried at every character.)
+_SHARED = re.compile(r"[A-Z](?<![\w-].)[A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*(?:[ -]|'?)(?:" + _YEAR + r"|'\d\d)"
                      r"(?:(?= (?:[Ss]hared [Tt]asks?|[Cc]hallenges?|[Cc]ompetitions?)\b)| [Tt](?:ask|rack) \d+(?:\.\d+)?(?!\w))")
 
 

@@ -28,7 +28,9 @@ class GameSettings:
 #: Read at extraction time (scripts/crossval.py switches it before worker processes are forked).
 SETTINGS = GameSettings()
 
-_GATE = re.compile(r"\b(?:Atari|ATARI)\b|\bArcade Learning Environment\b|\bALE\b")
+# "Atari", "ATARI", "Arcade Learning Environment" or "ALE" as a word: led by the letter, so the
+# regex engine skips in C to the next "A" (a leading word boundary is tried at every character).
+_GATE = re.compile(r"A(?<!\w.)(?:tari\b|TARI\b|rcade Learning Environment\b|LE\b)")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _SEP = r"[\s\-'’.*!]*"  # "Ms. Pac-Man" = "Ms Pacman" = "MsPacman"; "Montezuma’s Revenge"
 

@@ -91,9 +91,17 @@ def _is_person(name: str, text: str) -> bool:
     """A surname cited as a person: "Harlow et al.", "Harlow (2019)", "Harlow and Lee (2019)", "Harlow's"."""
     if not _SURNAME.match(name):
         return False
-    n = re.escape(name)
-    cited = rf"\b{n}(?:\s+et\s+al\b|\s*\(\d{{4}}|\s+and\s+[A-Z][a-z]+\s*\(?\d{{4}}|['’]s\b)"
-    return re.search(cited, text) is not None
+    # Each place the name stands at a word start, the citation after it: no regex compiled per name.
+    p = text.find(name)
+    while p >= 0:
+        if _CITED.match(text, p + len(name)) and _WORD_START.match(text, p):
+            return True
+        p = text.find(name, p + 1)
+    return False
+
+
+_CITED = re.compile(r"\s+et\s+al\b|\s*\(\d{4}|\s+and\s+[A-Z][a-z]+\s*\(?\d{4}|['’]s\b")
+_WORD_START = re.compile(r"\b")  # (matched at p, it reads the character before p)
 
 
 def junk_class(m: Mention, text: str, lex: Lexicon, settings: JunkSettings | None = None) -> str | None:
@@ -175,7 +183,7 @@ def dataset_shaped(name: str, lex: Lexicon) -> bool:
 
 # List items: split at commas, semicolons, brackets and a coordinating "and"/"or".
 _ITEM_SPLIT = re.compile(r"\s*(?:[,;()\[\]]|\band\b|\bor\b)\s*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_SENTENCE_END = re.compile(r"\s(?<=[.!?]\s)\s*(?=[A-Z])")  # led by the space: skipped to in C
 
 
 def listed_among_datasets(name: str, sentences: list[str], datasets: list[str], methods: list[str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,6 +67,7 @@ _MODIFIERS = re.compile(r"(?<![\w-])((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*\s){1,2})$"
 _ADJECTIVE = re.compile(r"(?:al|ar|ic|ous|ive|ible|able|ful|less|ly|ed)$")
 # "AUC=0.75", "F1: 91.2": a name glued to a reported number (the lexicon's match stops at "=").
 _GLUED = re.compile(r"(?<![\w@.-])([A-Za-z][\w@-]{0,15})\s?[=:]\s?[-+]?\d")
+_GLUED_TAIL = re.compile(r"[=:]\s?[-+]?\d")  # the part of _GLUED after the name
 # The paper speaking of itself: the sentences before the first of these are its motivation.
 _SELF = re.compile(r"\b(?:we|our|ours|us|this (?:paper|work|study|article|report|letter|thesis)|the proposed)\b")
 
@@ -84,7 +86,8 @@ def metric_phrases(text: str, starts: list[int], lex: Lexicon) -> list[Candidate
     out = [Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), "metric", 0.6, "shape")
            for m in _AT_K.finditer(text)] if "@" in text else []
     settings = SETTINGS
-    if settings.glued and ("=" in text or ":" in text):
+    # (Every glued match holds "= number": the name is looked for only in the few texts with one.)
+    if settings.glued and ("=" in text or ":" in text) and _GLUED_TAIL.search(text):
         for m in _GLUED.finditer(text):
             if _known_metric(lex, m.group(1)):
                 out.append(Candidate(m.group(1), m.start(1), m.end(1), sentence_at(starts, m.start(1)), "metric", 0.8,
@@ -95,7 +98,7 @@ def metric_phrases(text: str, starts: list[int], lex: Lexicon) -> list[Candidate
     heads, before_cue, not_mod, with_owners, alone, head_words = _metric_forms()
     if settings.owner:
         not_mod = with_owners
-    for m in heads.finditer(low):
+    for m in _head_matches(heads, low):
         head, end = m.group(), m.end()
         reported = NUMBER_AFTER.match(low, end) is not None or (
             head in alone and before_cue.search(low, max(0, m.start() - 40), m.start()) is not None)
@@ -124,6 +127,38 @@ def metric_phrases(text: str, starts: list[int], lex: Lexicon) -> list[Candidate
             end -= 1  # "win rates": the metric is the win rate
         out.append(Candidate(text[start:end], start, end, sentence_at(starts, start), "metric", 0.6, "shape"))
     return out
+
+
+def _head_matches(heads: re.Pattern, low: str) -> Iterator[re.Match]:
+    """`heads.finditer(low)`, tried only where a head word is (str.find scans several times faster
+    than the regex engine steps through the text; a match needs one of the words where it starts)."""
+    words = _head_literals()
+    if words is None:
+        yield from heads.finditer(low)
+        return
+    starts = set()
+    for w in words:
+        p = low.find(w)
+        while p >= 0:
+            starts.add(p)
+            p = low.find(w, p + 1)
+    last = 0
+    for p in sorted(starts):
+        if p >= last:
+            m = heads.match(low, p)  # (its look-behind sees the text before p)
+            if m is not None:
+                last = m.end()
+                yield m
+
+
+@lru_cache(maxsize=1)
+def _head_literals() -> tuple[str, ...] | None:
+    """The head words no other head word starts (every head starts with one), or None when a
+    head is a pattern rather than a plain word."""
+    words = _metric_forms()[5]
+    if any(not w or re.escape(w) != w for w in words):
+        return None
+    return tuple(sorted(w for w in words if not any(o != w and w.startswith(o) for o in words)))
 
 
 def _known_metric(lex: Lexicon, name: str) -> bool:

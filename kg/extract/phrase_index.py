@@ -66,7 +66,9 @@ def _run_kind(ch: str) -> int:
 
 
 class _Node:
-    __slots__ = ("lit", "mand", "opt", "end")
+    # `chain` (set when first walked, see _chain): the characters from here to the next node
+    # that branches, ends a form or takes a separator, and that node.
+    __slots__ = ("lit", "mand", "opt", "end", "chain")
 
     def __init__(self) -> None:
         self.lit: dict[str, _Node] = {}  # next character -> node
@@ -129,12 +131,33 @@ def _ends(kind: int, s: str, i: int, n: int) -> bool:
     return not c.isdecimal()
 
 
+def _chain(node: _Node) -> tuple[str, _Node]:
+    """The characters of the single path from `node` through nodes of one child each that neither
+    end a form nor take a separator, and the node it reaches (walked char by char it is the same)."""
+    chars = []
+    while node.mand is None and node.opt is None and not node.end and len(node.lit) == 1:
+        (ch, node), = node.lit.items()
+        chars.append(ch)
+    return "".join(chars), node
+
+
 def _walk(node: _Node, s: str, i: int, n: int) -> int:
     """The end of the first form the walk completes from `node` at s[i], or -1."""
     while node.mand is None and node.opt is None and not node.end:  # a plain run of characters
         if i == n:
             return -1
-        node = node.lit.get(s[i])
+        lit = node.lit
+        if len(lit) == 1:  # no branch: the text must spell the whole chain, compared at once
+            try:
+                seg, target = node.chain
+            except AttributeError:
+                seg, target = node.chain = _chain(node)
+            if not s.startswith(seg, i):
+                return -1
+            node = target
+            i += len(seg)
+            continue
+        node = lit.get(s[i])
         if node is None:
             return -1
         i += 1
@@ -294,14 +317,16 @@ class FormIndex:
         if not hits:
             return []
         hits.sort()
-        offsets = list(accumulate(map(len, parts), initial=0))
         out = []
         last = 0
+        # The offset of run i, summed on from the last hit's (few runs are hits: no table of all).
+        p = j = 0
         for i in hits:
             before = parts[2 * i]
             if (before[-1] in "-_") if before else i:
                 continue  # a word character or a hyphen before it
-            p = offsets[2 * i + 1]
+            p += sum(map(len, parts[j:2 * i + 1]))
+            j = 2 * i + 1
             if p < last:
                 continue
             run = runs[i]

@@ -35,9 +35,11 @@ class ProposalSettings:
 SETTINGS = ProposalSettings()
 
 # "two simple modules:", "three new sampling stages:": a count, up to three modifiers, a
-# noun for methods (group 2) or for parts of one, a colon.
+# noun for methods (group 2) or for parts of one, a colon. (The count's first character leads, its
+# word boundary looked behind after it: the regex engine skips in C to the next "t", "f" or digit.)
 _COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
-_PARTS_HEAD = re.compile(r"\b(two|three|four|five|[2-5])\s+(?:[\w-]+\s+){0,3}?(?:(methods?|variants?|algorithms?|"
+_PARTS_HEAD = re.compile(r"(t(?<!\w.)(?:wo|hree)|f(?<!\w.)(?:our|ive)|2(?<!\w.)|3(?<!\w.)|4(?<!\w.)|5(?<!\w.))"
+                         r"\s+(?:[\w-]+\s+){0,3}?(?:(methods?|variants?|algorithms?|"
                          r"models?|approaches|schemes?|frameworks?|systems?)|components?|modules?|techniques?|"
                          r"strategies|stages?|steps?|branches|mechanisms?|parts?|designs?|blocks?|losses|"
                          r"objectives?|innovations?)\s*:\s*")

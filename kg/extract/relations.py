@@ -63,8 +63,8 @@ _RESULT_WORDS = re.compile(r"\b(?:experiments?|experimental|results?|evaluations
 _OTHERS_WORK = re.compile(r"\b(?:prior|previous|previously|existing|recent|recently|earlier|they|their|these|those|"
                           r"studies|works|literature|however)\b")
 _ANAPHOR = re.compile(r"\b(?:the model|the models|its|their|these models|this model|it)\b")
-# A result number ("88.5%", "from 21.1 to 24.6") with a dataset: a result sentence with no evaluation word.
-_RESULT_NUMBER = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?\s?%|(?<![\w.-])\d+\.\d+(?![\w-]|\.\d)")  # not in "GPT-3.5"
+# A result number ("88.5%", "from 21.1 to 24.6") with a dataset: a result sentence with no evaluation word (led by its digit: skipped to in C).
+_RESULT_NUMBER = re.compile(r"\d(?<![\w.-].)(?:\d*(?:\.\d+)?\s?%|\d*\.\d+(?![\w-]|\.\d))")  # not in "GPT-3.5"
 # Words of running experiments ("ablations of X on D", "we assess X on D"), for the relation rules only.
 _MORE_EVAL_CUES = frozenset("ablation ablations ablate ablating assess assesses assessed assessing tests testing "
                             "benchmarked experimented experimenting".split())

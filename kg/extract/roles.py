@@ -13,6 +13,7 @@ from kg.extract import proposals
 from kg.extract.abbreviations import match_long_form
 from kg.extract.candidate import Candidate
 from kg.extract.compared import is_compared
+from kg.extract.context import Context
 from kg.extract.cues import Cues, whole_word_test
 from kg.extract.dataset_cues import NOT_DATASET_BEFORE_ON, dataset_cue, names_dataset, split_comma_pair
 from kg.extract.decision import keep_methods
@@ -24,7 +25,6 @@ from kg.records import Mention
 __all__ = ["assign_roles", "to_mentions", "Context"]
 
 _LIST_GLUE = {",", "and", "or", ", and", ", or", "&", "/", "as well as"}
-_TOKEN = re.compile(r"[\w][\w'\-.]*[\w]|[\w]|[^\w\s]")
 # Nouns that say what kind of thing the name before them is ("the FooNet model").
 _METHOD_NOUNS = frozenset("model models method methods algorithm algorithms framework frameworks architecture "
                           "architectures network networks approach approaches optimizer optimiser technique "
@@ -51,32 +51,6 @@ _CONCEPT_HEADS = frozenset("process effect divergence distance wave vehicle inte
                            "ratio noise mass star galaxy number".split())
 # A metric is a lower-case phrase ending in one of these, named just before a number or "of".
 _METRIC_GATE = frozenset({"precision", "recall"})
-
-
-class Context:
-    """Lower-cased words around a candidate, inside its sentence."""
-
-    def __init__(self, text: str, bounds: list[tuple[int, int]]) -> None:
-        self.text = text
-        self.bounds = bounds
-        self._low: dict[int, str] = {}
-
-    def sent_low(self, i: int) -> str:
-        s = self._low.get(i)
-        if s is None:
-            b = self.bounds[i]
-            s = self._low[i] = self.text[b[0]:b[1]].lower()
-        return s
-
-    def before(self, c: Candidate, n: int, at: int = -1) -> list[str]:
-        """The n words before the candidate (or before offset `at` of its sentence)."""
-        b0 = self.bounds[c.sent][0]
-        pos = (c.start if at < 0 else at) - b0
-        return _TOKEN.findall(self.sent_low(c.sent)[max(0, pos - 12 * n):pos])[-n:]
-
-    def after(self, c: Candidate, n: int) -> list[str]:
-        b0 = self.bounds[c.sent][0]
-        return _TOKEN.findall(self.sent_low(c.sent)[c.end - b0:c.end - b0 + 12 * n])[:n]
 
 
 def _list_groups(text: str, cands: list[Candidate]) -> list[list[Candidate]]:
