@@ -206,16 +206,19 @@ class Snapshot:
     # -- storage ------------------------------------------------------------------------------
 
     def to_blobs(self) -> dict[str, bytes]:
-        """Named byte strings to store (JSON and raw little-endian arrays; never pickle)."""
-        claims = [[u, v, r, list(cs)] for (u, v, r), cs in sorted(self.claims.items())]
+        """Named byte strings to store (JSON and raw little-endian arrays; never pickle).
+
+        The claims (every evidence sentence) and the node IRIs are encoded a slice at a time: neither
+        a list of every claim as JSON arrays nor the whole text as a str is ever made, only the bytes."""
+        claims = ([u, v, r, list(self.claims[(u, v, r)])] for u, v, r in sorted(self.claims))
         return {
-            "nodes": "\n".join(self.nodes).encode("utf-8"),
+            "nodes": _joined_lines(self.nodes),
             "kind": self.kind.astype("<i1").tobytes(),
             "src": self.src.astype("<i4").tobytes(),
             "dst": self.dst.astype("<i4").tobytes(),
             "rel": self.rel.astype("<i1").tobytes(),
             "attrs": _dumps(self.attrs),
-            "claims": _dumps(claims),
+            "claims": _dumps_array(claims),
             "curated": _dumps([[u, v, r, list(cs)] for (u, v, r), cs in sorted(self.curated.items())]),
         }
 
@@ -244,3 +247,34 @@ def _entity_attrs(d: Mapping) -> dict:
 
 def _dumps(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode("utf-8")
+
+
+#: Items encoded at a time by _dumps_array and _joined_lines.
+_SLICE = 4096
+
+
+def _dumps_array(items: Iterable) -> bytes:
+    """_dumps(list(items)), byte for byte, encoding `items` a slice at a time into one buffer."""
+    out = bytearray(b"[")
+    part: list = []
+    for item in items:
+        part.append(item)
+        if len(part) == _SLICE:
+            out += _dumps(part)[1:-1] + b","
+            part = []
+    if part:
+        out += _dumps(part)[1:-1]
+    elif len(out) > 1:
+        del out[-1]  # the comma after the last full slice
+    out += b"]"
+    return bytes(out)
+
+
+def _joined_lines(lines: list[str]) -> bytes:
+    """"\\n".join(lines) as UTF-8, encoded a slice at a time."""
+    out = bytearray()
+    for i in range(0, len(lines), _SLICE):
+        if i:
+            out += b"\n"
+        out += "\n".join(lines[i:i + _SLICE]).encode("utf-8")
+    return bytes(out)

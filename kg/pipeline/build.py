@@ -40,6 +40,7 @@ from kg.ingest.pwc_facts import facts_digest, read_facts
 from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, state_version
 from kg.pipeline.cache_slot import CacheSlot, open_cache
 from kg.pipeline.dask_build import SHARD_DIR
+from kg.pipeline.memory import release_memory
 from kg.pipeline.outputs import (
     OTHER_OUTPUTS,
     RDF_EXTENSIONS,
@@ -201,13 +202,13 @@ def _build_locked(inputs: Sequence[str | Path], out: Path, *, fmt: str, rdf_form
             slot.store.close()
 
 
-def _extractions(slot: CacheSlot, papers: list, keys: list[str], **kw) -> tuple[
+def _extractions(slot: CacheSlot, papers: list | StoredPapers, keys: list[str], **kw) -> tuple[
         Callable[[], Iterator[Extraction]], Callable[[], Iterator[Extraction]], StoredExtractions | None]:
     """Every paper's Extraction, as two ways to read them: in input order (resolution) and by paper key
     (the graph); and the cache's StoredExtractions. With a cache they are put in it as they are made
     and read back from it in batches, so the build never holds them all; without one (--no-cache), held."""
     if slot.store is not None:
-        stored = slot.extract_stored(papers, **kw)
+        stored = slot.extract_stored(papers, **kw)  # papers: spilled to the cache (StoredPapers)
         return (lambda: stored.each(keys)), (lambda: stored.each(sorted(keys))), stored
     extractions = slot.extract(papers, **kw)
     return (lambda: iter(extractions)), (lambda: iter(sorted(extractions, key=attrgetter("paper_key")))), None
@@ -216,28 +217,30 @@ def _extractions(slot: CacheSlot, papers: list, keys: list[str], **kw) -> tuple[
 def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple[Snapshot, Resolver, list[str]]:
     """Extract, resolve and make the graph of a full build; returns it, the resolver and the papers' keys.
 
-    With a cache, the extractions are put in it as they are made and the papers are spilled to it
-    (ingested.papers becomes None): both are read back from it in batches, so from here on the
-    build holds each paper's key, not its text or its extraction."""
+    With a cache, the papers are spilled to it before extraction (ingested.papers becomes None) and
+    the extractions are put in it as they are made: both are read back from it in batches (the papers
+    to extract a chunk at a time), so from the end of the ingest on the build holds each paper's key,
+    not its text or its extraction."""
     papers = ingested.papers
     keys = [p.key for p in papers]
     # The facts' names are resolved with the extracted ones: one node for "SNLI" from both.
     fact_names = fact_extractions(curated.by_paper.values())
     for attempt in (1, 2):
-        in_input_order, by_key, stored = _extractions(slot, papers, keys, **kw)
         table = papers
-        if stored is not None:
+        if slot.store is not None:
             table = StoredPapers(slot.store, papers)
             ingested.papers = papers = None
-        if attempt == 1:
-            stages.done("extract")
-        resolver = Resolver()
+            release_memory()  # the papers' text, freed: given back, not only kept for reuse
         try:
+            in_input_order, by_key, stored = _extractions(slot, table, keys, **kw)
+            if attempt == 1:
+                stages.done("extract")
+            resolver = Resolver()
             # Two passes over the stored extractions (acronyms' meanings, then links): never all at once.
             resolver.add_twice(chain(in_input_order(), fact_names), chain(in_input_order(), fact_names))
             break
         except CacheDamagedError as e:
-            if stored is None or e.path != slot.path or attempt == 2:
+            if table is papers or e.path != slot.path or attempt == 2:
                 raise
             # A stored row that does not read back (edited): the cache is set aside (its spilled papers
             # read back first) and the papers are extracted afresh into a fresh one.
