@@ -316,6 +316,9 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
                                          scheduler=scheduler, quiet=quiet)
         changed_rows = None
 
+    # What resolution and the graph's making freed is given back before PageRank's arrays (fresh
+    # mappings) and the writers' tables come on top of it.
+    release_memory()
     summary.nodes, summary.edges, summary.claims = snapshot_summary_counts(snap)
     summary.curated_claims = sum(1 for cs in snap.claims.values() for c in cs if c.get("source"))
     summary.claims -= summary.curated_claims
@@ -337,6 +340,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
             else:
                 summary.triples = write_rdf_formats(snap, paths, include_abstracts=include_abstracts)
             stages.done("rdf")
+            release_memory()  # the writers' list of subjects
             # The RDF files are final now: hashed in a thread while the map and the CSV are written.
             rdf_digests = (output_digests_started(paths, {path: Path(tmp) for tmp, path in pending})
                            if slot.store is not None else None)
@@ -348,6 +352,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
             write_centrality_csv_snapshot(snap, out / "centrality.csv", scores)
             stages.done("centrality")
             if slot.store is not None:
+                release_memory()  # the map's and the CSV's, before the blobs are made
                 # Saved before the renames, in one transaction: the stored papers describe the
                 # outputs about to be in out_dir, and name them by content (see verify_outputs).
                 state = {**options, "version": state_version(), "triples": summary.triples, "input_filter": input_filter,
