@@ -214,8 +214,9 @@ def _extractions(slot: CacheSlot, papers: list | StoredPapers, keys: list[str], 
     return (lambda: iter(extractions)), (lambda: iter(sorted(extractions, key=attrgetter("paper_key")))), None
 
 
-def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple[Snapshot, Resolver, list[str]]:
-    """Extract, resolve and make the graph of a full build; returns it, the resolver and the papers' keys.
+def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple[Snapshot, Resolver, str]:
+    """Extract, resolve and make the graph of a full build; returns it, the resolver and the digest of the
+    papers' keys in order (kg.pipeline.outputs.keys_digest: the list itself is not kept for the writers).
 
     With a cache, the papers are spilled to it before extraction (ingested.papers becomes None) and
     the extractions are put in it as they are made: both are read back from it in batches (the papers
@@ -253,7 +254,7 @@ def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple
     if stored is not None:
         stored.forget_stale()
     stages.done("graph")
-    return snap, resolver, keys
+    return snap, resolver, keys_digest(keys)
 
 
 def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_formats, include_abstracts,
@@ -312,7 +313,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
         snap, resolver, changed_rows = cluster.snapshot, cluster.resolver, None
         notes.append(f"shards:            {len(cluster.shards)} N-Triples shards and their manifest in {cluster.shard_dir}")
     else:
-        snap, resolver, keys = _assemble(slot, ingested, curated, stages, jobs=jobs, min_confidence=min_confidence,
+        snap, resolver, keys_hash = _assemble(slot, ingested, curated, stages, jobs=jobs, min_confidence=min_confidence,
                                          scheduler=scheduler, quiet=quiet)
         changed_rows = None
 
@@ -357,7 +358,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
                 # outputs about to be in out_dir, and name them by content (see verify_outputs).
                 state = {**options, "version": state_version(), "triples": summary.triples, "input_filter": input_filter,
                          "digests": rdf_digests(),
-                         "papers": papers_digest(ingested.papers) if ingested.papers is not None else keys_digest(keys)}
+                         "papers": papers_digest(ingested.papers) if ingested.papers is not None else keys_hash}
                 blobs = {f"snapshot.{k}": v for k, v in snap.to_blobs().items()}
                 blobs["resolver"] = resolver.to_json().encode("utf-8")
                 if fact_digests:
