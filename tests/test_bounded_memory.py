@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import kg.graph.snapshot as snapshot
 import kg.pipeline.stored as stored
 from conftest import R, make_tiny_graph
 from kg.export.rdf import write_rdf_formats
 from kg.export.rdf.triples import _SnapshotSource
-from kg.graph.snapshot import Snapshot
+from kg.graph.snapshot import Snapshot, SortedIndex
 from kg.ingest.papers import read_papers
 from kg.pipeline.build import build
 from kg.pipeline.cache import CACHE_FILENAME, CacheDamagedError, ExtractionCache
@@ -132,3 +134,18 @@ def test_a_cache_found_damaged_while_spilled_papers_are_extracted_is_set_aside(t
     assert len(calls) == 2 and (out / f"{CACHE_FILENAME}.damaged-1").exists()
     assert any(line.startswith("cache:             damaged (edited)") for line in summary.lines())
     assert _outputs(out) == _outputs(tmp_path / "held")
+
+
+def test_a_snapshots_index_is_found_by_bisection_as_a_dict_would_give_it():
+    snap = Snapshot.from_graph(make_tiny_graph())
+    snap._index = None  # as a built or loaded Snapshot has it: made when asked for
+    index, as_dict = snap.index, {n: i for i, n in enumerate(snap.nodes)}
+    assert isinstance(index, SortedIndex) and dict(index) == as_dict and len(index) == len(as_dict)
+    for n in snap.nodes:
+        assert index[n] == as_dict[n] and n in index and index.get(n) == as_dict[n]
+    for missing in ("", R, snap.nodes[0] + "x", "zzz", None, 3):
+        assert missing not in index and index.get(missing, -1) == -1
+    with pytest.raises(KeyError):
+        index["zzz"]
+    unsorted = Snapshot(snap.nodes[::-1], snap.kind[::-1], snap.src[:0], snap.dst[:0], snap.rel[:0])
+    assert unsorted.index == {n: i for i, n in enumerate(snap.nodes[::-1])}  # not bisected: a dict

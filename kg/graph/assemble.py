@@ -243,8 +243,8 @@ def build_snapshot(
                     for u, v, r in claim_edges}
     final_curated = {e: tuple(sorted(cs)) for e, cs in sorted(curated.items())
                      if cs and e[0] in index and e[1] in index}
-    return Snapshot.from_edges(nodes, kind, src, dst, rel, attrs, final_claims, table,
-                               final_curated, index)
+    # Not given the dict `index`: the Snapshot finds a node's index by bisection in the sorted nodes.
+    return Snapshot.from_edges(nodes, kind, src, dst, rel, attrs, final_claims, table, final_curated)
 
 
 def _shared_paper(claims: list[dict], nodes: list[str], index: dict[str, int]) -> list[dict]:

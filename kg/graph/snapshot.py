@@ -19,15 +19,17 @@ Layout:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 import networkx as nx
 import numpy as np
 
 from kg.defaults import CLAIM_RELATIONS, NODE_KINDS, RELATIONS
 
-__all__ = ["Snapshot", "KIND_CODE", "REL_CODE", "PAPER_RELS"]
+__all__ = ["Snapshot", "SortedIndex", "KIND_CODE", "REL_CODE", "PAPER_RELS"]
 
 KIND_CODE = {k: i for i, k in enumerate(NODE_KINDS)}
 REL_CODE = {r: i for i, r in enumerate(RELATIONS)}
@@ -48,7 +50,7 @@ class Snapshot:
     claims: dict[tuple[str, str, str], tuple[dict, ...]] = field(default_factory=dict)
     papers: Mapping[str, dict] = field(default_factory=dict)
     curated: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
-    _index: dict[str, int] | None = field(default=None, repr=False)
+    _index: Mapping[str, int] | None = field(default=None, repr=False)
     _by_node: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     # -- construction -------------------------------------------------------------------------
@@ -106,10 +108,13 @@ class Snapshot:
     # -- lookups ------------------------------------------------------------------------------
 
     @property
-    def index(self) -> dict[str, int]:
-        """IRI -> node index."""
+    def index(self) -> Mapping[str, int]:
+        """IRI -> node index: found by bisection in the sorted node list (a dict of every IRI would
+        cost a build of a million papers a hundred bytes a node for the whole run)."""
         if self._index is None:
-            self._index = {n: i for i, n in enumerate(self.nodes)}
+            nodes = self.nodes
+            in_order = all(a < b for a, b in zip(nodes, islice(nodes, 1, None)))
+            self._index = SortedIndex(nodes) if in_order else {n: i for i, n in enumerate(nodes)}
         return self._index
 
     def kind_of(self, iri: str) -> str:
@@ -235,6 +240,37 @@ class Snapshot:
         arr = lambda name, dt: np.frombuffer(blobs[name], dtype=dt).astype(dt[1:])  # noqa: E731
         return cls(nodes, arr("kind", "<i1"), arr("src", "<i4"), arr("dst", "<i4"), arr("rel", "<i1"),
                    attrs, claims, papers, curated)
+
+
+class SortedIndex(Mapping):
+    """item -> its position in a sorted list of distinct strings, by bisection; holds nothing but the list."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: list[str]) -> None:
+        self._items = items
+
+    def get(self, key, default=None):
+        items = self._items
+        if not isinstance(key, str):
+            return default
+        i = bisect_left(items, key)
+        return i if i < len(items) and items[i] == key else default
+
+    def __getitem__(self, key) -> int:
+        i = self.get(key)
+        if i is None:
+            raise KeyError(key)
+        return i
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def _entity_attrs(d: Mapping) -> dict:
