@@ -117,12 +117,13 @@ class Snapshot:
             self._index = SortedIndex(nodes) if in_order else {n: i for i, n in enumerate(nodes)}
         return self._index
 
-    def kind_of(self, iri: str) -> str:
-        return NODE_KINDS[int(self.kind[self.index[iri]])]
+    def kind_of(self, iri: str, at: int | None = None) -> str:
+        """The kind of node `iri` (`at`: its index, when the caller knows it)."""
+        return NODE_KINDS[int(self.kind[self.index[iri] if at is None else at])]
 
-    def node_attrs(self, iri: str, *, papers: bool = True) -> dict:
+    def node_attrs(self, iri: str, *, papers: bool = True, at: int | None = None) -> dict:
         """The networkx node attributes of `iri` (entities' and repos' `papers` included unless not `papers`)."""
-        kind = self.kind_of(iri)
+        kind = self.kind_of(iri, at)
         if kind == "paper":
             return dict(self.papers[iri])
         a = self.attrs[iri]
@@ -158,9 +159,9 @@ class Snapshot:
         lo, hi = targets.searchsorted(np.array([i, i + 1], dtype=targets.dtype))
         return tuple(self.nodes[j] for j in papers[lo:hi].tolist())
 
-    def out_edges(self, iri: str) -> list[tuple[str, str, str]]:
-        """(u, v, rel) of the edges leaving `iri`, sorted."""
-        i = self.index[iri]
+    def out_edges(self, iri: str, at: int | None = None) -> list[tuple[str, str, str]]:
+        """(u, v, rel) of the edges leaving `iri` (`at`: its index, when the caller knows it), sorted."""
+        i = self.index[iri] if at is None else at
         # src is sorted. Keys of src's own dtype: int64 keys would make numpy cast all of src on every call.
         lo, hi = self.src.searchsorted(np.array([i, i + 1], dtype=self.src.dtype))
         return [(iri, self.nodes[int(v)], RELATIONS[int(r)]) for v, r in zip(self.dst[lo:hi], self.rel[lo:hi])]

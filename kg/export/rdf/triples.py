@@ -276,7 +276,8 @@ class _SnapshotSource:
         return out
 
     def node(self, n: str, i: int) -> tuple[dict, Iterable[tuple[str, str]]]:
-        return self.snap.node_attrs(n, papers=False), ((v, rel) for _, v, rel in self.snap.out_edges(n))
+        # The entry carries the node's index: no lookup of its IRI.
+        return self.snap.node_attrs(n, papers=False, at=i), ((v, rel) for _, v, rel in self.snap.out_edges(n, at=i))
 
 
 def _merged(s: str, types: list, po: list) -> tuple[str, list]:
