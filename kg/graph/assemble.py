@@ -238,11 +238,22 @@ def build_snapshot(
     keep = (src >= 0) & (dst >= 0)
     claim_edges = sorted(e for e in claims if e[0] in index and e[1] in index)
     src, dst, rel = with_claim_edges(src[keep], dst[keep], rel[keep], claim_edges, index)
-    final_claims = {e: edge_claims(claims[e]) for e in claim_edges}
+    # Kept with the node list's own strings (an edge's IRIs and a claim's paper), not copies of them.
+    final_claims = {(nodes[index[u]], nodes[index[v]], r): edge_claims(_shared_paper(claims[(u, v, r)], nodes, index))
+                    for u, v, r in claim_edges}
     final_curated = {e: tuple(sorted(cs)) for e, cs in sorted(curated.items())
                      if cs and e[0] in index and e[1] in index}
-    return Snapshot.from_edges(nodes, kind, src, dst, rel, attrs, final_claims, table,
-                               final_curated, index)
+    # Not given the dict `index`: the Snapshot finds a node's index by bisection in the sorted nodes.
+    return Snapshot.from_edges(nodes, kind, src, dst, rel, attrs, final_claims, table, final_curated)
+
+
+def _shared_paper(claims: list[dict], nodes: list[str], index: dict[str, int]) -> list[dict]:
+    """`claims` with each one's paper IRI replaced by the equal string of `nodes` (changed in place)."""
+    for c in claims:
+        i = index.get(c["paper"])
+        if i is not None:
+            c["paper"] = nodes[i]
+    return claims
 
 
 def build_graph(

@@ -19,15 +19,17 @@ Layout:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 import networkx as nx
 import numpy as np
 
 from kg.defaults import CLAIM_RELATIONS, NODE_KINDS, RELATIONS
 
-__all__ = ["Snapshot", "KIND_CODE", "REL_CODE", "PAPER_RELS"]
+__all__ = ["Snapshot", "SortedIndex", "KIND_CODE", "REL_CODE", "PAPER_RELS"]
 
 KIND_CODE = {k: i for i, k in enumerate(NODE_KINDS)}
 REL_CODE = {r: i for i, r in enumerate(RELATIONS)}
@@ -48,7 +50,7 @@ class Snapshot:
     claims: dict[tuple[str, str, str], tuple[dict, ...]] = field(default_factory=dict)
     papers: Mapping[str, dict] = field(default_factory=dict)
     curated: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
-    _index: dict[str, int] | None = field(default=None, repr=False)
+    _index: Mapping[str, int] | None = field(default=None, repr=False)
     _by_node: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     # -- construction -------------------------------------------------------------------------
@@ -106,18 +108,22 @@ class Snapshot:
     # -- lookups ------------------------------------------------------------------------------
 
     @property
-    def index(self) -> dict[str, int]:
-        """IRI -> node index."""
+    def index(self) -> Mapping[str, int]:
+        """IRI -> node index: found by bisection in the sorted node list (a dict of every IRI would
+        cost a build of a million papers a hundred bytes a node for the whole run)."""
         if self._index is None:
-            self._index = {n: i for i, n in enumerate(self.nodes)}
+            nodes = self.nodes
+            in_order = all(a < b for a, b in zip(nodes, islice(nodes, 1, None)))
+            self._index = SortedIndex(nodes) if in_order else {n: i for i, n in enumerate(nodes)}
         return self._index
 
-    def kind_of(self, iri: str) -> str:
-        return NODE_KINDS[int(self.kind[self.index[iri]])]
+    def kind_of(self, iri: str, at: int | None = None) -> str:
+        """The kind of node `iri` (`at`: its index, when the caller knows it)."""
+        return NODE_KINDS[int(self.kind[self.index[iri] if at is None else at])]
 
-    def node_attrs(self, iri: str, *, papers: bool = True) -> dict:
+    def node_attrs(self, iri: str, *, papers: bool = True, at: int | None = None) -> dict:
         """The networkx node attributes of `iri` (entities' and repos' `papers` included unless not `papers`)."""
-        kind = self.kind_of(iri)
+        kind = self.kind_of(iri, at)
         if kind == "paper":
             return dict(self.papers[iri])
         a = self.attrs[iri]
@@ -153,9 +159,9 @@ class Snapshot:
         lo, hi = targets.searchsorted(np.array([i, i + 1], dtype=targets.dtype))
         return tuple(self.nodes[j] for j in papers[lo:hi].tolist())
 
-    def out_edges(self, iri: str) -> list[tuple[str, str, str]]:
-        """(u, v, rel) of the edges leaving `iri`, sorted."""
-        i = self.index[iri]
+    def out_edges(self, iri: str, at: int | None = None) -> list[tuple[str, str, str]]:
+        """(u, v, rel) of the edges leaving `iri` (`at`: its index, when the caller knows it), sorted."""
+        i = self.index[iri] if at is None else at
         # src is sorted. Keys of src's own dtype: int64 keys would make numpy cast all of src on every call.
         lo, hi = self.src.searchsorted(np.array([i, i + 1], dtype=self.src.dtype))
         return [(iri, self.nodes[int(v)], RELATIONS[int(r)]) for v, r in zip(self.dst[lo:hi], self.rel[lo:hi])]
@@ -206,16 +212,19 @@ class Snapshot:
     # -- storage ------------------------------------------------------------------------------
 
     def to_blobs(self) -> dict[str, bytes]:
-        """Named byte strings to store (JSON and raw little-endian arrays; never pickle)."""
-        claims = [[u, v, r, list(cs)] for (u, v, r), cs in sorted(self.claims.items())]
+        """Named byte strings to store (JSON and raw little-endian arrays; never pickle).
+
+        The claims (every evidence sentence) and the node IRIs are encoded a slice at a time: neither
+        a list of every claim as JSON arrays nor the whole text as a str is ever made, only the bytes."""
+        claims = ([u, v, r, list(self.claims[(u, v, r)])] for u, v, r in sorted(self.claims))
         return {
-            "nodes": "\n".join(self.nodes).encode("utf-8"),
+            "nodes": _joined_lines(self.nodes),
             "kind": self.kind.astype("<i1").tobytes(),
             "src": self.src.astype("<i4").tobytes(),
             "dst": self.dst.astype("<i4").tobytes(),
             "rel": self.rel.astype("<i1").tobytes(),
             "attrs": _dumps(self.attrs),
-            "claims": _dumps(claims),
+            "claims": _dumps_array(claims),
             "curated": _dumps([[u, v, r, list(cs)] for (u, v, r), cs in sorted(self.curated.items())]),
         }
 
@@ -234,6 +243,37 @@ class Snapshot:
                    attrs, claims, papers, curated)
 
 
+class SortedIndex(Mapping):
+    """item -> its position in a sorted list of distinct strings, by bisection; holds nothing but the list."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: list[str]) -> None:
+        self._items = items
+
+    def get(self, key, default=None):
+        items = self._items
+        if not isinstance(key, str):
+            return default
+        i = bisect_left(items, key)
+        return i if i < len(items) and items[i] == key else default
+
+    def __getitem__(self, key) -> int:
+        i = self.get(key)
+        if i is None:
+            raise KeyError(key)
+        return i
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 def _entity_attrs(d: Mapping) -> dict:
     out = {"label": d.get("label")}
     if d.get("kind") != "repo":
@@ -244,3 +284,34 @@ def _entity_attrs(d: Mapping) -> dict:
 
 def _dumps(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode("utf-8")
+
+
+#: Items encoded at a time by _dumps_array and _joined_lines.
+_SLICE = 4096
+
+
+def _dumps_array(items: Iterable) -> bytes:
+    """_dumps(list(items)), byte for byte, encoding `items` a slice at a time into one buffer."""
+    out = bytearray(b"[")
+    part: list = []
+    for item in items:
+        part.append(item)
+        if len(part) == _SLICE:
+            out += _dumps(part)[1:-1] + b","
+            part = []
+    if part:
+        out += _dumps(part)[1:-1]
+    elif len(out) > 1:
+        del out[-1]  # the comma after the last full slice
+    out += b"]"
+    return bytes(out)
+
+
+def _joined_lines(lines: list[str]) -> bytes:
+    """"\\n".join(lines) as UTF-8, encoded a slice at a time."""
+    out = bytearray()
+    for i in range(0, len(lines), _SLICE):
+        if i:
+            out += b"\n"
+        out += "\n".join(lines[i:i + _SLICE]).encode("utf-8")
+    return bytes(out)

@@ -40,6 +40,7 @@ from kg.ingest.pwc_facts import facts_digest, read_facts
 from kg.pipeline.cache import CACHE_FILENAME, BuildState, CacheDamagedError, state_version
 from kg.pipeline.cache_slot import CacheSlot, open_cache
 from kg.pipeline.dask_build import SHARD_DIR
+from kg.pipeline.memory import release_memory
 from kg.pipeline.outputs import (
     OTHER_OUTPUTS,
     RDF_EXTENSIONS,
@@ -202,43 +203,46 @@ def _build_locked(inputs: Sequence[str | Path], out: Path, *, fmt: str, rdf_form
             slot.store.close()
 
 
-def _extractions(slot: CacheSlot, papers: list, keys: list[str], **kw) -> tuple[
+def _extractions(slot: CacheSlot, papers: list | StoredPapers, keys: list[str], **kw) -> tuple[
         Callable[[], Iterator[Extraction]], Callable[[], Iterator[Extraction]], StoredExtractions | None]:
     """Every paper's Extraction, as two ways to read them: in input order (resolution) and by paper key
     (the graph); and the cache's StoredExtractions. With a cache they are put in it as they are made
     and read back from it in batches, so the build never holds them all; without one (--no-cache), held."""
     if slot.store is not None:
-        stored = slot.extract_stored(papers, **kw)
+        stored = slot.extract_stored(papers, **kw)  # papers: spilled to the cache (StoredPapers)
         return (lambda: stored.each(keys)), (lambda: stored.each(sorted(keys))), stored
     extractions = slot.extract(papers, **kw)
     return (lambda: iter(extractions)), (lambda: iter(sorted(extractions, key=attrgetter("paper_key")))), None
 
 
-def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple[Snapshot, Resolver, list[str]]:
-    """Extract, resolve and make the graph of a full build; returns it, the resolver and the papers' keys.
+def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple[Snapshot, Resolver, str]:
+    """Extract, resolve and make the graph of a full build; returns it, the resolver and the digest of the
+    papers' keys in order (kg.pipeline.outputs.keys_digest: the list itself is not kept for the writers).
 
-    With a cache, the extractions are put in it as they are made and the papers are spilled to it
-    (ingested.papers becomes None): both are read back from it in batches, so from here on the
-    build holds each paper's key, not its text or its extraction."""
+    With a cache, the papers are spilled to it before extraction (ingested.papers becomes None) and
+    the extractions are put in it as they are made: both are read back from it in batches (the papers
+    to extract a chunk at a time), so from the end of the ingest on the build holds each paper's key,
+    not its text or its extraction."""
     papers = ingested.papers
     keys = [p.key for p in papers]
     # The facts' names are resolved with the extracted ones: one node for "SNLI" from both.
     fact_names = fact_extractions(curated.by_paper.values())
     for attempt in (1, 2):
-        in_input_order, by_key, stored = _extractions(slot, papers, keys, **kw)
         table = papers
-        if stored is not None:
+        if slot.store is not None:
             table = StoredPapers(slot.store, papers)
             ingested.papers = papers = None
-        if attempt == 1:
-            stages.done("extract")
-        resolver = Resolver()
+            release_memory()  # the papers' text, freed: given back, not only kept for reuse
         try:
+            in_input_order, by_key, stored = _extractions(slot, table, keys, **kw)
+            if attempt == 1:
+                stages.done("extract")
+            resolver = Resolver()
             # Two passes over the stored extractions (acronyms' meanings, then links): never all at once.
             resolver.add_twice(chain(in_input_order(), fact_names), chain(in_input_order(), fact_names))
             break
         except CacheDamagedError as e:
-            if stored is None or e.path != slot.path or attempt == 2:
+            if table is papers or e.path != slot.path or attempt == 2:
                 raise
             # A stored row that does not read back (edited): the cache is set aside (its spilled papers
             # read back first) and the papers are extracted afresh into a fresh one.
@@ -251,7 +255,7 @@ def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple
     if stored is not None:
         stored.forget_stale()
     stages.done("graph")
-    return snap, resolver, keys
+    return snap, resolver, keys_digest(keys)
 
 
 def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_formats, include_abstracts,
@@ -312,10 +316,13 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
         snap, resolver, changed_rows = cluster.snapshot, cluster.resolver, None
         notes.append(f"shards:            {len(cluster.shards)} N-Triples shards and their manifest in {cluster.shard_dir}")
     else:
-        snap, resolver, keys = _assemble(slot, ingested, curated, stages, jobs=jobs, min_confidence=min_confidence,
+        snap, resolver, keys_hash = _assemble(slot, ingested, curated, stages, jobs=jobs, min_confidence=min_confidence,
                                          scheduler=scheduler, quiet=quiet)
         changed_rows = None
 
+    # What resolution and the graph's making freed is given back before PageRank's arrays (fresh
+    # mappings) and the writers' tables come on top of it.
+    release_memory()
     summary.nodes, summary.edges, summary.claims = snapshot_summary_counts(snap)
     summary.curated_claims = sum(1 for cs in snap.claims.values() for c in cs if c.get("source"))
     summary.claims -= summary.curated_claims
@@ -337,6 +344,7 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
             else:
                 summary.triples = write_rdf_formats(snap, paths, include_abstracts=include_abstracts)
             stages.done("rdf")
+            release_memory()  # the writers' list of subjects
             # The RDF files are final now: hashed in a thread while the map and the CSV are written.
             rdf_digests = (output_digests_started(paths, {path: Path(tmp) for tmp, path in pending})
                            if slot.store is not None else None)
@@ -348,11 +356,12 @@ def _run(inputs, out: Path, slot: CacheSlot, notes: list[str], *, fmt, rdf_forma
             write_centrality_csv_snapshot(snap, out / "centrality.csv", scores)
             stages.done("centrality")
             if slot.store is not None:
+                release_memory()  # the map's and the CSV's, before the blobs are made
                 # Saved before the renames, in one transaction: the stored papers describe the
                 # outputs about to be in out_dir, and name them by content (see verify_outputs).
                 state = {**options, "version": state_version(), "triples": summary.triples, "input_filter": input_filter,
                          "digests": rdf_digests(),
-                         "papers": papers_digest(ingested.papers) if ingested.papers is not None else keys_digest(keys)}
+                         "papers": papers_digest(ingested.papers) if ingested.papers is not None else keys_hash}
                 blobs = {f"snapshot.{k}": v for k, v in snap.to_blobs().items()}
                 blobs["resolver"] = resolver.to_json().encode("utf-8")
                 if fact_digests:

@@ -341,6 +341,13 @@ class ExtractionCache:
             "SELECT data FROM temp.spill WHERE pos >= ? AND pos < ? ORDER BY pos", (lo, hi))]
 
     @_guarded
+    def spilled_at(self, positions: Sequence[int]) -> list[Paper]:
+        """The spilled papers at `positions` (at most BATCH), in that order."""
+        rows = dict(self._db.execute(f"SELECT pos, data FROM temp.spill WHERE pos IN ({','.join('?' * len(positions))})",
+                                     tuple(positions)))
+        return [record(Paper, json.loads(rows[pos])) for pos in positions]
+
+    @_guarded
     def prune(self) -> int:
         """Drop entries of other extractor versions; returns how many."""
         with self._db:

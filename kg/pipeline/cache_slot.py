@@ -11,7 +11,7 @@ from kg.errors import InputError
 from kg.pipeline.cache import BuildState, CacheDamagedError, ExtractionCache, set_aside
 from kg.pipeline.outputs import REBUILD_HINT, verify_outputs
 from kg.pipeline.parallel import extract_papers, extract_stored
-from kg.pipeline.stored import StoredExtractions
+from kg.pipeline.stored import StoredExtractions, StoredPapers
 from kg.records import Problem
 
 __all__ = ["CacheSlot", "open_cache"]
@@ -56,7 +56,8 @@ class CacheSlot:
         try:
             return run(papers, cache=self.store, **kw)
         except CacheDamagedError as e:
-            if e.path != self.path:
+            # Papers spilled to this cache go with it: the caller reads them back and spills them again.
+            if e.path != self.path or isinstance(papers, StoredPapers):
                 raise
             self.damaged(e)
             return run(papers, cache=self.store, **kw)

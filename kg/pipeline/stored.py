@@ -5,11 +5,15 @@ and their sentences) for its whole run; each is needed only a few times, in orde
 once to resolve the mentions and once to make the graph, the papers when a writer reaches them (the
 RDF and the map go through the papers in sorted order). So the extractions are stored in the cache
 as they come back from the workers (`extract_stored`), and the papers are spilled to a scratch table
-of the cache (`StoredPapers`); both are read back in batches.
+of the cache (`StoredPapers`), before extraction: the papers to extract are read back from there a
+chunk at a time as the workers ask (`StoredPapers.at`), so from the end of the ingest on the build
+holds none of them. Both are read back in batches.
 """
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from kg.errors import KGError
@@ -17,7 +21,7 @@ from kg.graph.assemble import paper_attrs, paper_iri
 from kg.pipeline.cache import BATCH, ExtractionCache, content_key
 from kg.records import Extraction, Paper
 
-__all__ = ["StoredExtractions", "StoredPapers", "extract_stored_in"]
+__all__ = ["StoredExtractions", "StoredPapers", "SpilledSequence", "extract_stored_in"]
 
 #: Papers read back from the spill at a time (a writer asks for them in sorted order).
 _BLOCK = 512
@@ -25,7 +29,7 @@ _BLOCK = 512
 
 def extract_stored_in(
     cache: ExtractionCache,
-    papers: Sequence[Paper],
+    papers: Sequence[Paper] | StoredPapers,
     run: Callable[..., Iterable[list[Extraction]]],
     *,
     min_confidence: float,
@@ -33,11 +37,19 @@ def extract_stored_in(
 ) -> StoredExtractions:
     """Every paper's Extraction put in `cache`, none held: those not there yet are made by
     `run(missing_papers, on_progress=...)`, which gives them a chunk at a time in order, each as the
-    cache stores it (extraction_to_json), and each chunk is stored as it comes. The result reads them back in batches (StoredExtractions.each)."""
+    cache stores it (extraction_to_json), and each chunk is stored as it comes. The result reads them
+    back in batches (StoredExtractions.each).
+
+    `papers` spilled to `cache` (StoredPapers) are read back as they are needed: the missing ones are
+    given to `run` as a sequence that reads a chunk from the spill when sliced, in IRI order."""
     conf = repr(float(min_confidence))
-    contents = {p.key: content_key(p.title, p.abstract) for p in papers}
+    spilled = isinstance(papers, StoredPapers)
+    contents = {p.key: content_key(p.title, p.abstract) for p in (papers.each_paper() if spilled else papers)}
     present = cache.present(set(contents.values()), conf)
-    missing = [p for p in papers if contents[p.key] not in present]
+    if spilled:  # contents is in spill (IRI) order: a paper's position is its rank there
+        missing = papers.at([pos for pos, c in enumerate(contents.values()) if c not in present])
+    else:
+        missing = [p for p in papers if contents[p.key] not in present]
     del present
     if on_progress and len(missing) < len(papers):
         on_progress(len(papers) - len(missing))
@@ -94,22 +106,77 @@ class StoredPapers(Mapping):
         order = sorted(range(len(papers)), key=lambda i: papers[i].key)  # IRI order: one prefix, then the key
         cache.spill_papers((pos, seq, papers[seq]) for pos, seq in enumerate(order))
         self.cache = cache
+        # Sorted, so a paper's position is found by bisection: no dict of every IRI besides the list.
         self._iris = [paper_iri(papers[seq].key) for seq in order]
-        self._pos = {iri: pos for pos, iri in enumerate(self._iris)}
         self._lo, self._block = 0, []
 
+    def _pos(self, iri: object) -> int:
+        """The position of `iri` in the spill, -1 if it is not one of the papers."""
+        pos = bisect_left(self._iris, iri) if isinstance(iri, str) else len(self._iris)
+        return pos if pos < len(self._iris) and self._iris[pos] == iri else -1
+
     def __getitem__(self, iri: str) -> dict:
-        pos = self._pos[iri]
+        pos = self._pos(iri)
+        if pos < 0:
+            raise KeyError(iri)
         if not self._lo <= pos < self._lo + len(self._block):
             self._lo = pos
             self._block = self.cache.spilled_papers(pos, pos + _BLOCK)
         return paper_attrs(self._block[pos - self._lo])
 
     def __contains__(self, iri: object) -> bool:
-        return iri in self._pos
+        return self._pos(iri) >= 0
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._iris)
 
     def __len__(self) -> int:
         return len(self._iris)
+
+    def each_paper(self) -> Iterator[Paper]:
+        """Every spilled Paper, in IRI order, read a block at a time."""
+        for lo in range(0, len(self._iris), _BLOCK):
+            yield from self.cache.spilled_papers(lo, lo + _BLOCK)
+
+    def at(self, positions: Sequence[int]) -> SpilledSequence:
+        """The Papers at `positions` (in IRI order) as a sequence read from the spill when sliced."""
+        return SpilledSequence(self.cache, positions)
+
+
+class SpilledSequence(Sequence):
+    """Spilled Papers at given positions, read back when asked for: a slice (a chunk for the workers)
+    reads its papers in one query and the last few slices read are kept, so the build, which slices
+    the same chunk again to store what was made of it, reads each paper once."""
+
+    _KEPT = 8  # slices kept: the chunks queued for the workers (two per worker) and the one being stored
+
+    def __init__(self, cache: ExtractionCache, positions: Sequence[int]) -> None:
+        self.cache, self.positions = cache, array("q", positions)
+        self._slices: dict[tuple[int, int], list[Paper]] = {}
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            lo, hi, step = i.indices(len(self.positions))
+            if step != 1:
+                return [self[j] for j in range(lo, hi, step)]
+            got = self._slices.get((lo, hi))
+            if got is None:
+                got = self._read(self.positions[lo:hi])
+                if len(self._slices) >= self._KEPT:
+                    del self._slices[next(iter(self._slices))]
+                self._slices[(lo, hi)] = got
+            return list(got)
+        return self._read([self.positions[i]])[0]
+
+    def __iter__(self) -> Iterator[Paper]:
+        for lo in range(0, len(self.positions), _BLOCK):
+            yield from self._read(self.positions[lo:lo + _BLOCK])
+
+    def _read(self, positions: Sequence[int]) -> list[Paper]:
+        out: list[Paper] = []
+        for lo in range(0, len(positions), BATCH):
+            out += self.cache.spilled_at(positions[lo:lo + BATCH])
+        return out

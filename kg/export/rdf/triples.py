@@ -4,14 +4,18 @@ the writers' single source."""
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator, Mapping
+from itertools import groupby
 from operator import itemgetter
 
 import networkx as nx
 import numpy as np
 
+from kg.defaults import CLAIM_RELATIONS
 from kg.export.rdf.terms import (
+    _IRI_SAFE,
     _KIND_CLASS,
     _REL_PROP,
     DOI_BASE,
@@ -147,7 +151,8 @@ def _claim_entries(out: list, u: str, v: str, rel: str, claims, curated, iri: Ma
     if curated:  # a curated mentions / hasCode edge: one statement per curator
         claims = (*claims, *({"paper": u, "source": src} for src in curated))
     if claims and (rel in REIFIED_RELS or curated):
-        spo = (iri[u], _REL_PROP[rel], iri[v])
+        # The subject of a proposes or curated edge is a paper: its term is made, not kept (see _Terms).
+        spo = (iri[u] if rel in CLAIM_RELATIONS else _term(iri, u), _REL_PROP[rel], iri[v])
         for c in claims:
             more = (c["source"], str(c.get("metric", "")), str(c.get("value", ""))) if c.get("source") else ()
             st = claim_iri(spo[0][1:-1], spo[1][1:-1], spo[2][1:-1], _claim_paper(c, iri)[1:-1], *more)
@@ -176,8 +181,17 @@ class _GraphSource:
         return d, ((v, ed.get("rel", k)) for v, keyed in self.G.succ[n].items() for k, ed in keyed.items())
 
 
+def _term(iri: Mapping[str, str], n: str) -> str:
+    """The term of `n`, from `iri` if it holds it, else made and not kept."""
+    term = iri.get(n)
+    return term if term is not None else f"<{safe_iri(n)}>"
+
+
 class _Terms(dict):
-    """IRI -> its N-Triples term, made when first asked for (`get` gives None for one never asked for)."""
+    """IRI -> its N-Triples term, made when first asked for (`get` gives None for one never asked for).
+
+    A paper's term is asked for only where its own subjects are written, so a Snapshot's papers are
+    not kept in it (_term): at a million papers that is a string and a slot per paper less."""
 
     def __missing__(self, n: str) -> str:
         term = self[n] = f"<{safe_iri(n)}>"
@@ -197,9 +211,38 @@ class _SnapshotSource:
         self.iri = _Terms()
         self.owners = None if owners is None else sorted({o for o in owners if o in snap.index})
         self.claims = claims
+        self._papers: np.ndarray | None = None  # the papers streamed(), set by entries()
+
+    def streamed(self) -> Iterator[tuple[str, int, object, object]]:
+        """The papers' node entries, sorted, made as they are read (not in entries()); none when
+        paper_order() found their terms out of order or entries() is of `owners` only."""
+        if self._papers is None:
+            return
+        nodes = self.snap.nodes
+        for lo in range(0, len(self._papers), 4096):
+            for i in self._papers[lo:lo + 4096].tolist():
+                n = nodes[i]
+                yield f"<{n}>", _NODE, n, i
+
+    def _paper_order(self) -> np.ndarray | None:
+        """The papers' node indices when their terms are `<IRI>` and sort as the IRIs do (the build's
+        papers: one prefix, then 16 hex digits), so their entries can be streamed; else None."""
+        nodes = self.snap.nodes
+        papers = np.flatnonzero(self.snap.kind == KIND_CODE["paper"])
+        previous = ""
+        for lo in range(0, len(papers), 4096):
+            for i in papers[lo:lo + 4096].tolist():
+                n = nodes[i]
+                term = f"<{n}>"
+                if term <= previous or not _IRI_SAFE.fullmatch(n):
+                    return None
+                previous = term
+        return papers
 
     def entries(self) -> list[tuple[str, int, object, object]]:
+        """The entries to sort: claims, author lists and nodes, less the papers streamed()."""
         snap, iri, out = self.snap, self.iri, []
+        self._papers = self._paper_order() if self.owners is None else None
         nodes, kinds, wanted = snap.nodes, snap.kind.tolist(), self.claims
         if self.owners is None:
             proposes = snap.rel == REL_CODE["proposes"]
@@ -220,17 +263,21 @@ class _SnapshotSource:
         for (u, v, rel), sources in curated:
             if (u, v, rel) not in snap.claims:
                 _claim_entries(out, u, v, rel, (), sources, iri)
-        papers, paper = snap.papers, KIND_CODE["paper"]
+        papers, paper, streamed = snap.papers, KIND_CODE["paper"], self._papers is not None
         for i in own:
             n = nodes[i]
-            s = iri[n]
-            out.append((s, _NODE, n, i))
+            if streamed and kinds[i] == paper:
+                s = f"<{n}>"
+            else:
+                s = iri[n]
+                out.append((s, _NODE, n, i))
             if kinds[i] == paper and (authors := papers[n].get("authors")):
                 out.append((_author_stem(s), _CELLS, n, tuple(authors)))
         return out
 
     def node(self, n: str, i: int) -> tuple[dict, Iterable[tuple[str, str]]]:
-        return self.snap.node_attrs(n, papers=False), ((v, rel) for _, v, rel in self.snap.out_edges(n))
+        # The entry carries the node's index: no lookup of its IRI.
+        return self.snap.node_attrs(n, papers=False, at=i), ((v, rel) for _, v, rel in self.snap.out_edges(n, at=i))
 
 
 def _merged(s: str, types: list, po: list) -> tuple[str, list]:
@@ -252,29 +299,28 @@ def _grouped(G: nx.MultiDiGraph | Snapshot | _SnapshotSource, include_abstracts:
     iri = source.iri
     entries = source.entries()
     entries.sort(key=itemgetter(0))
-    i, end = 0, len(entries)
-    while i < end:
-        j = i + 1
-        while j < end and entries[j][0] == entries[i][0]:  # two node keys with one IRI, a claim stated twice
-            j += 1
-        key, what = entries[i][0], entries[i][1]
-        if what == _CELLS:
-            yield from _cells(key, [b for _, _, _, b in entries[i:j]])
+    # A Snapshot's papers come sorted from a stream of their own, merged in (a tie: the list's first).
+    merged = heapq.merge(entries, source.streamed(), key=itemgetter(0)) if isinstance(source, _SnapshotSource) \
+        else iter(entries)
+    # One group per subject: two node keys with one IRI, or a claim stated twice, share one.
+    for key, group in groupby(merged, key=itemgetter(0)):
+        same = list(group)
+        if same[0][1] == _CELLS:
+            yield from _cells(key, [b for _, _, _, b in same])
         else:
             types: list = []
             po: list = []
-            for _, what, a, b in entries[i:j]:
+            for _, what, a, b in same:
                 if what == _CLAIM:
                     types.append((T_TYPE, T_STATEMENT))
                     po.extend(_claim_pairs(a, b, iri))
                 else:
                     d, out = source.node(a, b)
-                    t, p = _node_pairs(d, out, iri[a], iri, include_abstracts)
+                    t, p = _node_pairs(d, out, key, iri, include_abstracts)  # a node entry's key is its term
                     types += t
                     po += p
             if types or po:
                 yield _merged(key, types, po)
-        i = j
 
 
 def _cells(stem: str, lists: list[tuple[str, ...]]) -> Iterator[tuple[str, list]]:
