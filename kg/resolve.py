@@ -232,18 +232,23 @@ class Resolver:
         self._learn(mentions, incremental=incremental)
         return self._link(mentions)
 
-    def add_twice(self, first: Iterable[Extraction], second: Iterable[Extraction]) -> tuple[dict, dict]:
+    def add_twice(self, first: Iterable[Extraction], second: Iterable[Extraction], *,
+                  learned: dict[tuple[str, str], set[frozenset[str]]] | None = None) -> tuple[dict, dict]:
         """`add` over papers read twice, in bounded memory: the acronyms' meanings from `first`,
         then the links from `second`, which must yield the same papers (in any order).
 
         No list of every mention is made (`add` needs one for its two passes); the resolver
-        ends as `add` leaves it and the return is the same."""
-        self._learn(_each_mention(first), incremental=False)
+        ends as `add` leaves it and the return is the same. `learned`: the meanings of some of the
+        papers, gathered as they were made (kg.pipeline.dask_resolve.acronym_meanings); `first` then
+        yields only the others (a sum: the order and the split do not matter)."""
+        self._learn(_each_mention(first), incremental=False, learned=learned)
         return self._link(_each_mention(second))
 
-    def _learn(self, mentions: Iterable, *, incremental: bool) -> None:
+    def _learn(self, mentions: Iterable, *, incremental: bool, learned: dict | None = None) -> None:
         """The first pass: each acronym's long forms; those given two meanings become ambiguous."""
         pending: dict[tuple[str, str], set[frozenset[str]]] = defaultdict(set)
+        for k, longs in (learned or {}).items():
+            pending[k] |= longs
         _add_expansions(pending, mentions, _key)
         newly = {k for k, longs in pending.items()
                  if k not in self.ambiguous and _conflicting(self.expansions.get(k, set()) | longs)}

@@ -17,7 +17,7 @@ from kg.graph.snapshot import Snapshot, SortedIndex
 from kg.ingest.papers import read_papers
 from kg.pipeline.build import build
 from kg.pipeline.cache import CACHE_FILENAME, CacheDamagedError, ExtractionCache
-from kg.pipeline.cache_json import extraction_to_json
+from kg.pipeline.parallel import encoded_chunk
 from kg.pipeline.stored import StoredPapers, extract_stored_in
 from kg.records import Extraction
 
@@ -106,7 +106,7 @@ def test_extraction_of_spilled_papers_reads_them_a_chunk_at_a_time(tmp_path):
         for i in range(0, len(todo), 2):
             chunk = todo[i:i + 2]
             seen.append([p.key for p in chunk])
-            yield [extraction_to_json(Extraction(p.key, repos=[p.title])) for p in chunk]  # as the cache stores them
+            yield encoded_chunk([Extraction(p.key, repos=[p.title]) for p in chunk])  # as the workers send them
 
     with ExtractionCache(tmp_path / "c.sqlite3") as cache:
         table = StoredPapers(cache, papers)

@@ -82,3 +82,19 @@ def test_counts_made_before_a_merge_move_to_the_merged_entity():
     assert len(foo) == 1 and foo[0].aliases == {"Foo Network"} and foo[0].confidence == 0.9
     llama = [e for e in r.entities().values() if e.label == "Llama 2"]
     assert len(llama) == 1 and {"LLaMA-2-7B", "Llama 2 13B"} <= llama[0].aliases
+
+
+def test_meanings_learned_as_papers_were_made_replace_their_first_pass():
+    # The build gathers the meanings of the papers it extracts (acronym_meanings, in the workers) and
+    # reads back only the others for the first pass: the same state, however the papers are split.
+    from kg.pipeline.dask_resolve import acronym_meanings
+
+    expected = added(PAPERS).to_json()
+    for learned_from, rest in ((FIRST, SECOND), (SECOND, FIRST), (PAPERS, []), ([], PAPERS)):
+        r = Resolver(LEX)
+        r.add_twice(iter(rest), iter(PAPERS), learned=acronym_meanings(learned_from))
+        assert r.to_json() == expected
+    # Without the first half's meanings "CL" would not be ambiguous: the state differs.
+    r = Resolver(LEX)
+    r.add_twice(iter(SECOND), iter(PAPERS))
+    assert r.to_json() != expected

@@ -15,7 +15,7 @@ from kg.graph.assemble import paper_attrs, paper_iri
 from kg.ingest.papers import read_papers
 from kg.pipeline.build import build
 from kg.pipeline.cache import CACHE_FILENAME, ExtractionCache
-from kg.pipeline.cache_json import extraction_to_json
+from kg.pipeline.parallel import encoded_chunk
 from kg.pipeline.stored import StoredPapers, extract_stored_in
 from kg.records import Extraction
 
@@ -62,7 +62,7 @@ def test_stored_papers_read_back_in_any_order(tmp_path, monkeypatch):
 
 def test_what_is_made_while_the_extractor_changes_is_not_kept(tmp_path, monkeypatch):
     papers = read_papers([FIX]).papers[:3]
-    made = lambda todo, on_progress=None: iter([[extraction_to_json(Extraction(p.key)) for p in todo]])  # noqa: E731
+    made = lambda todo, on_progress=None: iter([encoded_chunk([Extraction(p.key) for p in todo])])  # noqa: E731
     with ExtractionCache(tmp_path / "c.sqlite3") as cache:
         monkeypatch.setattr(kg.pipeline.cache.extractor_version, "__wrapped__", lambda: "edited meanwhile")
         got = extract_stored_in(cache, papers, made, min_confidence=0.0)
@@ -74,7 +74,7 @@ def test_what_is_made_while_the_extractor_changes_is_not_kept(tmp_path, monkeypa
 def test_extractions_read_back_in_the_order_asked(tmp_path, monkeypatch):
     monkeypatch.setattr(stored, "BATCH", 2)
     papers = read_papers([FIX]).papers[:5]
-    made = lambda todo, on_progress=None: iter([[extraction_to_json(Extraction(p.key, repos=[p.title])) for p in todo]])  # noqa: E731
+    made = lambda todo, on_progress=None: iter([encoded_chunk([Extraction(p.key, repos=[p.title]) for p in todo])])  # noqa: E731
     with ExtractionCache(tmp_path / "c.sqlite3") as cache:
         got = extract_stored_in(cache, papers, made, min_confidence=0.0)
         order = [p.key for p in reversed(papers)]

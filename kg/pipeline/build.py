@@ -8,7 +8,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import chain
@@ -204,15 +204,18 @@ def _build_locked(inputs: Sequence[str | Path], out: Path, *, fmt: str, rdf_form
 
 
 def _extractions(slot: CacheSlot, papers: list | StoredPapers, keys: list[str], **kw) -> tuple[
-        Callable[[], Iterator[Extraction]], Callable[[], Iterator[Extraction]], StoredExtractions | None]:
-    """Every paper's Extraction, as two ways to read them: in input order (resolution) and by paper key
-    (the graph); and the cache's StoredExtractions. With a cache they are put in it as they are made
-    and read back from it in batches, so the build never holds them all; without one (--no-cache), held."""
+        Iterable[Extraction], Iterable[Extraction], dict | None, Callable[[], Iterator[Extraction]], StoredExtractions | None]:
+    """Every paper's Extraction, as resolution reads them (its first pass: the papers whose acronyms'
+    meanings are not known yet, and those meanings; its second: every paper, in input order), as the
+    graph reads them (by paper key), and the cache's StoredExtractions. With a cache they are put in it
+    as they are made and read back from it in batches, so the build never holds them all; without one
+    (--no-cache), held."""
     if slot.store is not None:
         stored = slot.extract_stored(papers, **kw)  # papers: spilled to the cache (StoredPapers)
-        return (lambda: stored.each(keys)), (lambda: stored.each(sorted(keys))), stored
+        return (stored.each(stored.unlearned(keys)), stored.each(keys), stored.meanings,
+                lambda: stored.each(sorted(keys)), stored)
     extractions = slot.extract(papers, **kw)
-    return (lambda: iter(extractions)), (lambda: iter(sorted(extractions, key=attrgetter("paper_key")))), None
+    return extractions, extractions, None, lambda: iter(sorted(extractions, key=attrgetter("paper_key"))), None
 
 
 def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple[Snapshot, Resolver, str]:
@@ -234,12 +237,12 @@ def _assemble(slot: CacheSlot, ingested, curated, stages: Stages, **kw) -> tuple
             ingested.papers = papers = None
             release_memory()  # the papers' text, freed: given back, not only kept for reuse
         try:
-            in_input_order, by_key, stored = _extractions(slot, table, keys, **kw)
+            first, second, learned, by_key, stored = _extractions(slot, table, keys, **kw)
             if attempt == 1:
                 stages.done("extract")
             resolver = Resolver()
             # Two passes over the stored extractions (acronyms' meanings, then links): never all at once.
-            resolver.add_twice(chain(in_input_order(), fact_names), chain(in_input_order(), fact_names))
+            resolver.add_twice(chain(first, fact_names), chain(second, fact_names), learned=learned)
             break
         except CacheDamagedError as e:
             if table is papers or e.path != slot.path or attempt == 2:

@@ -15,17 +15,19 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.errors import KGError
 from kg.pipeline.cache_json import extraction_to_json
+from kg.pipeline.dask_resolve import acronym_meanings
 from kg.records import Extraction, Paper
 
 if TYPE_CHECKING:
     from kg.pipeline.cache import ExtractionCache
     from kg.pipeline.stored import StoredExtractions
 
-__all__ = ["extract_papers", "extract_parallel", "extract_chunks", "extract_stored", "extraction_runner", "available_cpus", "default_jobs", "start_workers_early", "DEFAULT_CHUNK_SIZE",
+__all__ = ["extract_papers", "extract_parallel", "extract_chunks", "extract_stored", "extraction_runner", "available_cpus", "default_jobs", "start_workers_early", "EncodedChunk", "encoded_chunk", "DEFAULT_CHUNK_SIZE",
            "MAX_DEFAULT_JOBS"]
 
 #: Papers per task sent to a worker: large enough that pickling and scheduling stay well under
@@ -60,31 +62,48 @@ def _init_worker(min_confidence: float) -> None:
     _NLP, _MIN_CONFIDENCE = build_nlp(), min_confidence
 
 
-def _extract_chunk(chunk: list[tuple[str, str, str]], encoded: bool = False) -> list[Extraction] | list[str]:
-    """Worker side: (key, title, abstract) triples -> their Extractions, in order; `encoded`: each as the
-    cache stores it (extraction_to_json), which is cheaper to send than the objects and is stored as is."""
+@dataclass
+class EncodedChunk:
+    """A chunk of Extractions as the cache stores them (extraction_to_json: cheaper to send than the
+    objects, and stored as is), with the acronym meanings they define (acronym_meanings): resolution's
+    first pass then need not read them back."""
+
+    texts: list[str]
+    meanings: dict[tuple[str, str], set[frozenset[str]]]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def encoded_chunk(made: list[Extraction]) -> EncodedChunk:
+    """`made` as the workers send it to a build with a cache."""
+    return EncodedChunk([extraction_to_json(ex) for ex in made], acronym_meanings(made))
+
+
+def _extract_chunk(chunk: list[tuple[str, str, str]], encoded: bool = False) -> list[Extraction] | EncodedChunk:
+    """Worker side: (key, title, abstract) triples -> their Extractions, in order (an EncodedChunk if `encoded`)."""
     from kg.extract import extract_all
 
     papers = [Paper(key=k, title=t, abstract=a, source="") for k, t, a in chunk]
-    made = extract_all(papers, _NLP, min_confidence=_MIN_CONFIDENCE)
-    return [extraction_to_json(ex) for ex in made] if encoded else list(made)
+    made = list(extract_all(papers, _NLP, min_confidence=_MIN_CONFIDENCE))
+    return encoded_chunk(made) if encoded else made
 
 
 def _in_process(papers: Sequence[Paper], min_confidence: float, on_progress: Callable[[int], None] | None,
-                chunk_size: int, encoded: bool) -> Iterator[list[Extraction] | list[str]]:
+                chunk_size: int, encoded: bool) -> Iterator[list[Extraction] | EncodedChunk]:
     from kg.extract import extract_all
     from kg.extract.pipeline import build_nlp
 
     out = []
     for ex in extract_all(papers, build_nlp(), min_confidence=min_confidence):
-        out.append(extraction_to_json(ex) if encoded else ex)
+        out.append(ex)
         if on_progress:
             on_progress(1)
         if len(out) >= chunk_size:
-            yield out
+            yield encoded_chunk(out) if encoded else out
             out = []
     if out:
-        yield out
+        yield encoded_chunk(out) if encoded else out
 
 
 def _mp_context(fork: bool = False) -> multiprocessing.context.BaseContext:
@@ -157,9 +176,9 @@ def extract_chunks(
     on_progress: Callable[[int], None] | None = None,
     fork: bool = False,
     encoded: bool = False,
-) -> Iterator[list[Extraction] | list[str]]:
+) -> Iterator[list[Extraction] | EncodedChunk]:
     """extract_parallel's Extractions a chunk at a time, in input order, as they are made: a caller
-    that stores each chunk (kg.pipeline.cache) never holds them all; `encoded`: as the cache stores them."""
+    that stores each chunk (kg.pipeline.cache) never holds them all; `encoded`: EncodedChunks."""
     if jobs < 0:
         raise KGError(f"jobs must be 0 (auto) or more, not {jobs}")
     chunk_size = chunk_size or DEFAULT_CHUNK_SIZE
@@ -211,7 +230,7 @@ def extraction_runner(*, jobs: int, min_confidence: float, scheduler: str | None
                       fork: bool = False, encoded: bool = False) -> Callable[..., Iterator[list]]:
     """`run(papers, on_progress=...)`: the Extractions of `papers` a chunk at a time, in order, made by
     `jobs` processes or on the Dask `scheduler` ("local": a local cluster of `jobs` workers, which
-    returns them in one chunk); `fork` as in extract_parallel; `encoded`: as the cache stores them."""
+    returns them in one chunk); `fork` as in extract_parallel; `encoded`: EncodedChunks."""
 
     def run(todo: Sequence[Paper], *, on_progress: Callable[[int], None] | None = None) -> Iterator[list[Extraction]]:
         if scheduler is None:
@@ -224,7 +243,7 @@ def extraction_runner(*, jobs: int, min_confidence: float, scheduler: str | None
         client = connect(scheduler, workers=jobs or default_jobs())
         try:
             made = extract_distributed(todo, client=client, min_confidence=min_confidence, on_progress=on_progress)
-            yield [extraction_to_json(ex) for ex in made] if encoded else made
+            yield encoded_chunk(made) if encoded else made
         finally:
             disconnect(client)
 

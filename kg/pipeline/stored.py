@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from kg.errors import KGError
 from kg.graph.assemble import paper_attrs, paper_iri
 from kg.pipeline.cache import BATCH, ExtractionCache, content_key
 from kg.records import Extraction, Paper
+
+if TYPE_CHECKING:
+    from kg.pipeline.parallel import EncodedChunk
 
 __all__ = ["StoredExtractions", "StoredPapers", "SpilledSequence", "extract_stored_in"]
 
@@ -30,15 +35,15 @@ _BLOCK = 512
 def extract_stored_in(
     cache: ExtractionCache,
     papers: Sequence[Paper] | StoredPapers,
-    run: Callable[..., Iterable[list[Extraction]]],
+    run: Callable[..., Iterable[EncodedChunk]],
     *,
     min_confidence: float,
     on_progress: Callable[[int], None] | None = None,
 ) -> StoredExtractions:
     """Every paper's Extraction put in `cache`, none held: those not there yet are made by
-    `run(missing_papers, on_progress=...)`, which gives them a chunk at a time in order, each as the
-    cache stores it (extraction_to_json), and each chunk is stored as it comes. The result reads them
-    back in batches (StoredExtractions.each).
+    `run(missing_papers, on_progress=...)`, which gives them a chunk at a time in order (EncodedChunks:
+    each as the cache stores it, and their acronyms' meanings), and each chunk is stored as it comes. The
+    result reads them back in batches (StoredExtractions.each) and holds the meanings of those made.
 
     `papers` spilled to `cache` (StoredPapers) are read back as they are needed: the missing ones are
     given to `run` as a sequence that reads a chunk from the spill when sliced, in IRI order."""
@@ -54,11 +59,15 @@ def extract_stored_in(
     if on_progress and len(missing) < len(papers):
         on_progress(len(papers) - len(missing))
     made = 0
+    meanings: dict[tuple[str, str], set[frozenset[str]]] = defaultdict(set)
     for chunk in run(missing, on_progress=on_progress) if missing else ():
         done = missing[made:made + len(chunk)]
         if len(done) != len(chunk):
             break
-        cache.put_encoded(((p.title, p.abstract, data) for p, data in zip(done, chunk)), min_confidence=min_confidence)
+        cache.put_encoded(((p.title, p.abstract, data) for p, data in zip(done, chunk.texts)),
+                          min_confidence=min_confidence)
+        for k, longs in chunk.meanings.items():
+            meanings[k] |= longs
         made += len(chunk)
     if made != len(missing):
         raise KGError(f"extraction returned {made} results for {len(missing)} papers")
@@ -66,15 +75,23 @@ def extract_stored_in(
     # from either version, so it is read back for this build only and then deleted
     # (StoredExtractions.forget_stale), never served to a later build.
     stale = not cache.version_current()
-    return StoredExtractions(cache, contents, conf, {contents[p.key] for p in missing} if stale else set())
+    made_contents = {contents[p.key] for p in missing} if missing else set()
+    return StoredExtractions(cache, contents, conf, made_contents if stale else set(), dict(meanings), made_contents)
 
 
 class StoredExtractions:
     """The Extractions of a build's papers as they sit in its cache: read back a batch at a time, in
-    the order asked, so a build never holds them all."""
+    the order asked, so a build never holds them all; and the acronym meanings (`meanings`) of those
+    made by this build (their contents: `learned`), which resolution's first pass need not read back."""
 
-    def __init__(self, cache: ExtractionCache, contents: dict[str, str], conf: str, stale: set[str]) -> None:
+    def __init__(self, cache: ExtractionCache, contents: dict[str, str], conf: str, stale: set[str],
+                 meanings: dict | None = None, learned: set[str] | None = None) -> None:
         self.cache, self.contents, self.conf, self.stale = cache, contents, conf, stale
+        self.meanings, self.learned = meanings or {}, learned or set()
+
+    def unlearned(self, keys: Iterable[str]) -> Iterator[str]:
+        """Those of the papers `keys` whose meanings are not in `meanings` (extracted by an earlier build)."""
+        return (k for k in keys if self.contents[k] not in self.learned)
 
     def __len__(self) -> int:
         return len(self.contents)
