@@ -13,13 +13,13 @@ holds none of them. Both are read back in batches.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kg.errors import KGError
 from kg.graph.assemble import paper_attrs, paper_iri
+from kg.graph.snapshot import SortedIndex
 from kg.pipeline.cache import BATCH, ExtractionCache, content_key
 from kg.records import Extraction, Paper
 
@@ -123,26 +123,20 @@ class StoredPapers(Mapping):
         order = sorted(range(len(papers)), key=lambda i: papers[i].key)  # IRI order: one prefix, then the key
         cache.spill_papers((pos, seq, papers[seq]) for pos, seq in enumerate(order))
         self.cache = cache
-        # Sorted, so a paper's position is found by bisection: no dict of every IRI besides the list.
         self._iris = [paper_iri(papers[seq].key) for seq in order]
+        # Sorted, so a paper's position is found by bisection: no dict of every IRI besides the list.
+        self._pos = SortedIndex(self._iris)
         self._lo, self._block = 0, []
 
-    def _pos(self, iri: object) -> int:
-        """The position of `iri` in the spill, -1 if it is not one of the papers."""
-        pos = bisect_left(self._iris, iri) if isinstance(iri, str) else len(self._iris)
-        return pos if pos < len(self._iris) and self._iris[pos] == iri else -1
-
     def __getitem__(self, iri: str) -> dict:
-        pos = self._pos(iri)
-        if pos < 0:
-            raise KeyError(iri)
+        pos = self._pos[iri]
         if not self._lo <= pos < self._lo + len(self._block):
             self._lo = pos
             self._block = self.cache.spilled_papers(pos, pos + _BLOCK)
         return paper_attrs(self._block[pos - self._lo])
 
     def __contains__(self, iri: object) -> bool:
-        return self._pos(iri) >= 0
+        return iri in self._pos
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._iris)
